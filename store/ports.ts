@@ -1,0 +1,71 @@
+import type { BaseCheckpointSaver } from "@langchain/langgraph-checkpoint";
+import type {
+  AllySession,
+  CommanderSession,
+  CommanderSessionStatus,
+  EnrolledMission,
+  Enrollment,
+  Identity,
+  Mission,
+  MissionCreated,
+  MissionDraft,
+  MissionPatch,
+  ProgressUpdate,
+  User,
+} from "./types.js";
+
+export interface UserStore {
+  /** Returns the user keyed by `identity.uid`, creating it from the identity's claims on first sight. */
+  ensure(identity: Identity): Promise<User>;
+  get(uid: string): Promise<User | null>;
+  update(uid: string, patch: { name?: string; learning_style?: string[] }): Promise<User | null>;
+}
+
+export interface MissionStore {
+  get(id: string): Promise<Mission | null>;
+  /**
+   * Creates the mission, the creator's enrollment, its dashboard copy and the Ally session in one
+   * transaction. With `commanderSessionId` the Commander session is completed in the same
+   * transaction, and a second call for that session returns what the first one created.
+   */
+  createWithEnrollment(input: {
+    draft: MissionDraft;
+    creatorId: string;
+    commanderSessionId?: string;
+  }): Promise<MissionCreated>;
+  /** Updates the mission and, for title, short description or skills, every dashboard copy. */
+  update(id: string, patch: MissionPatch): Promise<Mission | null>;
+}
+
+export interface EnrollmentStore {
+  get(userId: string, missionId: string): Promise<Enrollment | null>;
+  listForUser(userId: string): Promise<EnrolledMission[]>;
+  /**
+   * Writes progress to the enrollment and the dashboard copy in one transaction, refreshing
+   * `last_accessed_at`. Progress never goes down and completed checkpoints are never forgotten.
+   */
+  recordProgress(userId: string, missionId: string, update: ProgressUpdate): Promise<Enrollment>;
+}
+
+export interface CommanderSessionStore {
+  create(userId: string): Promise<CommanderSession>;
+  get(id: string): Promise<CommanderSession | null>;
+  setStatus(id: string, status: CommanderSessionStatus): Promise<void>;
+}
+
+export interface AllySessionStore {
+  getForEnrollment(enrollmentId: string): Promise<AllySession | null>;
+  /** Moves a `created` session to `started`; other statuses are left alone. */
+  markStarted(id: string): Promise<AllySession>;
+  markCompleted(id: string): Promise<AllySession>;
+}
+
+export interface Store {
+  users: UserStore;
+  missions: MissionStore;
+  enrollments: EnrollmentStore;
+  commanderSessions: CommanderSessionStore;
+  allySessions: AllySessionStore;
+  checkpointer: BaseCheckpointSaver;
+  close(): Promise<void>;
+}

@@ -1,0 +1,40 @@
+import fs from "node:fs";
+import path from "node:path";
+import Database from "better-sqlite3";
+import { SqliteSaver } from "@langchain/langgraph-checkpoint-sqlite";
+import type { Store } from "../ports.js";
+import { createSqliteAllySessionStore } from "./ally-sessions.js";
+import { createSqliteCommanderSessionStore } from "./commander-sessions.js";
+import { createSqliteEnrollmentStore } from "./enrollments.js";
+import { createSqliteMissionStore } from "./missions.js";
+import { applySchema } from "./schema.js";
+import { createSqliteUserStore } from "./users.js";
+
+const MEMORY = ":memory:";
+
+/**
+ * Opens (creating if needed) the embedded store. The LangGraph checkpointer shares the same
+ * connection, so one file holds the domain tables and the conversation checkpoints.
+ */
+export function openSqliteStore(options: { path: string }): Store {
+  if (options.path !== MEMORY) {
+    fs.mkdirSync(path.dirname(path.resolve(options.path)), { recursive: true });
+  }
+  const db = new Database(options.path);
+  if (options.path !== MEMORY) db.pragma("journal_mode = WAL");
+  db.pragma("foreign_keys = ON");
+  db.pragma("busy_timeout = 5000");
+  applySchema(db);
+
+  return {
+    users: createSqliteUserStore(db),
+    missions: createSqliteMissionStore(db),
+    enrollments: createSqliteEnrollmentStore(db),
+    commanderSessions: createSqliteCommanderSessionStore(db),
+    allySessions: createSqliteAllySessionStore(db),
+    checkpointer: new SqliteSaver(db),
+    async close() {
+      if (db.open) db.close();
+    },
+  };
+}

@@ -1,0 +1,172 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import Database from "better-sqlite3";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { emptyCheckpoint } from "@langchain/langgraph-checkpoint";
+import { openSqliteStore, type MissionDraft, type Store } from "../../store/index.js";
+import { describeStoreContract } from "./store-contract.js";
+
+describeStoreContract("sqlite :memory:", () => openSqliteStore({ path: ":memory:" }));
+
+const draft: MissionDraft = {
+  title: "Learn SQL joins",
+  short_description: "Joins in an afternoon",
+  description: "Inner, outer and cross joins.",
+  level: "Beginner",
+  topics_to_cover: ["inner join"],
+  learning_goal: "Write a join",
+  byte_size_checkpoints: ["Inner join", "Left join"],
+  skills: ["SQL"],
+  is_public: false,
+};
+
+const DOMAIN_TABLES = [
+  "missions",
+  "enrollments",
+  "enrolled_missions",
+  "enrollment_session_logs",
+] as const;
+
+describe("SQLite file store", () => {
+  let dir: string;
+  let file: string;
+  let store: Store;
+  /** A second connection to the same file, to inspect rows and plant failures. */
+  let raw: Database.Database;
+
+  const count = (table: (typeof DOMAIN_TABLES)[number]) =>
+    raw.prepare<[], { n: number }>(`SELECT COUNT(*) AS n FROM ${table}`).get()?.n;
+
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "sqlite-store-"));
+    file = path.join(dir, "nested", "store.db");
+    store = openSqliteStore({ path: file });
+    raw = new Database(file);
+  });
+
+  afterEach(async () => {
+    raw.close();
+    await store.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("creates parent directories and uses WAL", () => {
+    expect(fs.existsSync(file)).toBe(true);
+    expect(raw.pragma("journal_mode", { simple: true })).toBe("wal");
+  });
+
+  it("keeps missions, enrollments and checkpoints after close and reopen", async () => {
+    const user = await store.users.ensure({ uid: "uid-ada", name: "Ada" });
+    const session = await store.commanderSessions.create("uid-ada");
+    const created = await store.missions.createWithEnrollment({
+      draft,
+      creatorId: "uid-ada",
+      commanderSessionId: session.id,
+    });
+    await store.enrollments.recordProgress("uid-ada", created.mission.id, {
+      completed_checkpoints: ["Inner join"],
+      progress: 50,
+      completed: false,
+    });
+    const config = { configurable: { thread_id: created.allySession.id, checkpoint_ns: "" } };
+    const checkpoint = emptyCheckpoint();
+    await store.checkpointer.put(
+      config,
+      checkpoint,
+      { source: "input", step: -1, parents: {} },
+      {},
+    );
+    const dashboard = await store.enrollments.listForUser("uid-ada");
+    const enrollment = await store.enrollments.get("uid-ada", created.mission.id);
+    const completedSession = await store.commanderSessions.get(session.id);
+    await store.close();
+
+    store = openSqliteStore({ path: file });
+
+    expect(await store.users.get("uid-ada")).toStrictEqual(user);
+    expect(await store.missions.get(created.mission.id)).toStrictEqual(created.mission);
+    expect(await store.enrollments.get("uid-ada", created.mission.id)).toStrictEqual(enrollment);
+    expect(enrollment?.progress).toBe(50);
+    expect(await store.enrollments.listForUser("uid-ada")).toStrictEqual(dashboard);
+    expect(await store.allySessions.getForEnrollment(created.enrollment.id)).toStrictEqual(
+      created.allySession,
+    );
+    expect(await store.commanderSessions.get(session.id)).toStrictEqual(completedSession);
+    expect((await store.checkpointer.getTuple(config))?.checkpoint.id).toBe(checkpoint.id);
+    const retry = await store.missions.createWithEnrollment({
+      draft,
+      creatorId: "uid-ada",
+      commanderSessionId: session.id,
+    });
+    expect(retry).toStrictEqual({ ...created, enrollment });
+  });
+
+  it("writes nothing when the Ally session insert fails", async () => {
+    const session = await store.commanderSessions.create("uid-ada");
+    raw.exec(`CREATE TRIGGER fail_ally BEFORE INSERT ON enrollment_session_logs
+              BEGIN SELECT RAISE(ABORT, 'ally insert failed'); END`);
+
+    await expect(
+      store.missions.createWithEnrollment({
+        draft,
+        creatorId: "uid-ada",
+        commanderSessionId: session.id,
+      }),
+    ).rejects.toThrow("ally insert failed");
+
+    for (const table of DOMAIN_TABLES) expect(count(table)).toBe(0);
+    expect(await store.commanderSessions.get(session.id)).toStrictEqual(session);
+
+    raw.exec("DROP TRIGGER fail_ally");
+    const created = await store.missions.createWithEnrollment({
+      draft,
+      creatorId: "uid-ada",
+      commanderSessionId: session.id,
+    });
+    for (const table of DOMAIN_TABLES) expect(count(table)).toBe(1);
+    expect((await store.commanderSessions.get(session.id))?.mission_id).toBe(created.mission.id);
+  });
+
+  it("rolls back a mission update when the dashboard copies cannot be updated", async () => {
+    const { mission } = await store.missions.createWithEnrollment({ draft, creatorId: "uid-ada" });
+    raw.exec(`CREATE TRIGGER fail_copy BEFORE UPDATE ON enrolled_missions
+              BEGIN SELECT RAISE(ABORT, 'copy update failed'); END`);
+
+    await expect(store.missions.update(mission.id, { title: "Renamed" })).rejects.toThrow(
+      "copy update failed",
+    );
+    expect(await store.missions.get(mission.id)).toStrictEqual(mission);
+
+    await expect(
+      store.enrollments.recordProgress("uid-ada", mission.id, {
+        completed_checkpoints: ["Inner join"],
+        progress: 50,
+        completed: false,
+      }),
+    ).rejects.toThrow("copy update failed");
+    expect((await store.enrollments.get("uid-ada", mission.id))?.progress).toBe(0);
+  });
+
+  it("updates the dashboard copy of every enrolled user", async () => {
+    const { mission } = await store.missions.createWithEnrollment({ draft, creatorId: "uid-ada" });
+    // No port enrolls a second user yet, so plant Bob's enrollment directly.
+    raw.exec(`INSERT INTO enrollments
+                SELECT 'uid-bob_' || mission_id, 'uid-bob', mission_id, enrolled_at, progress,
+                  completed_checkpoints, last_accessed_at, completed, created_at, updated_at
+                FROM enrollments WHERE user_id = 'uid-ada'`);
+    raw.exec(`INSERT INTO enrolled_missions
+                SELECT 'uid-bob', mission_id, mission_title, mission_short_description,
+                  mission_skills, progress, byte_size_checkpoints, completed_checkpoints,
+                  enrolled_at, last_accessed_at, completed, updated_at
+                FROM enrolled_missions WHERE user_id = 'uid-ada'`);
+
+    await store.missions.update(mission.id, { title: "Renamed", skills: ["SQL", "Postgres"] });
+
+    for (const uid of ["uid-ada", "uid-bob"]) {
+      const [copy] = await store.enrollments.listForUser(uid);
+      expect(copy?.mission_title).toBe("Renamed");
+      expect(copy?.mission_skills).toEqual(["SQL", "Postgres"]);
+    }
+  });
+});

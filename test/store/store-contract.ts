@@ -1,0 +1,614 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { emptyCheckpoint } from "@langchain/langgraph-checkpoint";
+import type { EnrolledMission, MissionDraft, Store } from "../../store/index.js";
+
+/** Lets the clock move on so that a later write gets a strictly later ISO timestamp. */
+function tick(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 5));
+}
+
+function expectIsoTimestamp(value: string | null): void {
+  expect(value).not.toBeNull();
+  expect(new Date(value ?? "").toISOString()).toBe(value);
+}
+
+function draft(overrides: Partial<MissionDraft> = {}): MissionDraft {
+  return {
+    title: "Learn SQL joins",
+    short_description: "Joins in an afternoon",
+    description: "Inner, outer and cross joins with worked examples.",
+    level: "Beginner",
+    topics_to_cover: ["inner join", "left join"],
+    learning_goal: "Write a three-table join unaided",
+    byte_size_checkpoints: ["What a join is", "Inner join", "Left join"],
+    skills: ["SQL", "Data modelling"],
+    is_public: false,
+    ...overrides,
+  };
+}
+
+/**
+ * Registers the behaviour every `Store` adapter must have. `open` is called once per test and must
+ * return an empty store; `close` defaults to `store.close()`.
+ */
+export function describeStoreContract(
+  name: string,
+  open: () => Promise<Store> | Store,
+  close: (s: Store) => Promise<void> = (s) => s.close(),
+): void {
+  describe(`Store contract: ${name}`, () => {
+    let store: Store;
+
+    beforeEach(async () => {
+      store = await open();
+    });
+
+    afterEach(async () => {
+      await close(store);
+    });
+
+    describe("users", () => {
+      it("creates a user keyed by the identity uid with its claims", async () => {
+        const user = await store.users.ensure({
+          uid: "uid-ada",
+          name: "Ada",
+          email: "ada@example.com",
+          picture: "https://example.com/ada.png",
+        });
+
+        expect(user).toStrictEqual({
+          id: "uid-ada",
+          firebase_uid: "uid-ada",
+          name: "Ada",
+          email: "ada@example.com",
+          picture: "https://example.com/ada.png",
+          learning_style: [],
+          created_at: user.created_at,
+          updated_at: user.created_at,
+        });
+        expectIsoTimestamp(user.created_at);
+        expect(await store.users.get("uid-ada")).toStrictEqual(user);
+      });
+
+      it("stores missing name, email and picture as null", async () => {
+        const user = await store.users.ensure({ uid: "uid-anon" });
+        expect(user.name).toBeNull();
+        expect(user.email).toBeNull();
+        expect(user.picture).toBeNull();
+
+        const explicitNulls = await store.users.ensure({ uid: "uid-nulls", name: null });
+        expect(explicitNulls.name).toBeNull();
+      });
+
+      it("returns the existing user on later calls instead of overwriting it", async () => {
+        const first = await store.users.ensure({ uid: "uid-ada", name: "Ada" });
+        await tick();
+        const second = await store.users.ensure({ uid: "uid-ada", name: "Someone else" });
+
+        expect(second).toStrictEqual(first);
+        expect((await store.users.get("uid-ada"))?.name).toBe("Ada");
+      });
+
+      it("creates exactly one user when ensured concurrently", async () => {
+        const users = await Promise.all(
+          Array.from({ length: 5 }, (_, i) =>
+            store.users.ensure({ uid: "uid-race", name: `N${i}` }),
+          ),
+        );
+
+        for (const user of users) expect(user).toStrictEqual(users[0]);
+        expect(await store.users.get("uid-race")).toStrictEqual(users[0]);
+      });
+
+      it("returns null for an unknown uid", async () => {
+        expect(await store.users.get("nobody")).toBeNull();
+        expect(await store.users.update("nobody", { name: "Ghost" })).toBeNull();
+        expect(await store.users.get("nobody")).toBeNull();
+      });
+
+      it("updates only the given fields and refreshes updated_at", async () => {
+        const created = await store.users.ensure({ uid: "uid-ada", name: "Ada", email: "a@x.io" });
+        await tick();
+
+        const renamed = await store.users.update("uid-ada", { name: "Ada L." });
+        expect(renamed).toStrictEqual({
+          ...created,
+          name: "Ada L.",
+          updated_at: renamed?.updated_at,
+        });
+        expect(renamed!.updated_at > created.updated_at).toBe(true);
+
+        const styled = await store.users.update("uid-ada", {
+          learning_style: ["visual", "hands-on"],
+        });
+        expect(styled?.name).toBe("Ada L.");
+        expect(styled?.learning_style).toEqual(["visual", "hands-on"]);
+        expect(await store.users.get("uid-ada")).toStrictEqual(styled);
+      });
+    });
+
+    describe("missions.createWithEnrollment", () => {
+      it("creates the mission, enrollment, dashboard copy and Ally session together", async () => {
+        const input = draft({ is_public: true, level: "Advanced" });
+        const { mission, enrollment, allySession } = await store.missions.createWithEnrollment({
+          draft: input,
+          creatorId: "uid-ada",
+        });
+
+        expect(mission.id.length).toBeGreaterThanOrEqual(20);
+        expectIsoTimestamp(mission.created_at);
+        const now = mission.created_at;
+        expect(mission).toStrictEqual({
+          ...input,
+          id: mission.id,
+          creator_id: "uid-ada",
+          created_at: now,
+          updated_at: now,
+        });
+        expect(await store.missions.get(mission.id)).toStrictEqual(mission);
+
+        expect(enrollment).toStrictEqual({
+          id: `uid-ada_${mission.id}`,
+          user_id: "uid-ada",
+          mission_id: mission.id,
+          enrolled_at: now,
+          progress: 0,
+          completed_checkpoints: [],
+          last_accessed_at: now,
+          completed: false,
+          created_at: now,
+          updated_at: now,
+        });
+        expect(await store.enrollments.get("uid-ada", mission.id)).toStrictEqual(enrollment);
+
+        expect(await store.enrollments.listForUser("uid-ada")).toStrictEqual([
+          {
+            mission_id: mission.id,
+            mission_title: input.title,
+            mission_short_description: input.short_description,
+            mission_skills: input.skills,
+            progress: 0,
+            byte_size_checkpoints: input.byte_size_checkpoints,
+            completed_checkpoints: [],
+            enrolled_at: now,
+            last_accessed_at: now,
+            completed: false,
+            updated_at: now,
+          },
+        ]);
+
+        expect(allySession.id.length).toBeGreaterThanOrEqual(20);
+        expect(allySession).toStrictEqual({
+          id: allySession.id,
+          enrollment_id: enrollment.id,
+          user_id: "uid-ada",
+          mission_id: mission.id,
+          status: "created",
+          created_at: now,
+          updated_at: now,
+          started_at: null,
+          completed_at: null,
+        });
+        expect(await store.allySessions.getForEnrollment(enrollment.id)).toStrictEqual(allySession);
+      });
+
+      it("gives every mission and Ally session its own id", async () => {
+        const a = await store.missions.createWithEnrollment({ draft: draft(), creatorId: "u1" });
+        const b = await store.missions.createWithEnrollment({ draft: draft(), creatorId: "u1" });
+
+        expect(a.mission.id).not.toBe(b.mission.id);
+        expect(a.allySession.id).not.toBe(b.allySession.id);
+        expect(await store.enrollments.listForUser("u1")).toHaveLength(2);
+      });
+
+      it("completes the Commander session in the same call", async () => {
+        const session = await store.commanderSessions.create("uid-ada");
+        const { mission } = await store.missions.createWithEnrollment({
+          draft: draft(),
+          creatorId: "uid-ada",
+          commanderSessionId: session.id,
+        });
+
+        const completed = await store.commanderSessions.get(session.id);
+        expect(completed).toStrictEqual({
+          ...session,
+          status: "completed",
+          mission_id: mission.id,
+          completed_at: completed?.completed_at,
+          updated_at: completed?.updated_at,
+        });
+        expectIsoTimestamp(completed?.completed_at ?? null);
+      });
+
+      it("returns the first result when retried for the same Commander session", async () => {
+        const session = await store.commanderSessions.create("uid-ada");
+        const first = await store.missions.createWithEnrollment({
+          draft: draft(),
+          creatorId: "uid-ada",
+          commanderSessionId: session.id,
+        });
+        const completedSession = await store.commanderSessions.get(session.id);
+        await tick();
+
+        const retry = await store.missions.createWithEnrollment({
+          draft: draft({ title: "A different title" }),
+          creatorId: "uid-ada",
+          commanderSessionId: session.id,
+        });
+
+        expect(retry).toStrictEqual(first);
+        expect(await store.enrollments.listForUser("uid-ada")).toHaveLength(1);
+        expect(await store.commanderSessions.get(session.id)).toStrictEqual(completedSession);
+      });
+
+      it("creates one mission when retries for a Commander session race", async () => {
+        const session = await store.commanderSessions.create("uid-ada");
+        const input = { draft: draft(), creatorId: "uid-ada", commanderSessionId: session.id };
+
+        const results = await Promise.all([
+          store.missions.createWithEnrollment(input),
+          store.missions.createWithEnrollment(input),
+          store.missions.createWithEnrollment(input),
+        ]);
+
+        for (const result of results) expect(result).toStrictEqual(results[0]);
+        expect(await store.enrollments.listForUser("uid-ada")).toHaveLength(1);
+      });
+
+      it("rejects another user's Commander session and writes nothing", async () => {
+        const session = await store.commanderSessions.create("uid-owner");
+
+        await expect(
+          store.missions.createWithEnrollment({
+            draft: draft(),
+            creatorId: "uid-intruder",
+            commanderSessionId: session.id,
+          }),
+        ).rejects.toThrow(Error);
+
+        expect(await store.enrollments.listForUser("uid-intruder")).toStrictEqual([]);
+        expect(await store.enrollments.listForUser("uid-owner")).toStrictEqual([]);
+        expect(await store.commanderSessions.get(session.id)).toStrictEqual(session);
+      });
+
+      it("rejects an unknown Commander session and writes nothing", async () => {
+        await expect(
+          store.missions.createWithEnrollment({
+            draft: draft(),
+            creatorId: "uid-ada",
+            commanderSessionId: "no-such-session",
+          }),
+        ).rejects.toThrow(Error);
+
+        expect(await store.enrollments.listForUser("uid-ada")).toStrictEqual([]);
+      });
+    });
+
+    describe("missions.get and missions.update", () => {
+      it("returns null for an unknown mission", async () => {
+        expect(await store.missions.get("no-such-mission")).toBeNull();
+        expect(await store.missions.update("no-such-mission", { title: "x" })).toBeNull();
+      });
+
+      it("writes only the keys present and refreshes updated_at", async () => {
+        const { mission } = await store.missions.createWithEnrollment({
+          draft: draft(),
+          creatorId: "uid-ada",
+        });
+        await tick();
+
+        const updated = await store.missions.update(mission.id, {
+          title: undefined,
+          description: "A longer description",
+          is_public: true,
+          level: "Intermediate",
+        });
+
+        expect(updated).toStrictEqual({
+          ...mission,
+          description: "A longer description",
+          is_public: true,
+          level: "Intermediate",
+          updated_at: updated?.updated_at,
+        });
+        expect(updated!.updated_at > mission.updated_at).toBe(true);
+        expect(await store.missions.get(mission.id)).toStrictEqual(updated);
+
+        const unpublished = await store.missions.update(mission.id, { is_public: false });
+        expect(unpublished?.is_public).toBe(false);
+        expect(unpublished?.description).toBe("A longer description");
+      });
+
+      it("copies title, short description and skills to the dashboard copy", async () => {
+        const { mission } = await store.missions.createWithEnrollment({
+          draft: draft(),
+          creatorId: "uid-ada",
+        });
+        const [before] = await store.enrollments.listForUser("uid-ada");
+        await tick();
+
+        const updated = await store.missions.update(mission.id, {
+          title: "Master SQL joins",
+          skills: ["SQL"],
+        });
+
+        const [after] = await store.enrollments.listForUser("uid-ada");
+        expect(after).toStrictEqual({
+          ...before,
+          mission_title: "Master SQL joins",
+          mission_short_description: mission.short_description,
+          mission_skills: ["SQL"],
+          updated_at: updated?.updated_at,
+        });
+        expect(after!.updated_at > before!.updated_at).toBe(true);
+
+        await store.missions.update(mission.id, { short_description: "Joins, fast" });
+        const [latest] = await store.enrollments.listForUser("uid-ada");
+        expect(latest?.mission_title).toBe("Master SQL joins");
+        expect(latest?.mission_short_description).toBe("Joins, fast");
+        expect(latest?.mission_skills).toEqual(["SQL"]);
+      });
+
+      it("leaves the dashboard copy alone for fields it does not copy", async () => {
+        const { mission } = await store.missions.createWithEnrollment({
+          draft: draft(),
+          creatorId: "uid-ada",
+        });
+        const before = await store.enrollments.listForUser("uid-ada");
+        await tick();
+
+        await store.missions.update(mission.id, {
+          description: "Changed",
+          is_public: true,
+          level: "Advanced",
+        });
+
+        expect(await store.enrollments.listForUser("uid-ada")).toStrictEqual(before);
+      });
+    });
+
+    describe("enrollments", () => {
+      it("returns null for an unknown enrollment", async () => {
+        const { mission } = await store.missions.createWithEnrollment({
+          draft: draft(),
+          creatorId: "uid-ada",
+        });
+        expect(await store.enrollments.get("uid-bob", mission.id)).toBeNull();
+        expect(await store.enrollments.get("uid-ada", "no-such-mission")).toBeNull();
+      });
+
+      it("records progress on the enrollment and its dashboard copy", async () => {
+        const { mission, enrollment } = await store.missions.createWithEnrollment({
+          draft: draft(),
+          creatorId: "uid-ada",
+        });
+        await tick();
+
+        const updated = await store.enrollments.recordProgress("uid-ada", mission.id, {
+          completed_checkpoints: ["What a join is"],
+          progress: 33,
+          completed: false,
+        });
+
+        expect(updated).toStrictEqual({
+          ...enrollment,
+          progress: 33,
+          completed_checkpoints: ["What a join is"],
+          last_accessed_at: updated.last_accessed_at,
+          updated_at: updated.last_accessed_at,
+        });
+        expect(updated.last_accessed_at > enrollment.last_accessed_at).toBe(true);
+        expect(await store.enrollments.get("uid-ada", mission.id)).toStrictEqual(updated);
+
+        const [copy] = await store.enrollments.listForUser("uid-ada");
+        expect(copy).toMatchObject({
+          progress: 33,
+          completed_checkpoints: ["What a join is"],
+          completed: false,
+          last_accessed_at: updated.last_accessed_at,
+          updated_at: updated.updated_at,
+          enrolled_at: enrollment.enrolled_at,
+        });
+      });
+
+      it("never lowers progress, forgets checkpoints or un-completes", async () => {
+        const { mission } = await store.missions.createWithEnrollment({
+          draft: draft(),
+          creatorId: "uid-ada",
+        });
+
+        await store.enrollments.recordProgress("uid-ada", mission.id, {
+          completed_checkpoints: ["What a join is", "Inner join"],
+          progress: 66,
+          completed: false,
+        });
+        await store.enrollments.recordProgress("uid-ada", mission.id, {
+          completed_checkpoints: ["Left join"],
+          progress: 100,
+          completed: true,
+        });
+        const stale = await store.enrollments.recordProgress("uid-ada", mission.id, {
+          completed_checkpoints: ["Inner join"],
+          progress: 10,
+          completed: false,
+        });
+
+        const expected = {
+          progress: 100,
+          completed_checkpoints: ["What a join is", "Inner join", "Left join"],
+          completed: true,
+        };
+        expect(stale).toMatchObject(expected);
+        expect(await store.enrollments.get("uid-ada", mission.id)).toMatchObject(expected);
+        expect((await store.enrollments.listForUser("uid-ada"))[0]).toMatchObject(expected);
+      });
+
+      it("rejects progress for a missing enrollment", async () => {
+        const { mission } = await store.missions.createWithEnrollment({
+          draft: draft(),
+          creatorId: "uid-ada",
+        });
+        const update = { completed_checkpoints: ["x"], progress: 50, completed: false };
+
+        await expect(
+          store.enrollments.recordProgress("uid-bob", mission.id, update),
+        ).rejects.toThrow(Error);
+        await expect(
+          store.enrollments.recordProgress("uid-ada", "no-such-mission", update),
+        ).rejects.toThrow(Error);
+        expect(await store.enrollments.listForUser("uid-bob")).toStrictEqual([]);
+      });
+
+      it("lists only the user's dashboard copies, most recently accessed first", async () => {
+        const first = await store.missions.createWithEnrollment({
+          draft: draft({ title: "First" }),
+          creatorId: "uid-ada",
+        });
+        await tick();
+        await store.missions.createWithEnrollment({
+          draft: draft({ title: "Second" }),
+          creatorId: "uid-ada",
+        });
+        await store.missions.createWithEnrollment({
+          draft: draft({ title: "Bob's" }),
+          creatorId: "uid-bob",
+        });
+
+        const titles = (list: EnrolledMission[]) => list.map((m) => m.mission_title);
+        expect(titles(await store.enrollments.listForUser("uid-ada"))).toEqual(["Second", "First"]);
+
+        await tick();
+        await store.enrollments.recordProgress("uid-ada", first.mission.id, {
+          completed_checkpoints: [],
+          progress: 1,
+          completed: false,
+        });
+        expect(titles(await store.enrollments.listForUser("uid-ada"))).toEqual(["First", "Second"]);
+        expect(titles(await store.enrollments.listForUser("uid-bob"))).toEqual(["Bob's"]);
+        expect(await store.enrollments.listForUser("uid-nobody")).toStrictEqual([]);
+      });
+    });
+
+    describe("commander sessions", () => {
+      it("creates an active session", async () => {
+        const session = await store.commanderSessions.create("uid-ada");
+
+        expect(session.id.length).toBeGreaterThanOrEqual(20);
+        expectIsoTimestamp(session.created_at);
+        expect(session).toStrictEqual({
+          id: session.id,
+          user_id: "uid-ada",
+          status: "active",
+          mission_id: null,
+          created_at: session.created_at,
+          updated_at: session.created_at,
+          completed_at: null,
+        });
+        expect(await store.commanderSessions.get(session.id)).toStrictEqual(session);
+        expect((await store.commanderSessions.create("uid-ada")).id).not.toBe(session.id);
+      });
+
+      it("moves between statuses, stamping completed_at on completion", async () => {
+        const session = await store.commanderSessions.create("uid-ada");
+        await tick();
+
+        await store.commanderSessions.setStatus(session.id, "error");
+        const errored = await store.commanderSessions.get(session.id);
+        expect(errored?.status).toBe("error");
+        expect(errored?.completed_at).toBeNull();
+        expect(errored!.updated_at > session.updated_at).toBe(true);
+
+        await store.commanderSessions.setStatus(session.id, "completed");
+        const completed = await store.commanderSessions.get(session.id);
+        expect(completed?.status).toBe("completed");
+        expectIsoTimestamp(completed?.completed_at ?? null);
+        expect(completed?.mission_id).toBeNull();
+
+        await store.commanderSessions.setStatus(session.id, "abandoned");
+        expect((await store.commanderSessions.get(session.id))?.status).toBe("abandoned");
+      });
+
+      it("returns null for an unknown session and rejects a status change for it", async () => {
+        expect(await store.commanderSessions.get("no-such-session")).toBeNull();
+        await expect(store.commanderSessions.setStatus("no-such-session", "error")).rejects.toThrow(
+          Error,
+        );
+      });
+    });
+
+    describe("ally sessions", () => {
+      it("moves created to started once", async () => {
+        const { allySession } = await store.missions.createWithEnrollment({
+          draft: draft(),
+          creatorId: "uid-ada",
+        });
+        await tick();
+
+        const started = await store.allySessions.markStarted(allySession.id);
+        expect(started).toStrictEqual({
+          ...allySession,
+          status: "started",
+          started_at: started.started_at,
+          updated_at: started.started_at,
+        });
+        expect(started.started_at! > allySession.created_at).toBe(true);
+        await tick();
+
+        expect(await store.allySessions.markStarted(allySession.id)).toStrictEqual(started);
+        expect(await store.allySessions.getForEnrollment(allySession.enrollment_id)).toStrictEqual(
+          started,
+        );
+      });
+
+      it("completes a session idempotently and never restarts it", async () => {
+        const { allySession } = await store.missions.createWithEnrollment({
+          draft: draft(),
+          creatorId: "uid-ada",
+        });
+        const started = await store.allySessions.markStarted(allySession.id);
+        await tick();
+
+        const completed = await store.allySessions.markCompleted(allySession.id);
+        expect(completed).toStrictEqual({
+          ...started,
+          status: "completed",
+          completed_at: completed.completed_at,
+          updated_at: completed.completed_at,
+        });
+        expect(completed.completed_at! > started.started_at!).toBe(true);
+        await tick();
+
+        expect(await store.allySessions.markCompleted(allySession.id)).toStrictEqual(completed);
+        expect(await store.allySessions.markStarted(allySession.id)).toStrictEqual(completed);
+      });
+
+      it("returns null or rejects for unknown sessions", async () => {
+        expect(await store.allySessions.getForEnrollment("no-such-enrollment")).toBeNull();
+        await expect(store.allySessions.markStarted("no-such-session")).rejects.toThrow(Error);
+        await expect(store.allySessions.markCompleted("no-such-session")).rejects.toThrow(Error);
+      });
+    });
+
+    describe("checkpointer and lifecycle", () => {
+      it("stores and returns LangGraph checkpoints", async () => {
+        const config = { configurable: { thread_id: "thread-1", checkpoint_ns: "" } };
+        const checkpoint = emptyCheckpoint();
+        const metadata = { source: "input" as const, step: -1, parents: {} };
+
+        await store.checkpointer.put(config, checkpoint, metadata, {});
+        const tuple = await store.checkpointer.getTuple(config);
+
+        expect(tuple?.checkpoint.id).toBe(checkpoint.id);
+        expect(tuple?.metadata).toMatchObject(metadata);
+        expect(await store.checkpointer.getTuple({ configurable: { thread_id: "other" } })).toBe(
+          undefined,
+        );
+      });
+
+      it("can be closed more than once", async () => {
+        await store.close();
+        await expect(store.close()).resolves.toBeUndefined();
+      });
+    });
+  });
+}
