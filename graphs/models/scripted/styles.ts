@@ -1,0 +1,22 @@
+import { splitList } from "./language.js";
+
+const TEACHING_STYLES = ["examples", "analogies", "step-by-step", "visual", "hands-on"] as const;
+export type TeachingStyle = (typeof TEACHING_STYLES)[number];
+
+const STYLE_CUES: Record<TeachingStyle, RegExp> = {
+  examples: /example/i,
+  analogies: /analog|metaphor|stor/i,
+  "step-by-step": /step|structur|sequen/i,
+  visual: /visual|diagram|picture|image/i,
+  "hands-on": /hands|practi|doing|kinesthetic|interactive|exercise/i,
+};
+
+/** The recognised styles in a `learning_style` value, in the learner's order, without repeats. */
+export function teachingStyles(learningStyle: string | undefined): TeachingStyle[] {
+  const styles: TeachingStyle[] = [];
+  for (const tag of splitList(learningStyle)) {
+    const style = TEACHING_STYLES.find((candidate) => STYLE_CUES[candidate].test(tag));
+    if (style !== undefined && !styles.includes(style)) styles.push(style);
+  }
+  return styles;
+}

@@ -1,0 +1,92 @@
+import {
+  HumanMessage,
+  SystemMessage,
+  type AIMessageChunk,
+  type BaseMessage,
+} from "@langchain/core/messages";
+import { tool } from "@langchain/core/tools";
+import { z } from "zod";
+import { ScriptedChatModel, type AgentName } from "../../../graphs/models/index.js";
+
+/** A system prompt that ends with the session context block, as the real prompts do. */
+export function systemPrompt(context: Record<string, string | number>): SystemMessage {
+  const lines = Object.entries(context).map(([key, value]) => `- ${key}: ${value}`);
+  return new SystemMessage(
+    ["You are a tutor.", "## Rules", "- Be kind.", "## Session context", ...lines].join("\n"),
+  );
+}
+
+export function scripted(agent: AgentName): ScriptedChatModel {
+  return new ScriptedChatModel({ agent });
+}
+
+const Level = z.enum(["Beginner", "Intermediate", "Advanced"]);
+const line = z.string().trim().min(1);
+
+/** Local copies of the tool contracts the graphs bind. */
+export const confirmLearningGoal = tool(async () => "Learning goal confirmed.", {
+  name: "confirm_learning_goal",
+  description: "Confirm the learner's goal.",
+  schema: z.object({ topic: line, level: Level, outcome: line }),
+});
+
+export const startCheckpoint = tool(async () => "Teaching begins.", {
+  name: "start_checkpoint",
+  description: "Start teaching the briefed checkpoint.",
+  schema: z.object({}),
+});
+
+export const markCheckpointComplete = tool(async () => "Checkpoint complete.", {
+  name: "mark_checkpoint_complete",
+  description: "Mark the current checkpoint complete.",
+  schema: z.object({ checkpoint_number: z.number().int().min(1) }),
+});
+
+export const MissionDraftSchema = z.object({
+  title: line.max(200),
+  short_description: line.max(500),
+  description: line.max(5000),
+  level: Level,
+  topics_to_cover: z.array(line).min(1).max(12),
+  learning_goal: line.max(2000),
+  byte_size_checkpoints: z.array(line.max(200)).min(4).max(6),
+  skills: z.array(line).max(12),
+  is_public: z.boolean(),
+});
+
+export const SEED_INTERVIEW = [
+  "I want to learn Python for data analysis",
+  "I want to analyze business data",
+  "No, I'm a complete beginner",
+  "About 5 hours per week",
+  "Yes, that's correct",
+];
+
+export interface Turn {
+  learner: string;
+  reply: AIMessageChunk;
+}
+
+/**
+ * Plays learner messages against a model one at a time, feeding each reply back into the
+ * history the way the graphs do.
+ */
+export async function playConversation(
+  model: { invoke(messages: BaseMessage[]): Promise<AIMessageChunk> },
+  system: SystemMessage,
+  learnerMessages: readonly string[],
+): Promise<Turn[]> {
+  const history: BaseMessage[] = [];
+  const turns: Turn[] = [];
+  for (const learner of learnerMessages) {
+    history.push(new HumanMessage(learner));
+    const reply = await model.invoke([system, ...history]);
+    history.push(reply);
+    turns.push({ learner, reply });
+  }
+  return turns;
+}
+
+export function questionMarks(text: string): number {
+  return text.split("?").length - 1;
+}
