@@ -1,0 +1,59 @@
+import { SystemMessage, ToolMessage } from "@langchain/core/messages";
+import type { LangGraphRunnableConfig } from "@langchain/langgraph";
+import { startCheckpoint } from "../../tools/index.js";
+import type { ModelFactory } from "../models/index.js";
+import { renderPrompt } from "../prompts.js";
+import { promptContext } from "./context.js";
+import type { AllyStateUpdate, AllyStateValue } from "./state.js";
+
+type LuminaTask = "greet_and_brief" | "brief" | "converse" | "wrap_up";
+
+function taskFor(state: AllyStateValue): LuminaTask {
+  if (state.phase === "greeting") return "greet_and_brief";
+  if (state.phase === "wrap_up") return "wrap_up";
+  return state.just_completed ? "brief" : "converse";
+}
+
+/** Lumina: greets, briefs each checkpoint, handles the learner's reply to it, and wraps up. */
+export function luminaNode(models: ModelFactory) {
+  const model = models.forAgent("mission_ally");
+  const conversing = model.bindTools!([startCheckpoint]);
+  return async (
+    state: AllyStateValue,
+    config: LangGraphRunnableConfig,
+  ): Promise<AllyStateUpdate> => {
+    const task = taskFor(state);
+    const system = new SystemMessage(
+      renderPrompt("ally/lumina.md", { ...promptContext(state, config), task }),
+    );
+    const reply = await (task === "converse" ? conversing : model).invoke(
+      [system, ...state.messages],
+      config,
+    );
+    if (task === "greet_and_brief") return { messages: [reply], phase: "briefing" };
+    if (task === "wrap_up") return { messages: [reply], phase: "done" };
+    if (task === "brief") return { messages: [reply], just_completed: null };
+
+    const call = reply.tool_calls?.find((c) => c.name === startCheckpoint.name);
+    if (!call) return { messages: [reply] };
+    return {
+      messages: [
+        reply,
+        new ToolMessage({
+          tool_call_id: call.id ?? "start_checkpoint",
+          content: "Teaching begins.",
+        }),
+      ],
+      phase: "teaching",
+      active_agent: "mission_sensei",
+      learner_turns_in_checkpoint: 0,
+      assessment_answered: false,
+    };
+  };
+}
+
+/** After Lumina: hand over to the sensei when teaching starts, close after the wrap-up. */
+export function afterLumina(state: AllyStateValue): "mission_sensei" | "close_session" | "__end__" {
+  if (state.phase === "teaching") return "mission_sensei";
+  return state.phase === "done" ? "close_session" : "__end__";
+}

@@ -1,0 +1,32 @@
+import { MessagesDeltaValue, StateSchema } from "@langchain/langgraph";
+import { z } from "zod";
+
+export const AllyPhase = z.enum(["greeting", "briefing", "teaching", "wrap_up", "done"]);
+export type AllyPhase = z.infer<typeof AllyPhase>;
+
+export const AllyAgent = z.enum(["mission_ally", "mission_sensei"]);
+export type AllyAgent = z.infer<typeof AllyAgent>;
+
+/**
+ * The phase machine that decides who speaks. The mission itself is not copied here: it arrives
+ * fresh with every turn in `config.configurable.ally`.
+ */
+export const AllyState = new StateSchema({
+  messages: MessagesDeltaValue,
+  phase: AllyPhase.default("greeting"),
+  /** Index of the checkpoint being briefed or taught. */
+  checkpoint_index: z.number().int().min(0).default(0),
+  completed_checkpoints: z.array(z.string()).default([]),
+  progress: z.number().min(0).max(100).default(0),
+  /** Who the next learner turn goes to. */
+  active_agent: AllyAgent.default("mission_ally"),
+  /** Learner messages since teaching of the current checkpoint began. */
+  learner_turns_in_checkpoint: z.number().int().min(0).default(0),
+  /** The learner has answered a comprehension question in the current checkpoint. */
+  assessment_answered: z.boolean().default(false),
+  /** The checkpoint completed in this turn, for Lumina's celebration line. */
+  just_completed: z.string().nullable().default(null),
+});
+
+export type AllyStateValue = typeof AllyState.State;
+export type AllyStateUpdate = typeof AllyState.Update;

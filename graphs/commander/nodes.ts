@@ -1,0 +1,105 @@
+import {
+  HumanMessage,
+  SystemMessage,
+  ToolMessage,
+  type BaseMessage,
+} from "@langchain/core/messages";
+import type { LangGraphRunnableConfig } from "@langchain/langgraph";
+import {
+  LearningGoalSchema,
+  MissionDraftSchema,
+  confirmLearningGoal,
+  type createMissionTool,
+} from "../../tools/index.js";
+import type { ModelFactory } from "../models/index.js";
+import { renderPrompt } from "../prompts.js";
+import type { CommanderStateUpdate, CommanderStateValue } from "./state.js";
+
+export interface CommanderDeps {
+  models: ModelFactory;
+  createMission: ReturnType<typeof createMissionTool>;
+}
+
+const learnerName = (config: LangGraphRunnableConfig) =>
+  typeof config.configurable?.learner_name === "string" && config.configurable.learner_name
+    ? config.configurable.learner_name
+    : "there";
+
+function transcript(messages: BaseMessage[]): string {
+  return messages
+    .filter((m) => (m.type === "human" || m.type === "ai") && m.text.trim() !== "")
+    .map((m) => `${m.type === "human" ? "Learner" : "Polaris"}: ${m.text.trim()}`)
+    .join("\n");
+}
+
+export function polarisNode(deps: CommanderDeps) {
+  const model = deps.models.forAgent("polaris").bindTools!([confirmLearningGoal]);
+  return async (
+    state: CommanderStateValue,
+    config: LangGraphRunnableConfig,
+  ): Promise<CommanderStateUpdate> => {
+    const system = new SystemMessage(
+      renderPrompt("commander/polaris.md", { learner_name: learnerName(config) }),
+    );
+    const reply = await model.invoke([system, ...state.messages], config);
+    const call = reply.tool_calls?.find((c) => c.name === confirmLearningGoal.name);
+    if (!call) return { messages: [reply] };
+    const goal = LearningGoalSchema.safeParse(call.args);
+    const toolCallId = call.id ?? "confirm_learning_goal";
+    if (!goal.success) {
+      return {
+        messages: [
+          reply,
+          new ToolMessage({
+            tool_call_id: toolCallId,
+            content: "Refused: topic, level and outcome are all required.",
+          }),
+        ],
+      };
+    }
+    return {
+      messages: [
+        reply,
+        new ToolMessage({ tool_call_id: toolCallId, content: "Learning goal confirmed." }),
+      ],
+      goal: goal.data,
+      phase: "curating",
+    };
+  };
+}
+
+export function curatorNode(deps: CommanderDeps) {
+  const model = deps.models
+    .forAgent("mission_curator")
+    .withStructuredOutput(MissionDraftSchema, { name: "mission" });
+  return async (
+    state: CommanderStateValue,
+    config: LangGraphRunnableConfig,
+  ): Promise<CommanderStateUpdate> => {
+    if (!state.goal) throw new Error("mission_curator ran without a confirmed goal");
+    const system = new SystemMessage(
+      renderPrompt("commander/mission_curator.md", {
+        topic: state.goal.topic,
+        level: state.goal.level,
+        outcome: state.goal.outcome,
+      }),
+    );
+    const draft = await model.invoke([system, new HumanMessage(transcript(state.messages))], {
+      ...config,
+      tags: [...(config.tags ?? []), "structured_output"],
+    });
+    return { draft: MissionDraftSchema.parse(draft) };
+  };
+}
+
+export function createMissionNode(deps: CommanderDeps) {
+  return async (
+    state: CommanderStateValue,
+    config: LangGraphRunnableConfig,
+  ): Promise<CommanderStateUpdate> => {
+    if (!state.draft) throw new Error("create_mission ran without a draft");
+    const result = await deps.createMission.invoke(state.draft, config);
+    const { mission_id } = JSON.parse(String(result)) as { mission_id: string };
+    return { mission_id, phase: "created" };
+  };
+}

@@ -1,0 +1,21 @@
+import { MessagesDeltaValue, StateSchema } from "@langchain/langgraph";
+import { z } from "zod";
+import { LearningGoalSchema, MissionDraftSchema } from "../../tools/index.js";
+
+export const CommanderPhase = z.enum(["interview", "curating", "created"]);
+export type CommanderPhase = z.infer<typeof CommanderPhase>;
+
+/**
+ * `messages` is a delta channel: a checkpoint stores the turn's new messages, not the whole
+ * transcript, so a turn's cost does not grow with the conversation.
+ */
+export const CommanderState = new StateSchema({
+  messages: MessagesDeltaValue,
+  phase: CommanderPhase.default("interview"),
+  goal: LearningGoalSchema.nullable().default(null),
+  draft: MissionDraftSchema.nullable().default(null),
+  mission_id: z.string().nullable().default(null),
+});
+
+export type CommanderStateValue = typeof CommanderState.State;
+export type CommanderStateUpdate = typeof CommanderState.Update;

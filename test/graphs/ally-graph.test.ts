@@ -1,0 +1,249 @@
+import { AIMessage, HumanMessage, type BaseMessage } from "@langchain/core/messages";
+import { fakeModel } from "@langchain/core/testing";
+import { buildAllyGraph } from "../../graphs/index.js";
+import { openSqliteStore, type MissionCreated, type Store } from "../../store/index.js";
+import { completionRefusal, type AllyContext } from "../../tools/index.js";
+import { fakeFactory } from "./fake-models.js";
+
+const checkpoints = ["Basics", "Loops", "Functions", "Project"];
+let store: Store;
+let created: MissionCreated;
+let ids = 0;
+const say = (text: string) => new AIMessage({ id: `ai-${ids++}`, content: text });
+const call = (name: string, args: Record<string, unknown> = {}, content = "") =>
+  new AIMessage({
+    id: `ai-${ids++}`,
+    content,
+    tool_calls: [{ name, args, id: `call-${ids}`, type: "tool_call" }],
+  });
+
+beforeEach(async () => {
+  store = openSqliteStore({ path: ":memory:" });
+  await store.users.ensure({ uid: "u1", name: "Ada" });
+  created = await store.missions.createWithEnrollment({
+    creatorId: "u1",
+    draft: {
+      title: "Python",
+      short_description: "s",
+      description: "d",
+      level: "Beginner",
+      topics_to_cover: ["x"],
+      learning_goal: "g",
+      byte_size_checkpoints: checkpoints,
+      skills: ["py"],
+      is_public: true,
+    },
+  });
+});
+afterEach(() => store.close());
+
+async function context(): Promise<AllyContext> {
+  const enrollment = await store.enrollments.get("u1", created.mission.id);
+  return {
+    user_id: "u1",
+    ally_session_id: created.allySession.id,
+    learner: { name: "Ada", learning_style: ["examples"] },
+    mission: {
+      id: created.mission.id,
+      title: "Python",
+      level: "Beginner",
+      byte_size_checkpoints: checkpoints,
+    },
+    stored_completed_checkpoints: enrollment?.completed_checkpoints ?? [],
+  };
+}
+
+function setup(lumina: ReturnType<typeof fakeModel>, sensei: ReturnType<typeof fakeModel>) {
+  const graph = buildAllyGraph({
+    models: fakeFactory({ mission_ally: lumina, mission_sensei: sensei }),
+    enrollments: store.enrollments,
+    allySessions: store.allySessions,
+    checkpointer: store.checkpointer,
+  });
+  const events: Record<string, unknown>[] = [];
+  const turn = async (text: string) => {
+    const config = {
+      configurable: { thread_id: "t", ally: await context() },
+      streamMode: ["custom", "updates"] as const,
+    };
+    for await (const [mode, chunk] of await graph.stream(
+      { messages: [new HumanMessage({ id: `h-${ids++}`, content: text })] },
+      { ...config, streamMode: ["custom", "updates"] },
+    )) {
+      if (mode === "custom") events.push(chunk as Record<string, unknown>);
+    }
+    return (await graph.getState({ configurable: { thread_id: "t" } })).values;
+  };
+  return { graph, turn, events };
+}
+
+describe("Ally phase machine", () => {
+  it("walks greeting → briefing → teaching → completion → next briefing, handing over both ways", async () => {
+    const lumina = fakeModel()
+      .respond(say("Hi Ada! Checkpoint 1 of 4: Basics. Does that fit?"))
+      .respond(call("start_checkpoint"))
+      .respond(say("Great work! Checkpoint 2 of 4: Loops. Does that fit?"));
+    const sensei = fakeModel()
+      .respond(say("### Concept 1: variables. What is a variable?"))
+      .respond(say("Right! How confident do you feel?"))
+      .respond(call("mark_checkpoint_complete", { checkpoint_number: 1 }, "Celebrate!"));
+    const { turn, events } = setup(lumina, sensei);
+
+    let state = await turn("Hello");
+    expect(state).toMatchObject({
+      phase: "briefing",
+      active_agent: "mission_ally",
+      checkpoint_index: 0,
+    });
+    expect(lumina.calls[0]!.messages[0]!.text).toContain("- task: greet_and_brief");
+
+    state = await turn("Yes, sounds good");
+    expect(state).toMatchObject({
+      phase: "teaching",
+      active_agent: "mission_sensei",
+      learner_turns_in_checkpoint: 0,
+    });
+    expect(lumina.calls[1]!.messages[0]!.text).toContain("- task: converse");
+    expect(sensei.calls[0]!.messages[0]!.text).toContain("- checkpoint_title: Basics");
+
+    state = await turn("A named value");
+    expect(state).toMatchObject({
+      phase: "teaching",
+      learner_turns_in_checkpoint: 1,
+      assessment_answered: true,
+    });
+
+    state = await turn("Very confident");
+    expect(state).toMatchObject({
+      phase: "briefing",
+      active_agent: "mission_ally",
+      checkpoint_index: 1,
+      completed_checkpoints: ["Basics"],
+      progress: 25,
+    });
+    expect(lumina.calls[2]!.messages[0]!.text).toContain("- task: brief");
+    expect(lumina.calls[2]!.messages[0]!.text).toContain("- just_completed: Basics");
+    expect(events).toEqual([
+      { type: "checkpoint_update", completed_checkpoints: ["Basics"], progress: 25 },
+    ]);
+    expect(await store.enrollments.get("u1", created.mission.id)).toMatchObject({
+      progress: 25,
+      completed_checkpoints: ["Basics"],
+    });
+    const texts = state.messages.map((m: BaseMessage) => m.text);
+    expect(texts).toContain("Celebrate!");
+    expect(texts.at(-1)).toBe("Great work! Checkpoint 2 of 4: Loops. Does that fit?");
+  });
+
+  it("keeps an off-topic exchange with Lumina without starting the checkpoint", async () => {
+    const lumina = fakeModel()
+      .respond(say("Hi Ada! Checkpoint 1: Basics. Does that fit?"))
+      .respond(say("Paris — but back to Basics: does the plan fit?"));
+    const { turn } = setup(lumina, fakeModel());
+    await turn("Hi");
+    const state = await turn("What is the capital of France?");
+    expect(state).toMatchObject({ phase: "briefing", active_agent: "mission_ally", progress: 0 });
+    expect(state.messages.at(-1)?.text).toMatch(/back to Basics/);
+  });
+
+  it("refuses a completion before the learner answered a question, and progress stays put", async () => {
+    const lumina = fakeModel()
+      .respond(say("Brief. Does that fit?"))
+      .respond(call("start_checkpoint"));
+    const sensei = fakeModel()
+      .respond(call("mark_checkpoint_complete", { checkpoint_number: 1 }))
+      .respond(say("Let's learn first. What is a variable?"));
+    const { turn, events } = setup(lumina, sensei);
+    await turn("Hi");
+    const state = await turn("yes");
+    expect(state).toMatchObject({ phase: "teaching", progress: 0, completed_checkpoints: [] });
+    expect(
+      state.messages.find((m: BaseMessage) => m.type === "tool" && m.text.startsWith("Refused:"))
+        ?.text,
+    ).toContain("has not answered");
+    expect(events).toEqual([]);
+    expect(await store.enrollments.get("u1", created.mission.id)).toMatchObject({ progress: 0 });
+  });
+
+  it("wraps up after the last checkpoint, completes the enrollment and closes the session", async () => {
+    const lumina = fakeModel()
+      .respond(say("Brief 4. Does that fit?"))
+      .respond(call("start_checkpoint"))
+      .respond(say("Well done, Ada!"));
+    const sensei = fakeModel()
+      .respond(say("Concept. What is it?"))
+      .respond(call("mark_checkpoint_complete", { checkpoint_number: 4 }))
+      .respond(say("Done!"));
+    await store.enrollments.recordProgress("u1", created.mission.id, {
+      completed_checkpoints: checkpoints.slice(0, 3),
+      progress: 75,
+      completed: false,
+    });
+    const { turn, events } = setup(lumina, sensei);
+    let state = await turn("Hi");
+    expect(state).toMatchObject({
+      checkpoint_index: 3,
+      completed_checkpoints: checkpoints.slice(0, 3),
+      progress: 75,
+    });
+    await turn("yes");
+    state = await turn("I'm confident");
+    expect(state).toMatchObject({
+      phase: "done",
+      progress: 100,
+      completed_checkpoints: checkpoints,
+    });
+    expect(lumina.calls.at(-1)!.messages[0]!.text).toContain("- task: wrap_up");
+    expect(events).toEqual([
+      { type: "checkpoint_update", completed_checkpoints: checkpoints, progress: 100 },
+      { type: "session_closed" },
+    ]);
+    expect(await store.enrollments.get("u1", created.mission.id)).toMatchObject({
+      progress: 100,
+      completed: true,
+    });
+    expect(await store.allySessions.getForEnrollment(created.enrollment.id)).toMatchObject({
+      status: "completed",
+    });
+    const after = await turn("anything else?");
+    expect(after.phase).toBe("done");
+    expect(lumina.callCount).toBe(3);
+  });
+});
+
+describe("completion rules", () => {
+  const teaching = {
+    phase: "teaching",
+    active_agent: "mission_sensei",
+    checkpoint_index: 1,
+    completed_checkpoints: ["Basics"],
+    progress: 25,
+    assessment_answered: true,
+  };
+  it("allow only the current checkpoint, once, by the sensei, after an answer", () => {
+    expect(completionRefusal(teaching, 2, checkpoints)).toBeUndefined();
+    expect(completionRefusal(teaching, 3, checkpoints)).toMatch(
+      /only the current checkpoint \(2\)/,
+    );
+    expect(completionRefusal(teaching, 1, checkpoints)).toMatch(/only the current checkpoint/);
+    expect(
+      completionRefusal(
+        { ...teaching, completed_checkpoints: ["Basics", "Loops"] },
+        2,
+        checkpoints,
+      ),
+    ).toMatch(/already complete/);
+    expect(
+      completionRefusal({ ...teaching, active_agent: "mission_ally" }, 2, checkpoints),
+    ).toMatch(/only the teacher/);
+    expect(completionRefusal({ ...teaching, phase: "briefing" }, 2, checkpoints)).toMatch(
+      /only the teacher/,
+    );
+    expect(completionRefusal({ ...teaching, assessment_answered: false }, 2, checkpoints)).toMatch(
+      /has not answered/,
+    );
+    expect(completionRefusal({ ...teaching, checkpoint_index: 4 }, 5, checkpoints)).toMatch(
+      /every checkpoint/,
+    );
+  });
+});

@@ -1,0 +1,34 @@
+import { tool } from "@langchain/core/tools";
+import type { LangGraphRunnableConfig } from "@langchain/langgraph";
+import type { MissionStore } from "../store/index.js";
+import { MissionDraftSchema } from "./mission-schema.js";
+import { readConversation } from "./conversation.js";
+
+/**
+ * Persists the curated mission with the learner's enrollment, dashboard copy and Ally session in
+ * one transaction, completing the Commander session. Retrying for the same session returns the
+ * mission it already created.
+ */
+export function createMissionTool(missions: MissionStore) {
+  return tool(
+    async (draft, config: LangGraphRunnableConfig) => {
+      const { userId, sessionId } = readConversation(config);
+      const created = await missions.createWithEnrollment({
+        draft,
+        creatorId: userId,
+        commanderSessionId: sessionId,
+      });
+      config.writer?.({
+        type: "mission_created",
+        mission: created.mission,
+        enrollment: created.enrollment,
+      });
+      return JSON.stringify({ mission_id: created.mission.id });
+    },
+    {
+      name: "create_mission",
+      description: "Save the mission and enroll the learner in it.",
+      schema: MissionDraftSchema,
+    },
+  );
+}

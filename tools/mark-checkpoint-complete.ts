@@ -1,0 +1,102 @@
+import { ToolMessage } from "@langchain/core/messages";
+import { tool, type ToolRunnableConfig } from "@langchain/core/tools";
+import { Command, getCurrentTaskInput, type LangGraphRunnableConfig } from "@langchain/langgraph";
+import { z } from "zod";
+import type { EnrollmentStore } from "../store/index.js";
+import { progressPercent, readAllyContext } from "./ally-context.js";
+
+/** The part of the Ally's state the completion rules read. */
+export interface CheckpointProgressState {
+  phase: string;
+  active_agent: string;
+  checkpoint_index: number;
+  completed_checkpoints: string[];
+  progress: number;
+  assessment_answered: boolean;
+}
+
+/** Why a completion is not allowed now, or undefined when it is. */
+export function completionRefusal(
+  state: CheckpointProgressState,
+  checkpointNumber: number,
+  checkpoints: string[],
+): string | undefined {
+  if (state.active_agent !== "mission_sensei" || state.phase !== "teaching") {
+    return "only the teacher can complete a checkpoint, while teaching it";
+  }
+  const current = checkpoints[state.checkpoint_index];
+  if (current === undefined) return "every checkpoint is already complete";
+  if (checkpointNumber !== state.checkpoint_index + 1) {
+    return `only the current checkpoint (${state.checkpoint_index + 1}) can be completed`;
+  }
+  if (state.completed_checkpoints.includes(current)) return "this checkpoint is already complete";
+  if (!state.assessment_answered) {
+    return "the learner has not answered a comprehension question in this checkpoint yet";
+  }
+  return undefined;
+}
+
+/**
+ * The only way progress changes. Enforces the completion rules, saves progress to the enrollment
+ * and the dashboard copy in one transaction, announces it on the custom stream and records it in
+ * state.
+ */
+export function markCheckpointCompleteTool(enrollments: EnrollmentStore) {
+  return tool(
+    async ({ checkpoint_number }, config: LangGraphRunnableConfig & ToolRunnableConfig) => {
+      const state = getCurrentTaskInput<CheckpointProgressState>(config);
+      const ally = readAllyContext(config);
+      const checkpoints = ally.mission.byte_size_checkpoints;
+      const toolCallId = String(config.toolCall?.id ?? "mark_checkpoint_complete");
+      const refusal = completionRefusal(state, checkpoint_number, checkpoints);
+      if (refusal) {
+        return new Command({
+          update: {
+            messages: [
+              new ToolMessage({ tool_call_id: toolCallId, content: `Refused: ${refusal}.` }),
+            ],
+          },
+        });
+      }
+      const title = checkpoints[state.checkpoint_index] as string;
+      const completed = [...state.completed_checkpoints, title];
+      const finished = completed.length >= checkpoints.length;
+      const progress = Math.max(
+        state.progress,
+        progressPercent(completed.length, checkpoints.length),
+      );
+      await enrollments.recordProgress(ally.user_id, ally.mission.id, {
+        completed_checkpoints: completed,
+        progress,
+        completed: finished,
+      });
+      config.writer?.({ type: "checkpoint_update", completed_checkpoints: completed, progress });
+      return new Command({
+        update: {
+          messages: [
+            new ToolMessage({
+              tool_call_id: toolCallId,
+              content: `Checkpoint ${checkpoint_number} complete.`,
+            }),
+          ],
+          completed_checkpoints: completed,
+          progress,
+          checkpoint_index: state.checkpoint_index + 1,
+          phase: finished ? "wrap_up" : "briefing",
+          active_agent: "mission_ally",
+          just_completed: title,
+          learner_turns_in_checkpoint: 0,
+          assessment_answered: false,
+        },
+      });
+    },
+    {
+      name: "mark_checkpoint_complete",
+      description:
+        "Mark the current checkpoint complete once the learner has answered your questions and feels confident.",
+      schema: z.object({
+        checkpoint_number: z.number().int().min(1).describe("The current checkpoint's number"),
+      }),
+    },
+  );
+}
