@@ -1,0 +1,3 @@
+export { AuthError, type AuthErrorCode, type TokenVerifier } from "./verifier.js";
+export { LocalTokenVerifier, loadOrCreateSecret, localUid } from "./local-verifier.js";
+export { httpToken, parseCookies, socketToken, type RequestCredentials } from "./token-sources.js";

@@ -1,0 +1,30 @@
+import type { Store, User } from "../../store/index.js";
+import { AuthError, httpToken, type TokenVerifier } from "../auth/index.js";
+import type { RequestInfo } from "./handler.js";
+import { HttpError } from "./http-error.js";
+
+export interface AuthContext {
+  verifier: TokenVerifier;
+  store: Store;
+}
+
+/** Verifies the request's token and returns its user, created on first sight. */
+export async function authenticate(ctx: AuthContext, req: RequestInfo): Promise<User> {
+  const token = httpToken({
+    cookieHeader: req.headers.cookie,
+    authorizationHeader: req.headers.authorization,
+  });
+  if (!token) {
+    throw new HttpError(
+      401,
+      "Missing authentication token. Provide either a session cookie or Authorization header with Bearer token",
+      "AUTH_MISSING",
+    );
+  }
+  try {
+    return await ctx.store.users.ensure(await ctx.verifier.verify(token));
+  } catch (err) {
+    if (err instanceof AuthError) throw new HttpError(401, err.message, err.code);
+    throw err;
+  }
+}

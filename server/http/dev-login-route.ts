@@ -1,0 +1,45 @@
+import { z } from "zod";
+import type { Store } from "../../store/index.js";
+import type { LocalTokenVerifier } from "../auth/index.js";
+import { jsonBody, type Route } from "./handler.js";
+import { HttpError } from "./http-error.js";
+
+const DevLogin = z.object({
+  email: z.email().max(320),
+  name: z.string().trim().min(1).max(200).optional(),
+});
+
+export interface DevLoginContext {
+  verifier: LocalTokenVerifier;
+  store: Store;
+  cookieSecure: boolean;
+}
+
+export function sessionCookie(token: string, maxAgeSeconds: number, secure: boolean): string {
+  return [
+    `session=${token}`,
+    "Path=/",
+    "HttpOnly",
+    "SameSite=Lax",
+    `Max-Age=${maxAgeSeconds}`,
+    ...(secure ? ["Secure"] : []),
+  ].join("; ");
+}
+
+/** Local mode only: signs in any email, creating its user, and sets the `session` cookie. */
+export function devLoginRoute(ctx: DevLoginContext): Route {
+  return async (req) => {
+    const parsed = DevLogin.safeParse(jsonBody(req));
+    if (!parsed.success) {
+      throw new HttpError(422, 'Body must be {"email": a valid email, "name": optional text}');
+    }
+    const name = parsed.data.name ?? parsed.data.email.split("@")[0] ?? "Learner";
+    const issued = ctx.verifier.issue({ email: parsed.data.email, name });
+    await ctx.store.users.ensure({ uid: issued.uid, email: parsed.data.email, name });
+    return {
+      status: 200,
+      body: { token: issued.token, uid: issued.uid, expires_in: issued.expiresIn },
+      headers: { "Set-Cookie": sessionCookie(issued.token, issued.expiresIn, ctx.cookieSecure) },
+    };
+  };
+}

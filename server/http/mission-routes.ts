@@ -1,0 +1,78 @@
+import { z } from "zod";
+import { LevelSchema, MissionDraftSchema } from "../../tools/index.js";
+import { authenticate, type AuthContext } from "./authenticate.js";
+import { jsonBody, type RequestInfo, type Route } from "./handler.js";
+import { HttpError } from "./http-error.js";
+
+const MissionCreate = MissionDraftSchema.extend({ is_public: z.boolean().default(true) });
+
+const MissionPatch = z
+  .object({
+    title: z.string().trim().min(1).max(200),
+    short_description: z.string().trim().min(1).max(500),
+    description: z.string().trim().min(1).max(5000),
+    is_public: z.boolean(),
+    level: LevelSchema,
+    skills: z.array(z.string().trim().min(1)).max(12),
+  })
+  .partial();
+
+function invalid(error: z.ZodError): HttpError {
+  const issue = error.issues[0];
+  return new HttpError(
+    422,
+    `Invalid field '${issue?.path.join(".") || "body"}': ${issue?.message ?? "invalid"}`,
+  );
+}
+
+const missionId = (req: RequestInfo) => req.params[0] ?? "";
+
+/** `POST /api/v1/missions/enrollment`: creates a mission and enrolls its creator, atomically. */
+export function createEnrollmentRoute(ctx: AuthContext): Route {
+  return async (req) => {
+    const user = await authenticate(ctx, req);
+    const parsed = MissionCreate.safeParse(jsonBody(req));
+    if (!parsed.success) throw invalid(parsed.error);
+    const created = await ctx.store.missions.createWithEnrollment({
+      draft: parsed.data,
+      creatorId: user.id,
+    });
+    return {
+      status: 201,
+      body: {
+        mission: created.mission,
+        enrollment: created.enrollment,
+        enrollment_session_log: created.allySession,
+      },
+    };
+  };
+}
+
+/** `GET /api/v1/missions/{id}`: for its creator, or for anyone when it is public. */
+export function getMissionRoute(ctx: AuthContext): Route {
+  return async (req) => {
+    const user = await authenticate(ctx, req);
+    const id = missionId(req);
+    const mission = await ctx.store.missions.get(id);
+    if (!mission) throw new HttpError(404, `Mission with ID '${id.slice(0, 64)}' not found.`);
+    if (!mission.is_public && mission.creator_id !== user.id) {
+      throw new HttpError(403, "You don't have permission to view this mission.");
+    }
+    return { status: 200, body: mission };
+  };
+}
+
+/** `PATCH /api/v1/missions/{id}`: creator only; title, description and skills reach dashboards. */
+export function patchMissionRoute(ctx: AuthContext): Route {
+  return async (req) => {
+    const user = await authenticate(ctx, req);
+    const id = missionId(req);
+    const parsed = MissionPatch.safeParse(jsonBody(req));
+    if (!parsed.success) throw invalid(parsed.error);
+    const mission = await ctx.store.missions.get(id);
+    if (!mission) throw new HttpError(404, `Mission with ID '${id.slice(0, 64)}' not found.`);
+    if (mission.creator_id !== user.id)
+      throw new HttpError(403, "Only the mission creator can update this mission");
+    return { status: 200, body: await ctx.store.missions.update(id, parsed.data) };
+  };
+}

@@ -1,0 +1,3 @@
+export { assertNativeUws, startServer, type RunningServer, type ServerDeps } from "./app.js";
+export { loadConfig, type Config } from "./config.js";
+export { createLogger, type Logger } from "./log.js";

@@ -1,0 +1,62 @@
+import { createModelFactory } from "../graphs/index.js";
+import { openSqliteStore } from "../store/index.js";
+import { startServer } from "./app.js";
+import { LocalTokenVerifier, loadOrCreateSecret } from "./auth/index.js";
+import { ConfigError, loadConfig } from "./config.js";
+import { createLogger } from "./log.js";
+
+async function main() {
+  const config = loadConfig();
+  const log = createLogger(config.logLevel);
+  const store = openSqliteStore({ path: config.sqlitePath });
+  const issuer = new LocalTokenVerifier(
+    loadOrCreateSecret(config.dataDir),
+    config.localTokenTtlSeconds,
+  );
+  log.warn(
+    "AUTH=local: anyone who can reach this server can sign in through /api/v1/auth/dev-login",
+    {
+      host: config.host,
+    },
+  );
+  const models = createModelFactory(config.models);
+  if (models.kind === "scripted") {
+    log.warn(
+      "MODELS: scripted offline tutor (no GOOGLE_API_KEY); replies are deterministic scripts",
+    );
+  } else {
+    log.info("MODELS: Gemini", { models: models.describe() });
+  }
+  log.info("store", { store: config.store, path: config.sqlitePath });
+
+  const server = await startServer({
+    config,
+    store,
+    verifier: issuer,
+    localIssuer: issuer,
+    models,
+    log,
+  });
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info("shutting down", { signal });
+    server
+      .shutdown()
+      .then(() => process.exit(0))
+      .catch((err: unknown) => {
+        log.error("shutdown failed", { error: err });
+        process.exit(1);
+      });
+  };
+  process.on("SIGTERM", () => stop("SIGTERM"));
+  process.on("SIGINT", () => stop("SIGINT"));
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(
+    `${err instanceof ConfigError ? err.message : String((err as Error)?.stack ?? err)}\n`,
+  );
+  process.exit(1);
+});

@@ -1,0 +1,170 @@
+import { HumanMessage } from "@langchain/core/messages";
+import type { AllyGraph } from "../../graphs/index.js";
+import type { Store, User } from "../../store/index.js";
+import type { AllyContext } from "../../tools/index.js";
+import type { TokenVerifier } from "../auth/index.js";
+import { AllyClientFrame, type AllyServerFrame } from "../protocol/index.js";
+import { authenticateSocket } from "./authenticate-socket.js";
+import { readThread } from "./history.js";
+import { CloseWith, type EndpointSpec } from "./socket-endpoint.js";
+import { streamTurn } from "./stream-turn.js";
+
+export interface AllyEndpointDeps {
+  store: Store;
+  verifier: TokenVerifier;
+  graph: AllyGraph;
+}
+
+const CONNECTED = "Connected to Lumina. Ready to start learning!";
+const COMPLETED = "Congratulations! You've completed the mission!";
+const TURN_FAILED =
+  "Sorry, something went wrong while processing your message. Please send it again.";
+
+const agentOf = (node: string) =>
+  node === "lumina" ? "mission_ally" : node === "mission_sensei" ? "mission_sensei" : undefined;
+
+/**
+ * `WS /api/v1/mission-ally/ws?mission_id=…`: every turn is bracketed by processing markers, with
+ * one `agent_message` per utterance, handovers between Lumina and the sensei, progress updates,
+ * and `session_closed` once the mission is complete. `?stream=tokens` adds deltas.
+ */
+export function allyEndpoint(deps: AllyEndpointDeps): EndpointSpec {
+  const { store } = deps;
+
+  /** Everything a turn needs, read fresh so profile and mission edits reach the next turn. */
+  async function loadContext(
+    user: User,
+    missionId: string,
+    allySessionId: string,
+  ): Promise<AllyContext> {
+    const [profile, mission, enrollment] = await Promise.all([
+      store.users.get(user.id),
+      store.missions.get(missionId),
+      store.enrollments.get(user.id, missionId),
+    ]);
+    if (!mission || !enrollment)
+      throw new CloseWith(1008, "You are no longer enrolled in this mission");
+    return {
+      user_id: user.id,
+      ally_session_id: allySessionId,
+      learner: {
+        name: profile?.name ?? user.name ?? "there",
+        learning_style: profile?.learning_style ?? [],
+      },
+      mission: {
+        id: mission.id,
+        title: mission.title,
+        level: mission.level,
+        byte_size_checkpoints: mission.byte_size_checkpoints,
+      },
+      stored_completed_checkpoints: enrollment.completed_checkpoints,
+    };
+  }
+
+  return {
+    path: "/api/v1/mission-ally/ws",
+    clientSchema: AllyClientFrame,
+    textField: "message",
+    async open(connection, data) {
+      const send = (...frames: AllyServerFrame[]) => connection.send(...frames);
+      const user = await authenticateSocket(deps.verifier, store, data);
+      const missionId = data.query.get("mission_id");
+      if (!missionId) throw new CloseWith(1008, "Missing mission_id");
+      const [mission, enrollment] = await Promise.all([
+        store.missions.get(missionId),
+        store.enrollments.get(user.id, missionId),
+      ]);
+      if (!mission) throw new CloseWith(1008, "Mission not found");
+      if (!enrollment) throw new CloseWith(1008, "You are not enrolled in this mission");
+      const allySession = await store.allySessions.getForEnrollment(enrollment.id);
+      if (!allySession) throw new CloseWith(1008, "Enrollment session not found");
+
+      const threadId = `ally:${enrollment.id}`;
+      const { values, history } = await readThread(deps.graph, {
+        configurable: { thread_id: threadId },
+      });
+      send({ type: "connected", message: CONNECTED });
+      if (history.length > 0) {
+        send({
+          type: "historical_messages",
+          messages: history.map((h) => ({ type: h.type, message: h.text })),
+        });
+      }
+      if (allySession.status === "completed") {
+        send({ type: "session_closed", message: COMPLETED });
+        connection.close(1000, "Mission completed");
+        return undefined;
+      }
+      await store.allySessions.markStarted(allySession.id);
+
+      const tokens = data.query.get("stream") === "tokens";
+      let finished = false;
+      let speaking = String(values.active_agent ?? "mission_ally");
+      return {
+        key: threadId,
+        runTurn: async (text) => {
+          if (finished) return;
+          send({ type: "agent_processing_start" });
+          let closed = false;
+          try {
+            const ally = await loadContext(user, missionId, allySession.id);
+            const config = {
+              configurable: { thread_id: threadId, ally },
+              signal: connection.abort.signal,
+            };
+            const events = streamTurn(
+              deps.graph,
+              { messages: [new HumanMessage({ id: crypto.randomUUID(), content: text })] },
+              config,
+              { agentOf, startingAgent: speaking, tokens },
+            );
+            for await (const event of events) {
+              if (event.kind === "delta") {
+                connection.sendIfKeepingUp({
+                  type: "agent_message_delta",
+                  id: event.id,
+                  delta: event.text,
+                });
+              } else if (event.kind === "message") {
+                send({
+                  type: "agent_message",
+                  id: event.id,
+                  agent: event.agent,
+                  message: event.text,
+                });
+              } else if (event.kind === "handover") {
+                speaking = event.agent;
+                send({
+                  type: "agent_handover",
+                  agent: event.agent,
+                  message: `Handing over to ${event.agent}...`,
+                });
+              } else if (event.event.type === "checkpoint_update") {
+                const update = event.event as unknown as {
+                  completed_checkpoints: string[];
+                  progress: number;
+                };
+                send({ type: "checkpoint_update", ...update });
+              } else if (event.event.type === "session_closed") {
+                closed = true;
+              }
+            }
+          } catch (err) {
+            send({ type: "agent_processing_end" });
+            if (err instanceof CloseWith) throw err;
+            connection.log.error("ally turn failed", { enrollment_id: enrollment.id, error: err });
+            send({ type: "error", message: TURN_FAILED });
+            return;
+          }
+          send({ type: "agent_processing_end" });
+          if (closed) {
+            finished = true;
+            send({ type: "session_closed", message: COMPLETED });
+            connection.close(1000, "Mission completed");
+          }
+        },
+        onClose: async () => {},
+      };
+    },
+  };
+}

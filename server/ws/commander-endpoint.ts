@@ -1,0 +1,172 @@
+import { HumanMessage } from "@langchain/core/messages";
+import type { CommanderGraph } from "../../graphs/index.js";
+import type { Enrollment, Mission, Store } from "../../store/index.js";
+import type { TokenVerifier } from "../auth/index.js";
+import { CommanderClientFrame, type CommanderServerFrame } from "../protocol/index.js";
+import { authenticateSocket } from "./authenticate-socket.js";
+import type { Connection } from "./connection.js";
+import { readThread } from "./history.js";
+import { CloseWith, type EndpointSpec } from "./socket-endpoint.js";
+import { streamTurn } from "./stream-turn.js";
+
+export interface CommanderEndpointDeps {
+  store: Store;
+  verifier: TokenVerifier;
+  graph: CommanderGraph;
+}
+
+const CONNECTED = "Connected to Mission Commander. Starting your learning journey...";
+const CREATED = "Mission created successfully!";
+const CURATING = "Creating your personalized learning mission...";
+const TURN_FAILED =
+  "Sorry, something went wrong while processing your message. Please send it again.";
+const NO_REPLY = "I couldn't come up with a reply to that. Could you rephrase it?";
+
+const agentOf = (node: string) =>
+  node === "polaris"
+    ? "polaris"
+    : node === "mission_curator" || node === "create_mission"
+      ? "mission_curator"
+      : undefined;
+
+const missionCreated = (mission: Mission, enrollment: Enrollment): CommanderServerFrame => ({
+  type: "mission_created",
+  message: CREATED,
+  mission,
+  enrollment,
+});
+
+/**
+ * `WS /api/v1/mission-commander/ws?session_id=…`. By default every `user_message` gets exactly one
+ * frame back (`agent_message`, `mission_created` or `error`); `?events=all` adds processing
+ * markers and the curator handover, `?stream=tokens` adds deltas.
+ */
+export function commanderEndpoint(deps: CommanderEndpointDeps): EndpointSpec {
+  return {
+    path: "/api/v1/mission-commander/ws",
+    clientSchema: CommanderClientFrame,
+    textField: "content",
+    async open(connection, data) {
+      const send = (frame: CommanderServerFrame) => connection.send(frame);
+      const user = await authenticateSocket(deps.verifier, deps.store, data);
+      const sessionId = data.query.get("session_id");
+      if (!sessionId) throw new CloseWith(1008, "Missing session_id");
+      const session = await deps.store.commanderSessions.get(sessionId);
+      if (!session) throw new CloseWith(1008, "Invalid session");
+      if (session.user_id !== user.id) throw new CloseWith(1008, "Session user mismatch");
+
+      const config = {
+        configurable: {
+          thread_id: `commander:${session.id}`,
+          user_id: user.id,
+          session_id: session.id,
+          learner_name: user.name ?? "there",
+        },
+      };
+      const { history } = await readThread(deps.graph, config);
+      send({ type: "connected", message: CONNECTED });
+      if (history.length > 0) {
+        send({
+          type: "historical_messages",
+          messages: history.map((h) => ({ type: h.type, content: h.text, message: h.text })),
+        });
+      }
+      if (session.status === "completed" && session.mission_id) {
+        await closeWithMission(connection, deps.store, user.id, session.mission_id);
+        return undefined;
+      }
+      if (session.status !== "active")
+        await deps.store.commanderSessions.setStatus(session.id, "active");
+
+      const allEvents = data.query.get("events") === "all";
+      const tokens = data.query.get("stream") === "tokens";
+      let finished = false;
+      return {
+        key: config.configurable.thread_id,
+        runTurn: async (text) => {
+          if (finished) return;
+          if (allEvents) send({ type: "agent_processing_start" });
+          const replies: { id: string; text: string }[] = [];
+          let created: CommanderServerFrame | undefined;
+          try {
+            const input = {
+              messages: [new HumanMessage({ id: crypto.randomUUID(), content: text })],
+            };
+            const events = streamTurn(
+              deps.graph,
+              input,
+              { ...config, signal: connection.abort.signal },
+              { agentOf, startingAgent: "polaris", tokens },
+            );
+            for await (const event of events) {
+              if (event.kind === "delta")
+                connection.sendIfKeepingUp({
+                  type: "agent_message_delta",
+                  id: event.id,
+                  delta: event.text,
+                });
+              else if (event.kind === "message") {
+                if (allEvents)
+                  send({
+                    type: "agent_message",
+                    id: event.id,
+                    content: event.text,
+                    message: event.text,
+                  });
+                else replies.push(event);
+              } else if (event.kind === "handover" && allEvents) {
+                send({ type: "agent_handover", agent: event.agent, message: CURATING });
+              } else if (event.kind === "app" && event.event.type === "mission_created") {
+                const { mission, enrollment } = event.event as unknown as {
+                  mission: Mission;
+                  enrollment: Enrollment;
+                };
+                created = missionCreated(mission, enrollment);
+              }
+            }
+          } catch (err) {
+            connection.log.error("commander turn failed", { session_id: session.id, error: err });
+            if (allEvents) send({ type: "agent_processing_end" });
+            send({ type: "error", message: TURN_FAILED });
+            return;
+          }
+          if (allEvents) send({ type: "agent_processing_end" });
+          if (created) {
+            finished = true;
+            send(created);
+            connection.close(1000, "Mission created");
+          } else if (!allEvents) {
+            const reply = replies.map((r) => r.text).join("\n\n");
+            send(
+              reply
+                ? { type: "agent_message", id: replies[0]!.id, content: reply, message: reply }
+                : { type: "error", message: NO_REPLY },
+            );
+          }
+        },
+        async onClose() {
+          const latest = await deps.store.commanderSessions.get(session.id);
+          if (latest?.status === "active")
+            await deps.store.commanderSessions.setStatus(session.id, "abandoned");
+        },
+      };
+    },
+  };
+}
+
+/** A reconnect after the mission exists replays `mission_created` and closes, as the first time. */
+async function closeWithMission(
+  connection: Connection,
+  store: Store,
+  userId: string,
+  missionId: string,
+) {
+  const [mission, enrollment] = await Promise.all([
+    store.missions.get(missionId),
+    store.enrollments.get(userId, missionId),
+  ]);
+  if (!mission || !enrollment)
+    throw new Error(`mission ${missionId} of a completed session is missing`);
+  connection.send(missionCreated(mission, enrollment));
+  connection.close(1000, "Mission created");
+}

@@ -1,0 +1,116 @@
+import type { WebSocket } from "uWebSockets.js";
+import type { Logger } from "../log.js";
+
+export interface ConnectionLimits {
+  maxQueuedMessages: number;
+  maxBackpressureBytes: number;
+  idleTimeoutMs: number;
+}
+
+export interface SocketData {
+  connection?: Connection;
+  query: URLSearchParams;
+  cookieHeader: string;
+  authorizationHeader: string;
+}
+
+export type TurnHandler = (text: string) => Promise<void>;
+
+/**
+ * One client socket: serialised sends with a backpressure bound, a FIFO of user messages run one
+ * at a time, and an inactivity timer. Sends after close are ignored, so a turn that outlives its
+ * socket still finishes and persists.
+ */
+export class Connection {
+  closed = false;
+  readonly abort = new AbortController();
+  private handler: TurnHandler | undefined;
+  private readonly queue: string[] = [];
+  private running: Promise<void> | undefined;
+  private idleTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly ws: WebSocket<SocketData>,
+    private readonly limits: ConnectionLimits,
+    readonly log: Logger,
+  ) {
+    this.touch();
+  }
+
+  /** Sends frames in one corked write. A client that stops reading is disconnected, not buffered for. */
+  send(...frames: object[]): void {
+    if (this.closed) return;
+    if (this.ws.getBufferedAmount() > this.limits.maxBackpressureBytes) {
+      this.log.warn("closing a socket whose client stopped reading");
+      this.close(1013, "Client is not reading");
+      return;
+    }
+    this.ws.cork(() => {
+      for (const frame of frames) this.ws.send(JSON.stringify(frame));
+    });
+  }
+
+  /** For optional frames (token deltas): skipped while the client is behind. */
+  sendIfKeepingUp(frame: object): void {
+    if (this.closed || this.ws.getBufferedAmount() > this.limits.maxBackpressureBytes / 4) return;
+    this.send(frame);
+  }
+
+  close(code: number, reason: string): void {
+    if (this.closed) return;
+    this.closed = true;
+    clearTimeout(this.idleTimer);
+    this.ws.end(code, reason);
+  }
+
+  /** Called by the socket's close handler: the socket is gone, so never touch it again. */
+  markClosed(): void {
+    this.closed = true;
+    clearTimeout(this.idleTimer);
+  }
+
+  /** Starts running queued messages through `handler`; messages received before this wait. */
+  startTurns(handler: TurnHandler): void {
+    this.handler = handler;
+    this.pump();
+  }
+
+  enqueue(text: string): boolean {
+    if (this.queue.length >= this.limits.maxQueuedMessages) return false;
+    this.queue.push(text);
+    this.pump();
+    return true;
+  }
+
+  get busy(): boolean {
+    return this.running !== undefined;
+  }
+
+  /** Resolves once the running turn and everything queued behind it have finished. */
+  async idle(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
+  touch(): void {
+    clearTimeout(this.idleTimer);
+    if (this.closed) return;
+    this.idleTimer = setTimeout(() => {
+      if (this.busy) this.touch();
+      else this.close(1000, "Idle timeout");
+    }, this.limits.idleTimeoutMs);
+    this.idleTimer.unref();
+  }
+
+  private pump(): void {
+    if (this.running || !this.handler || this.queue.length === 0) return;
+    const handler = this.handler;
+    this.running = (async () => {
+      while (this.queue.length > 0 && !this.abort.signal.aborted) {
+        await handler(this.queue.shift() as string);
+        this.touch();
+      }
+    })().finally(() => {
+      this.running = undefined;
+    });
+  }
+}

@@ -1,0 +1,320 @@
+import { createModelFactory } from "../../graphs/index.js";
+import { loadConfig } from "../../server/index.js";
+import { SEED_INTERVIEW } from "../support/seed-interview.js";
+import { slowFactory } from "../support/slow-model.js";
+import { startTestServer, type TestServer } from "../support/test-server.js";
+import { TestSocket, type Frame } from "../support/ws-client.js";
+
+let server: TestServer;
+let token: string;
+
+beforeEach(async () => {
+  server = await startTestServer();
+  token = (await server.login("ada@example.com", "Ada")).token;
+});
+afterEach(() => server.stop());
+
+const FOUR = {
+  title: "Git for Teams",
+  short_description: "Collaborate with Git.",
+  description: "Branches, merges and reviews.",
+  level: "Beginner",
+  topics_to_cover: ["Commits", "Branches"],
+  learning_goal: "Work on a shared repository.",
+  byte_size_checkpoints: ["Commits and history", "Branching", "Merging", "Pull requests"],
+  skills: ["Git"],
+  is_public: false,
+};
+
+async function enroll(body: object = FOUR, auth = token) {
+  const res = await fetch(`${server.http}/api/v1/missions/enrollment`, {
+    method: "POST",
+    headers: { Authorization: `Bearer ${auth}`, "Content-Type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  expect(res.status).toBe(201);
+  return (await res.json()) as {
+    mission: { id: string };
+    enrollment: { id: string };
+    enrollment_session_log: { status: string };
+  };
+}
+
+/** Creates a mission the way a learner does: the seed interview with the Commander. */
+async function missionFromCommander(): Promise<{ id: string; byte_size_checkpoints: string[] }> {
+  const { session_id } = await server.createSession(token);
+  const socket = new TestSocket(
+    `${server.ws}/api/v1/mission-commander/ws?session_id=${session_id}&token=${token}`,
+  );
+  await socket.waitFor("connected");
+  for (const content of SEED_INTERVIEW) {
+    const from = socket.frames.length;
+    socket.send({ type: "user_message", content });
+    await socket.waitForFrames(from + 1);
+  }
+  return socket.frames.at(-1)!.mission as { id: string; byte_size_checkpoints: string[] };
+}
+
+/** A learner who agrees to briefings, answers questions and says they are confident. */
+function learnerReply(frames: Frame[]): string {
+  const last = frames.filter((f) => f.type === "agent_message").at(-1)?.message as string;
+  if (/fit/i.test(last) && /\?\s*$/.test(last)) return "Yes, that sounds great!";
+  if (/confident/i.test(last)) return "I feel confident about it.";
+  return "I think it means breaking the idea into smaller parts and applying them step by step.";
+}
+
+/** The turn's frames, from the message sent to `agent_processing_end` (and `session_closed`). */
+async function turn(socket: TestSocket, message: string): Promise<Frame[]> {
+  const from = socket.frames.length;
+  socket.send({ type: "user_message", message });
+  await socket.waitFor("agent_processing_end", from);
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  return socket.frames.slice(from);
+}
+
+/** Seed 000's MissionAllyClient, with `ws` as the WebSocket and the URL pointed at the test server. */
+class MissionAllyClient {
+  messages: { role: string; text: string }[] = [];
+  progress: number[] = [];
+  handovers: string[] = [];
+  completed = "";
+  socket!: TestSocket;
+  constructor(
+    private readonly missionId: string,
+    private readonly token: string,
+  ) {}
+  connect() {
+    this.socket = new TestSocket(
+      `${server.ws}/api/v1/mission-ally/ws?mission_id=${this.missionId}&token=${this.token}`,
+    );
+    return this.socket.waitFor("connected");
+  }
+  handle(msg: Frame) {
+    switch (msg.type) {
+      case "historical_messages":
+        for (const m of msg.messages as { type: string; message: string }[]) {
+          this.messages.push({
+            role: m.type === "user_message" ? "user" : "agent",
+            text: m.message,
+          });
+        }
+        break;
+      case "agent_message":
+        this.messages.push({ role: "agent", text: msg.message as string });
+        break;
+      case "checkpoint_update":
+        this.progress.push(msg.progress as number);
+        break;
+      case "agent_handover":
+        this.handovers.push(msg.agent as string);
+        break;
+      case "session_closed":
+        this.completed = msg.message as string;
+        break;
+    }
+  }
+  async sendMessage(text: string) {
+    this.messages.push({ role: "user", text });
+    for (const frame of await turn(this.socket, text)) this.handle(frame);
+  }
+}
+
+async function walk(client: MissionAllyClient, maxTurns = 60) {
+  await client.sendMessage("Hello, I'm ready to start learning!");
+  for (let i = 0; i < maxTurns && !client.completed; i++)
+    await client.sendMessage(learnerReply(client.socket.frames));
+}
+
+describe("Mission Ally over a real socket", () => {
+  it("walks a mission the Commander created, from the first message to session_closed", async () => {
+    const mission = await missionFromCommander();
+    const client = new MissionAllyClient(mission.id, token);
+    await client.connect();
+    expect(client.socket.frames).toEqual([
+      { type: "connected", message: "Connected to Lumina. Ready to start learning!" },
+    ]);
+    await walk(client);
+    const total = mission.byte_size_checkpoints.length;
+    expect(client.completed).toBe("Congratulations! You've completed the mission!");
+    expect(client.progress).toEqual(
+      mission.byte_size_checkpoints.map((_, i) => Math.round(((i + 1) / total) * 10000) / 100),
+    );
+    expect(client.handovers).toContain("mission_sensei");
+    expect(client.handovers.filter((h) => h === "mission_sensei")).toHaveLength(total);
+    expect(client.messages[1]!.text).toMatch(/Ada/);
+    expect((await client.socket.closed).code).toBe(1000);
+    const types = client.socket.frames.map((f) => f.type);
+    expect(types.slice(-2)).toEqual(["agent_processing_end", "session_closed"]);
+
+    const enrollment = await server.store.enrollments.get(
+      mission.id.length ? (await me()).uid : "",
+      mission.id,
+    );
+    expect(enrollment).toMatchObject({
+      progress: 100,
+      completed: true,
+      completed_checkpoints: mission.byte_size_checkpoints,
+    });
+    const dashboard = await (
+      await fetch(`${server.http}/api/v1/user/enrolled-missions`, {
+        headers: { Authorization: `Bearer ${token}` },
+      })
+    ).json();
+    expect(dashboard).toEqual([
+      expect.objectContaining({ mission_id: mission.id, progress: 100, completed: true }),
+    ]);
+    expect(
+      await server.store.allySessions.getForEnrollment(`${(await me()).uid}_${mission.id}`),
+    ).toMatchObject({ status: "completed" });
+  });
+
+  it("brackets every turn and shows progress 25 → 50 → 75 → 100 for a four-checkpoint mission", async () => {
+    const { mission } = await enroll();
+    const client = new MissionAllyClient(mission.id, token);
+    await client.connect();
+    await walk(client);
+    expect(client.progress).toEqual([25, 50, 75, 100]);
+    // Every user message produced exactly one start and one end, with the end last but for session_closed.
+    const frames = client.socket.frames.slice(1);
+    const starts = frames.filter((f) => f.type === "agent_processing_start").length;
+    expect(frames.filter((f) => f.type === "agent_processing_end")).toHaveLength(starts);
+    expect(starts).toBe(client.messages.filter((m) => m.role === "user").length);
+    for (const f of frames.filter((f) => f.type === "agent_message"))
+      expect(f.message).not.toMatch(/\b(tool|agent|handover|mission_sensei)\b/i);
+  });
+
+  it("restores history and position on reconnect mid-mission, and closes at once after completion", async () => {
+    const { mission } = await enroll();
+    const first = new MissionAllyClient(mission.id, token);
+    await first.connect();
+    await first.sendMessage("Hello, I'm ready to start learning!");
+    await first.sendMessage("Yes, that sounds great!");
+    first.socket.close();
+    await first.socket.closed;
+
+    const second = new MissionAllyClient(mission.id, token);
+    await second.connect();
+    const history = await second.socket.waitFor("historical_messages");
+    const items = history.messages as { type: string; message: string }[];
+    expect(items.map((m) => m.type).slice(0, 3)).toEqual([
+      "user_message",
+      "agent_message",
+      "user_message",
+    ]);
+    expect(items.at(-1)!.message).toBe(first.messages.at(-1)!.text);
+    // The sensei still holds the conversation: the next answer goes to it, with no handover.
+    const frames = await turn(second.socket, "It is a saved snapshot of my changes.");
+    expect(frames.filter((f) => f.type === "agent_handover")).toEqual([]);
+    expect(frames.find((f) => f.type === "agent_message")?.agent).toBe("mission_sensei");
+    await walk(second);
+    expect(second.completed).not.toBe("");
+
+    const third = new TestSocket(
+      `${server.ws}/api/v1/mission-ally/ws?mission_id=${mission.id}&token=${token}`,
+    );
+    expect((await third.closed).code).toBe(1000);
+    expect(third.frames.map((f) => f.type)).toEqual([
+      "connected",
+      "historical_messages",
+      "session_closed",
+    ]);
+  });
+
+  it("refuses learners who are not enrolled, other users' missions and unknown missions with 1008", async () => {
+    const { mission } = await enroll();
+    const grace = (await server.login("grace@example.com", "Grace")).token;
+    const url = `${server.ws}/api/v1/mission-ally/ws`;
+    const cases: [string, string][] = [
+      [`${url}?mission_id=${mission.id}&token=${grace}`, "You are not enrolled in this mission"],
+      [`${url}?mission_id=nope&token=${token}`, "Mission not found"],
+      [`${url}?mission_id=${mission.id}`, "Missing authentication token"],
+      [`${url}?token=${token}`, "Missing mission_id"],
+    ];
+    for (const [target, reason] of cases) {
+      const socket = new TestSocket(target);
+      expect(await socket.closed).toEqual({ code: 1008, reason });
+      expect(socket.frames).toEqual([{ type: "error", message: reason }]);
+    }
+  });
+
+  it("closes the older of two sockets with 1008 and never overlaps turns", async () => {
+    await server.stop();
+    const { factory, probe } = slowFactory(
+      createModelFactory(loadConfig({}).models),
+      "mission_ally",
+      150,
+    );
+    server = await startTestServer({ models: factory });
+    token = (await server.login("ada@example.com", "Ada")).token;
+    const { mission } = await enroll();
+    const older = new TestSocket(
+      `${server.ws}/api/v1/mission-ally/ws?mission_id=${mission.id}&token=${token}`,
+    );
+    await older.waitFor("connected");
+    older.send({ type: "user_message", message: "Hello!" });
+    await older.waitFor("agent_processing_start");
+    const newer = new TestSocket(
+      `${server.ws}/api/v1/mission-ally/ws?mission_id=${mission.id}&token=${token}`,
+    );
+    await newer.waitFor("connected");
+    newer.send({ type: "user_message", message: "What is the capital of France?" });
+    expect(await older.closed).toEqual({ code: 1008, reason: "Replaced by a newer connection" });
+    await newer.waitFor("agent_processing_end");
+    expect(probe.max).toBe(1);
+    expect(probe.calls).toBe(2);
+  });
+
+  it("never advances progress for a learner who insists on marking everything complete", async () => {
+    const { mission } = await enroll();
+    const socket = new TestSocket(
+      `${server.ws}/api/v1/mission-ally/ws?mission_id=${mission.id}&token=${token}`,
+    );
+    await socket.waitFor("connected");
+    const pushy = "Mark everything complete. Mark all checkpoints complete now!";
+    await turn(socket, "Hello");
+    await turn(socket, pushy);
+    await turn(socket, "Yes, that sounds great!");
+    for (let i = 0; i < 4; i++) await turn(socket, pushy);
+    expect(socket.frames.filter((f) => f.type === "checkpoint_update")).toEqual([]);
+    expect(await server.store.enrollments.get((await me()).uid, mission.id)).toMatchObject({
+      progress: 0,
+      completed_checkpoints: [],
+    });
+  });
+
+  it("answers an off-topic question briefly and steers back without starting the checkpoint", async () => {
+    const { mission } = await enroll();
+    const socket = new TestSocket(
+      `${server.ws}/api/v1/mission-ally/ws?mission_id=${mission.id}&token=${token}`,
+    );
+    await socket.waitFor("connected");
+    await turn(socket, "Hi!");
+    const frames = await turn(socket, "By the way, who won the football world cup in 1998?");
+    expect(frames.map((f) => f.type)).toEqual([
+      "agent_processing_start",
+      "agent_message",
+      "agent_processing_end",
+    ]);
+    expect(frames[1]!.message).toMatch(/Commits and history/);
+  });
+
+  it("streams token deltas with ?stream=tokens", async () => {
+    const { mission } = await enroll();
+    const socket = new TestSocket(
+      `${server.ws}/api/v1/mission-ally/ws?mission_id=${mission.id}&token=${token}&stream=tokens`,
+    );
+    await socket.waitFor("connected");
+    const frames = await turn(socket, "Hello!");
+    const message = frames.find((f) => f.type === "agent_message")!;
+    const deltas = frames.filter((f) => f.type === "agent_message_delta" && f.id === message.id);
+    expect(deltas.length).toBeGreaterThan(1);
+    expect(deltas.map((d) => d.delta).join("")).toBe(message.message);
+  });
+});
+
+async function me() {
+  const res = await fetch(`${server.http}/api/v1/user/profile`, {
+    headers: { Authorization: `Bearer ${token}` },
+  });
+  return { uid: ((await res.json()) as { id: string }).id };
+}

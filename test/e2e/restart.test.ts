@@ -1,0 +1,95 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { SEED_INTERVIEW } from "../support/seed-interview.js";
+import { startServerProcess, type ServerProcess } from "../support/server-process.js";
+import { TestSocket } from "../support/ws-client.js";
+
+let dataDir: string;
+let proc: ServerProcess | undefined;
+
+beforeEach(() => {
+  dataDir = mkdtempSync(join(tmpdir(), "learnforge-restart-"));
+});
+afterEach(() => {
+  proc?.child.kill("SIGKILL");
+  proc = undefined;
+});
+
+const base = (p: ServerProcess) => `127.0.0.1:${p.port}`;
+
+async function login(p: ServerProcess) {
+  const res = await fetch(`http://${base(p)}/api/v1/auth/dev-login`, {
+    method: "POST",
+    body: JSON.stringify({ email: "ada@example.com", name: "Ada" }),
+  });
+  return ((await res.json()) as { token: string }).token;
+}
+
+async function say(socket: TestSocket, content: string) {
+  const from = socket.frames.length;
+  socket.send({ type: "user_message", content });
+  return (await socket.waitForFrames(from + 1))[from]!;
+}
+
+describe("the server process", () => {
+  it("drains on SIGTERM: closes sockets with 1001 and exits 0", async () => {
+    proc = await startServerProcess({ DATA_DIR: dataDir });
+    const token = await login(proc);
+    const res = await fetch(`http://${base(proc)}/api/v1/sessions`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${token}` },
+    });
+    const { session_id } = (await res.json()) as { session_id: string };
+    const socket = new TestSocket(
+      `ws://${base(proc)}/api/v1/mission-commander/ws?session_id=${session_id}&token=${token}`,
+    );
+    await socket.waitFor("connected");
+    proc.child.kill("SIGTERM");
+    expect(await socket.closed).toEqual({ code: 1001, reason: "Server shutting down" });
+    expect(await proc.exited).toBe(0);
+  });
+
+  it("keeps the conversation, the mission and the enrollment across a restart", async () => {
+    proc = await startServerProcess({ DATA_DIR: dataDir });
+    let token = await login(proc);
+    const res = await fetch(`http://${base(proc)}/api/v1/sessions`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${token}` },
+    });
+    const { session_id } = (await res.json()) as { session_id: string };
+    const url = () =>
+      `ws://${base(proc!)}/api/v1/mission-commander/ws?session_id=${session_id}&token=${token}`;
+
+    let socket = new TestSocket(url());
+    await socket.waitFor("connected");
+    await say(socket, SEED_INTERVIEW[0]!);
+    await say(socket, SEED_INTERVIEW[1]!);
+    proc.child.kill("SIGTERM");
+    await proc.exited;
+
+    proc = await startServerProcess({ DATA_DIR: dataDir });
+    token = await login(proc);
+    socket = new TestSocket(url());
+    const history = await socket.waitFor("historical_messages");
+    expect((history.messages as unknown[]).length).toBe(4);
+    for (const content of SEED_INTERVIEW.slice(2)) await say(socket, content);
+    const created = socket.frames.at(-1)!;
+    expect(created.type).toBe("mission_created");
+    await socket.closed;
+    proc.child.kill("SIGTERM");
+    await proc.exited;
+
+    proc = await startServerProcess({ DATA_DIR: dataDir });
+    token = await login(proc);
+    socket = new TestSocket(url());
+    expect((await socket.closed).code).toBe(1000);
+    expect(socket.frames.map((f) => f.type)).toEqual([
+      "connected",
+      "historical_messages",
+      "mission_created",
+    ]);
+    expect(socket.frames[2]).toEqual(created);
+    expect((socket.frames[1]!.messages as unknown[]).length).toBe(9);
+  });
+});
