@@ -1,7 +1,8 @@
 import { createModelFactory } from "../../graphs/index.js";
 import { loadConfig } from "../../server/index.js";
+import { AllyServerFrame } from "../../server/protocol/index.js";
 import { SEED_INTERVIEW } from "../support/seed-interview.js";
-import { slowFactory } from "../support/slow-model.js";
+import { wrapFactory } from "../support/model-wrappers.js";
 import { startTestServer, type TestServer } from "../support/test-server.js";
 import { TestSocket, type Frame } from "../support/ws-client.js";
 
@@ -145,6 +146,8 @@ describe("Mission Ally over a real socket", () => {
     expect((await client.socket.closed).code).toBe(1000);
     const types = client.socket.frames.map((f) => f.type);
     expect(types.slice(-2)).toEqual(["agent_processing_end", "session_closed"]);
+    for (const frame of client.socket.frames)
+      expect(AllyServerFrame.safeParse(frame).error).toBeUndefined();
 
     const enrollment = await server.store.enrollments.get(
       mission.id.length ? (await me()).uid : "",
@@ -239,10 +242,12 @@ describe("Mission Ally over a real socket", () => {
 
   it("closes the older of two sockets with 1008 and never overlaps turns", async () => {
     await server.stop();
-    const { factory, probe } = slowFactory(
+    const { factory, probe } = wrapFactory(
       createModelFactory(loadConfig({}).models),
       "mission_ally",
-      150,
+      {
+        delayMs: 150,
+      },
     );
     server = await startTestServer({ models: factory });
     token = (await server.login("ada@example.com", "Ada")).token;
@@ -296,6 +301,34 @@ describe("Mission Ally over a real socket", () => {
       "agent_processing_end",
     ]);
     expect(frames[1]!.message).toMatch(/Commits and history/);
+  });
+
+  it("ends a failed turn with agent_processing_end and an error, and the learner can retry", async () => {
+    await server.stop();
+    const { factory } = wrapFactory(createModelFactory(loadConfig({}).models), "mission_ally", {
+      failures: 1,
+    });
+    server = await startTestServer({ models: factory });
+    token = (await server.login("ada@example.com", "Ada")).token;
+    const { mission } = await enroll();
+    const socket = new TestSocket(
+      `${server.ws}/api/v1/mission-ally/ws?mission_id=${mission.id}&token=${token}`,
+    );
+    await socket.waitFor("connected");
+    const failed = await turn(socket, "Hello!");
+    expect(failed.map((f) => f.type)).toEqual([
+      "agent_processing_start",
+      "agent_processing_end",
+      "error",
+    ]);
+    expect(failed[2]!.message).not.toMatch(/unavailable/);
+    const retried = await turn(socket, "Hello!");
+    expect(retried.map((f) => f.type)).toEqual([
+      "agent_processing_start",
+      "agent_message",
+      "agent_processing_end",
+    ]);
+    expect(retried[1]!.message).toMatch(/^Hi Ada/);
   });
 
   it("streams token deltas with ?stream=tokens", async () => {

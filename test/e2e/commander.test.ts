@@ -1,7 +1,8 @@
 import { createModelFactory } from "../../graphs/index.js";
 import { loadConfig } from "../../server/index.js";
+import { CommanderServerFrame } from "../../server/protocol/index.js";
 import { SEED_INTERVIEW } from "../support/seed-interview.js";
-import { slowFactory } from "../support/slow-model.js";
+import { wrapFactory } from "../support/model-wrappers.js";
 import { startTestServer, type TestServer } from "../support/test-server.js";
 import { TestSocket, type Frame } from "../support/ws-client.js";
 
@@ -62,6 +63,8 @@ describe("Mission Commander over a real socket", () => {
     }
     expect(replies[3]!.content).toMatch(/Python for data analysis/);
 
+    for (const frame of socket.frames)
+      expect(CommanderServerFrame.safeParse(frame).error).toBeUndefined();
     const created = replies.at(-1)!;
     expect(created).toMatchObject({
       type: "mission_created",
@@ -113,6 +116,8 @@ describe("Mission Commander over a real socket", () => {
       "agent_processing_end",
       "mission_created",
     ]);
+    for (const frame of socket.frames)
+      expect(CommanderServerFrame.safeParse(frame).error).toBeUndefined();
     expect(last[1]).toEqual({
       type: "agent_handover",
       agent: "mission_curator",
@@ -244,7 +249,7 @@ describe("Mission Commander over a real socket", () => {
   it("queues messages sent mid-turn and runs them one at a time, in order", async () => {
     await server.stop();
     const base = createModelFactory(loadConfig({}).models);
-    const { factory, probe } = slowFactory(base, "polaris", 150);
+    const { factory, probe } = wrapFactory(base, "polaris", { delayMs: 150 });
     server = await startTestServer({ models: factory });
     token = (await server.login("ada@example.com", "Ada")).token;
     const { session_id } = await server.createSession(token);
@@ -293,7 +298,9 @@ describe("Mission Commander over a real socket", () => {
 
   it("on shutdown lets the running turn finish, then closes with 1001", async () => {
     await server.stop();
-    const { factory } = slowFactory(createModelFactory(loadConfig({}).models), "polaris", 400);
+    const { factory } = wrapFactory(createModelFactory(loadConfig({}).models), "polaris", {
+      delayMs: 400,
+    });
     server = await startTestServer({ models: factory });
     token = (await server.login("ada@example.com", "Ada")).token;
     const { session_id } = await server.createSession(token);
@@ -303,6 +310,56 @@ describe("Mission Commander over a real socket", () => {
     await server.stop();
     expect(await socket.closed).toEqual({ code: 1001, reason: "Server shutting down" });
     expect(socket.frames.map((f) => f.type)).toEqual(["connected", "agent_message"]);
+  });
+
+  it("answers a failed model call with an error frame, keeps the socket, and lets the learner retry", async () => {
+    await server.stop();
+    const { factory } = wrapFactory(createModelFactory(loadConfig({}).models), "polaris", {
+      failures: 1,
+    });
+    server = await startTestServer({ models: factory });
+    token = (await server.login("ada@example.com", "Ada")).token;
+    const { session_id } = await server.createSession(token);
+    const socket = await connect(session_id);
+    expect(await turn(socket, SEED_INTERVIEW[0]!)).toEqual([
+      {
+        type: "error",
+        message: "Sorry, something went wrong while processing your message. Please send it again.",
+      },
+    ]);
+    const retry = await turn(socket, SEED_INTERVIEW[0]!);
+    expect(retry.map((f) => f.type)).toEqual(["agent_message"]);
+    expect(retry[0]!.content).toMatch(/Python for data analysis/);
+  });
+
+  it("closes with 1011 when the server itself fails", async () => {
+    const { session_id } = await server.createSession(token);
+    await server.store.close();
+    const socket = new TestSocket(
+      `${server.ws}/api/v1/mission-commander/ws?session_id=${session_id}&token=${token}`,
+    );
+    expect(await socket.closed).toEqual({ code: 1011, reason: "Internal server error" });
+    expect(socket.frames).toEqual([{ type: "error", message: "Internal server error" }]);
+  });
+
+  it("disconnects a client that stops reading instead of buffering for it", async () => {
+    await server.stop();
+    server = await startTestServer({ env: { WS_MAX_BACKPRESSURE_BYTES: "16384" } });
+    token = (await server.login("ada@example.com", "Ada")).token;
+    const { session_id } = await server.createSession(token);
+    const socket = await connect(session_id);
+    socket.pause();
+    // Each of these earns a ~100-byte error frame that the paused client never reads.
+    const unknown = JSON.stringify({ type: "x".repeat(64) });
+    const stopped = () => server.logLines.some((l) => l.includes("stopped reading"));
+    for (let i = 0; i < 400_000 && !stopped(); i++) {
+      socket.sendRaw(unknown);
+      if (i % 2000 === 1999) await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    expect(
+      server.logLines.some((l) => l.includes("closing a socket whose client stopped reading")),
+    ).toBe(true);
+    socket.terminate();
   });
 
   it("keeps tokens out of the log", async () => {

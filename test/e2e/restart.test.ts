@@ -92,4 +92,55 @@ describe("the server process", () => {
     expect(socket.frames[2]).toEqual(created);
     expect((socket.frames[1]!.messages as unknown[]).length).toBe(9);
   });
+
+  it("gives an Ally learner the same conversation and position back after a restart", async () => {
+    proc = await startServerProcess({ DATA_DIR: dataDir });
+    let token = await login(proc);
+    const res = await fetch(`http://${base(proc)}/api/v1/missions/enrollment`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${token}` },
+      body: JSON.stringify({
+        title: "Git for Teams",
+        short_description: "Collaborate with Git.",
+        description: "Branches and merges.",
+        level: "Beginner",
+        topics_to_cover: ["Commits"],
+        learning_goal: "Work on a shared repository.",
+        byte_size_checkpoints: ["Commits", "Branching", "Merging", "Pull requests"],
+        skills: ["Git"],
+        is_public: false,
+      }),
+    });
+    const { mission } = (await res.json()) as { mission: { id: string } };
+    const url = () =>
+      `ws://${base(proc!)}/api/v1/mission-ally/ws?mission_id=${mission.id}&token=${token}`;
+    const turn = async (socket: TestSocket, message: string) => {
+      const from = socket.frames.length;
+      socket.send({ type: "user_message", message });
+      await socket.waitFor("agent_processing_end", from);
+    };
+
+    let socket = new TestSocket(url());
+    await socket.waitFor("connected");
+    await turn(socket, "Hello!");
+    await turn(socket, "Yes, that sounds great!");
+    const before = socket.frames.filter((f) => f.type === "agent_message").map((f) => f.message);
+    proc.child.kill("SIGTERM");
+    await proc.exited;
+
+    proc = await startServerProcess({ DATA_DIR: dataDir });
+    token = await login(proc);
+    socket = new TestSocket(url());
+    const history = await socket.waitFor("historical_messages");
+    const items = history.messages as { type: string; message: string }[];
+    expect(items.filter((m) => m.type === "agent_message").map((m) => m.message)).toEqual(before);
+    expect(items.filter((m) => m.type === "user_message").map((m) => m.message)).toEqual([
+      "Hello!",
+      "Yes, that sounds great!",
+    ]);
+    const from = socket.frames.length;
+    await turn(socket, "It is a snapshot of my work.");
+    const reply = socket.frames.slice(from).find((f) => f.type === "agent_message");
+    expect(reply?.agent).toBe("mission_sensei");
+  });
 });

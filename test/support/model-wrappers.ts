@@ -11,15 +11,21 @@ export interface ConcurrencyProbe {
   calls: number;
 }
 
-/** Wraps a model so every call takes `delayMs` and records how many calls overlap. */
-class SlowModel extends ChatModelBase {
+export interface WrapOptions {
+  delayMs?: number;
+  /** The first this-many calls throw, as a failing model endpoint would. */
+  failures?: number;
+}
+
+/** Wraps a model to slow it down or make it fail, and records how many calls overlap. */
+class WrappedModel extends ChatModelBase {
   constructor(
     private readonly inner: Runnable<BaseMessage[], AIMessage>,
-    private readonly delayMs: number,
+    private readonly options: WrapOptions,
     private readonly probe: ConcurrencyProbe,
     private readonly source: BaseChatModel,
   ) {
-    super({});
+    super({ maxRetries: 0 });
   }
 
   _llmType(): string {
@@ -28,7 +34,7 @@ class SlowModel extends ChatModelBase {
 
   override bindTools(tools: BindToolsInput[], kwargs?: Record<string, unknown>) {
     const bound = this.source.bindTools!(tools, kwargs) as Runnable<BaseMessage[], AIMessage>;
-    return new SlowModel(bound, this.delayMs, this.probe, this.source);
+    return new WrappedModel(bound, this.options, this.probe, this.source);
   }
 
   async _generate(messages: BaseMessage[]): Promise<ChatResult> {
@@ -36,7 +42,9 @@ class SlowModel extends ChatModelBase {
     this.probe.active += 1;
     this.probe.max = Math.max(this.probe.max, this.probe.active);
     try {
-      await new Promise((resolve) => setTimeout(resolve, this.delayMs));
+      await new Promise((resolve) => setTimeout(resolve, this.options.delayMs ?? 0));
+      if (this.probe.calls <= (this.options.failures ?? 0))
+        throw new Error("model endpoint unavailable");
       const message = await this.inner.invoke(messages);
       return { generations: [{ message, text: message.text }] };
     } finally {
@@ -45,26 +53,22 @@ class SlowModel extends ChatModelBase {
   }
 }
 
-/** The given factory with `agent`'s model slowed down. */
-export function slowFactory(
+/** The given factory with `agent`'s model slowed down or failing. */
+export function wrapFactory(
   base: ModelFactory,
   agent: AgentName,
-  delayMs: number,
+  options: WrapOptions,
 ): { factory: ModelFactory; probe: ConcurrencyProbe } {
   const probe: ConcurrencyProbe = { active: 0, max: 0, calls: 0 };
   const source = base.forAgent(agent);
-  const slow = new SlowModel(
-    source as unknown as Runnable<BaseMessage[], AIMessage>,
-    delayMs,
-    probe,
-    source,
-  );
+  const inner = source as unknown as Runnable<BaseMessage[], AIMessage>;
+  const wrapped = new WrappedModel(inner, options, probe, source);
   return {
     probe,
     factory: {
       kind: base.kind,
-      describe: () => `slow ${base.describe()}`,
-      forAgent: (name) => (name === agent ? slow : base.forAgent(name)),
+      describe: () => `wrapped ${base.describe()}`,
+      forAgent: (name) => (name === agent ? wrapped : base.forAgent(name)),
     },
   };
 }
