@@ -14,8 +14,12 @@ const ConfigSchema = z
     HOST: optionalText,
     DATA_DIR: z.string().default("./data"),
     SQLITE_PATH: optionalText,
-    STORE: z.enum(["sqlite"]).default("sqlite"),
-    AUTH: z.enum(["local"]).default("local"),
+    STORE: z.enum(["sqlite", "firestore"]).default("sqlite"),
+    AUTH: z.enum(["local", "firebase"]).optional(),
+    GOOGLE_CLOUD_PROJECT: optionalText,
+    FIRESTORE_DATABASE_ID: optionalText,
+    FIRESTORE_EMULATOR_HOST: optionalText,
+    FIREBASE_AUTH_EMULATOR_HOST: optionalText,
     GOOGLE_API_KEY: optionalText,
     GEMINI_BASE_URL: optionalText,
     GEMINI_MODEL: z.string().default("gemini-2.5-flash"),
@@ -34,7 +38,8 @@ const ConfigSchema = z
     SHUTDOWN_GRACE_MS: positiveInt(10_000),
   })
   .transform((env) => {
-    const auth = env.AUTH;
+    // Firebase auth is the default once a Firebase project is configured.
+    const auth = env.AUTH ?? (env.GOOGLE_CLOUD_PROJECT ? "firebase" : "local");
     return {
       port: env.PORT,
       // Local auth hands out tokens to anyone who asks, so it stays on loopback unless told otherwise.
@@ -43,6 +48,12 @@ const ConfigSchema = z
       sqlitePath: env.SQLITE_PATH ?? `${env.DATA_DIR}/learnforge.sqlite`,
       store: env.STORE,
       auth,
+      firebase: {
+        projectId: env.GOOGLE_CLOUD_PROJECT,
+        databaseId: env.FIRESTORE_DATABASE_ID,
+        firestoreEmulatorHost: env.FIRESTORE_EMULATOR_HOST,
+        authEmulatorHost: env.FIREBASE_AUTH_EMULATOR_HOST,
+      },
       models: {
         googleApiKey: env.GOOGLE_API_KEY,
         geminiBaseUrl: env.GEMINI_BASE_URL,

@@ -1,25 +1,22 @@
-import { createModelFactory } from "../graphs/index.js";
-import { openSqliteStore } from "../store/index.js";
 import { startServer } from "./app.js";
-import { LocalTokenVerifier, loadOrCreateSecret } from "./auth/index.js";
+import { createModels, createVerifiers, openStore } from "./compose.js";
 import { ConfigError, loadConfig } from "./config.js";
 import { createLogger } from "./log.js";
 
 async function main() {
   const config = loadConfig();
   const log = createLogger(config.logLevel);
-  const store = openSqliteStore({ path: config.sqlitePath });
-  const issuer = new LocalTokenVerifier(
-    loadOrCreateSecret(config.dataDir),
-    config.localTokenTtlSeconds,
-  );
-  log.warn(
-    "AUTH=local: anyone who can reach this server can sign in through /api/v1/auth/dev-login",
-    {
-      host: config.host,
-    },
-  );
-  const models = createModelFactory(config.models);
+  const store = openStore(config);
+  const verifiers = createVerifiers(config);
+  if (verifiers.localIssuer) {
+    log.warn(
+      "AUTH=local: anyone who can reach this server can sign in through /api/v1/auth/dev-login",
+      {
+        host: config.host,
+      },
+    );
+  }
+  const models = createModels(config);
   if (models.kind === "scripted") {
     log.warn(
       "MODELS: scripted offline tutor (no GOOGLE_API_KEY); replies are deterministic scripts",
@@ -27,16 +24,9 @@ async function main() {
   } else {
     log.info("MODELS: Gemini", { models: models.describe() });
   }
-  log.info("store", { store: config.store, path: config.sqlitePath });
+  log.info("store", { store: config.store });
 
-  const server = await startServer({
-    config,
-    store,
-    verifier: issuer,
-    localIssuer: issuer,
-    models,
-    log,
-  });
+  const server = await startServer({ config, store, ...verifiers, models, log });
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;

@@ -1,16 +1,17 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createModelFactory, type ModelFactory } from "../../graphs/index.js";
-import { LocalTokenVerifier, loadOrCreateSecret } from "../../server/auth/index.js";
+import type { ModelFactory } from "../../graphs/index.js";
+import { createModels, createVerifiers, openStore } from "../../server/compose.js";
 import { loadConfig, startServer, type Config, type RunningServer } from "../../server/index.js";
 import { createLogger } from "../../server/log.js";
-import { openSqliteStore, type Store } from "../../store/index.js";
+import type { Store } from "../../store/index.js";
 
 export interface TestServer {
   port: number;
   http: string;
   ws: string;
+  config: Config;
   store: Store;
   logLines: string[];
   server: RunningServer;
@@ -19,35 +20,32 @@ export interface TestServer {
   stop(): Promise<void>;
 }
 
-/** Starts the real server on a free loopback port with an in-memory store and the scripted models. */
+/**
+ * Starts the real server on a free loopback port, assembled exactly as `main.ts` does, with an
+ * in-memory SQLite store and the scripted models unless `env` or `models` say otherwise.
+ */
 export async function startTestServer(
   options: { env?: Record<string, string>; models?: ModelFactory } = {},
 ): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), "learnforge-test-"));
-  const config: Config = loadConfig({
+  const config = loadConfig({
     PORT: "0",
     DATA_DIR: dataDir,
+    SQLITE_PATH: ":memory:",
     LOG_LEVEL: "debug",
     ...options.env,
   });
   const logLines: string[] = [];
   const log = createLogger("debug", (line) => logLines.push(line));
-  const store = openSqliteStore({ path: ":memory:" });
-  const issuer = new LocalTokenVerifier(loadOrCreateSecret(dataDir), config.localTokenTtlSeconds);
-  const models = options.models ?? createModelFactory(config.models);
-  const server = await startServer({
-    config,
-    store,
-    verifier: issuer,
-    localIssuer: issuer,
-    models,
-    log,
-  });
+  const store = openStore(config);
+  const models = options.models ?? createModels(config);
+  const server = await startServer({ config, store, ...createVerifiers(config), models, log });
   const http = `http://127.0.0.1:${server.port}`;
   return {
     port: server.port,
     http,
     ws: `ws://127.0.0.1:${server.port}`,
+    config,
     store,
     logLines,
     server,
