@@ -1,0 +1,7 @@
+/** The gRPC status codes on Firestore errors that the adapters act on. */
+export const NOT_FOUND = 5;
+export const ALREADY_EXISTS = 6;
+
+export function hasStatus(error: unknown, code: number): boolean {
+  return typeof error === "object" && error !== null && "code" in error && error.code === code;
+}

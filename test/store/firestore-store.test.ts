@@ -1,0 +1,306 @@
+import { emptyCheckpoint } from "@langchain/langgraph-checkpoint";
+import { Timestamp, type Firestore } from "firebase-admin/firestore";
+import { openFirestoreStore } from "../../store/firestore/index.js";
+import type { MissionDraft, Store } from "../../store/index.js";
+import type { FirebaseEmulators } from "../support/emulator-context.js";
+import {
+  clearFirestoreDatabase,
+  emulatorFirestore,
+  firestoreEmulator,
+  uniqueDatabaseId,
+} from "../support/emulators.js";
+import { TcpProxy } from "../support/tcp-proxy.js";
+import { describeStoreContract } from "./store-contract.js";
+
+const databases = new Map<Store, string>();
+
+async function openInNewDatabase(): Promise<Store> {
+  const emulators = await firestoreEmulator();
+  const databaseId = uniqueDatabaseId("contract");
+  const store = openFirestoreStore({
+    projectId: emulators.projectId,
+    databaseId,
+    emulatorHost: emulators.firestoreHost,
+  });
+  databases.set(store, databaseId);
+  return store;
+}
+
+// Every test gets an empty database of its own.
+describeStoreContract("firestore emulator", openInNewDatabase, async (store) => {
+  await store.close();
+  await clearFirestoreDatabase(await firestoreEmulator(), databases.get(store) ?? "");
+});
+
+const draft: MissionDraft = {
+  title: "Learn SQL joins",
+  short_description: "Joins in an afternoon",
+  description: "Inner, outer and cross joins.",
+  level: "Beginner",
+  topics_to_cover: ["inner join"],
+  learning_goal: "Write a join",
+  byte_size_checkpoints: ["Inner join", "Left join"],
+  skills: ["SQL"],
+  is_public: false,
+};
+
+describe("Firestore store", () => {
+  let emulators: FirebaseEmulators;
+  let databaseId: string;
+  let store: Store;
+  /** A second client on the same database, to inspect documents and plant data. */
+  let raw: Firestore;
+
+  const count = async (path: string) => (await raw.collection(path).count().get()).data().count;
+
+  beforeEach(async () => {
+    emulators = await firestoreEmulator();
+    databaseId = uniqueDatabaseId("store");
+    store = openFirestoreStore({
+      projectId: emulators.projectId,
+      databaseId,
+      emulatorHost: emulators.firestoreHost,
+    });
+    raw = emulatorFirestore(emulators, databaseId);
+  });
+
+  afterEach(async () => {
+    await Promise.all([store.close(), raw.terminate()]);
+    await clearFirestoreDatabase(emulators, databaseId);
+  });
+
+  it("keeps each record in the upstream collection, with Firestore timestamps", async () => {
+    await store.users.ensure({ uid: "uid-ada", name: "Ada" });
+    const session = await store.commanderSessions.create("uid-ada");
+    const { mission, enrollment, allySession } = await store.missions.createWithEnrollment({
+      draft,
+      creatorId: "uid-ada",
+      commanderSessionId: session.id,
+    });
+    const config = { configurable: { thread_id: allySession.id, checkpoint_ns: "" } };
+    await store.checkpointer.put(
+      config,
+      emptyCheckpoint(),
+      { source: "input", step: -1, parents: {} },
+      {},
+    );
+
+    const doc = async (path: string) => (await raw.doc(path).get()).data();
+    expect(await doc("users/uid-ada")).toMatchObject({ firebase_uid: "uid-ada", name: "Ada" });
+    expect((await doc("users/uid-ada"))?.created_at).toBeInstanceOf(Timestamp);
+    expect(await doc(`missions/${mission.id}`)).toMatchObject({
+      creator_id: "uid-ada",
+      byte_size_checkpoints: draft.byte_size_checkpoints,
+    });
+    expect(await doc(`enrollments/uid-ada_${mission.id}`)).toMatchObject({
+      user_id: "uid-ada",
+      mission_id: mission.id,
+      progress: 0,
+    });
+    expect(enrollment.id).toBe(`uid-ada_${mission.id}`);
+    expect(await doc(`users/uid-ada/enrolled_missions/${mission.id}`)).toMatchObject({
+      mission_title: draft.title,
+    });
+    expect(await doc(`session_logs/${session.id}`)).toMatchObject({
+      user_id: "uid-ada",
+      status: "completed",
+      mission_id: mission.id,
+    });
+    expect(await doc(`enrollment_session_logs/${allySession.id}`)).toMatchObject({
+      enrollment_id: enrollment.id,
+      status: "created",
+    });
+    expect(await count(`langgraph_threads/${allySession.id}/checkpoints`)).toBe(1);
+  });
+
+  it("keeps missions, enrollments and checkpoints after close and reopen", async () => {
+    const user = await store.users.ensure({ uid: "uid-ada", name: "Ada" });
+    const session = await store.commanderSessions.create("uid-ada");
+    const created = await store.missions.createWithEnrollment({
+      draft,
+      creatorId: "uid-ada",
+      commanderSessionId: session.id,
+    });
+    await store.enrollments.recordProgress("uid-ada", created.mission.id, {
+      completed_checkpoints: ["Inner join"],
+      progress: 50,
+      completed: false,
+    });
+    const config = { configurable: { thread_id: created.allySession.id, checkpoint_ns: "" } };
+    const checkpoint = emptyCheckpoint();
+    await store.checkpointer.put(
+      config,
+      checkpoint,
+      { source: "input", step: -1, parents: {} },
+      {},
+    );
+    const dashboard = await store.enrollments.listForUser("uid-ada");
+    const enrollment = await store.enrollments.get("uid-ada", created.mission.id);
+    await store.close();
+
+    store = openFirestoreStore({
+      projectId: emulators.projectId,
+      databaseId,
+      emulatorHost: emulators.firestoreHost,
+    });
+
+    expect(await store.users.get("uid-ada")).toStrictEqual(user);
+    expect(await store.missions.get(created.mission.id)).toStrictEqual(created.mission);
+    expect(enrollment?.progress).toBe(50);
+    expect(await store.enrollments.get("uid-ada", created.mission.id)).toStrictEqual(enrollment);
+    expect(await store.enrollments.listForUser("uid-ada")).toStrictEqual(dashboard);
+    expect((await store.checkpointer.getTuple(config))?.checkpoint.id).toBe(checkpoint.id);
+    const retry = await store.missions.createWithEnrollment({
+      draft,
+      creatorId: "uid-ada",
+      commanderSessionId: session.id,
+    });
+    expect(retry).toStrictEqual({ ...created, enrollment });
+  });
+
+  it("writes nothing of a mission when one of its documents cannot be written", async () => {
+    const session = await store.commanderSessions.create("uid-ada");
+    // Firestore refuses a field over 1 MiB, so the mission document fails inside the commit.
+    const oversized = { ...draft, description: "x".repeat(1_100_000) };
+
+    await expect(
+      store.missions.createWithEnrollment({
+        draft: oversized,
+        creatorId: "uid-ada",
+        commanderSessionId: session.id,
+      }),
+    ).rejects.toThrow(/longer than/);
+
+    for (const path of ["missions", "enrollments", "enrollment_session_logs"]) {
+      expect(await count(path)).toBe(0);
+    }
+    expect(await count("users/uid-ada/enrolled_missions")).toBe(0);
+    expect(await store.commanderSessions.get(session.id)).toStrictEqual(session);
+
+    const created = await store.missions.createWithEnrollment({
+      draft,
+      creatorId: "uid-ada",
+      commanderSessionId: session.id,
+    });
+    for (const path of ["missions", "enrollments", "enrollment_session_logs"]) {
+      expect(await count(path)).toBe(1);
+    }
+    expect((await store.commanderSessions.get(session.id))?.mission_id).toBe(created.mission.id);
+  });
+
+  it("leaves progress untouched when the dashboard copy cannot be updated", async () => {
+    const { mission } = await store.missions.createWithEnrollment({ draft, creatorId: "uid-ada" });
+    await raw.doc(`users/uid-ada/enrolled_missions/${mission.id}`).delete();
+
+    await expect(
+      store.enrollments.recordProgress("uid-ada", mission.id, {
+        completed_checkpoints: ["Inner join"],
+        progress: 50,
+        completed: false,
+      }),
+    ).rejects.toThrow(/NOT_FOUND/);
+    expect(await store.enrollments.get("uid-ada", mission.id)).toMatchObject({
+      progress: 0,
+      completed_checkpoints: [],
+    });
+  });
+
+  it("updates the dashboard copy of every enrolled user", async () => {
+    const { mission } = await store.missions.createWithEnrollment({ draft, creatorId: "uid-ada" });
+    // No port enrolls a second user yet, so plant Bob's enrollment and copy directly.
+    const ada = await raw.doc(`enrollments/uid-ada_${mission.id}`).get();
+    await raw.doc(`enrollments/uid-bob_${mission.id}`).set({ ...ada.data(), user_id: "uid-bob" });
+    const copy = await raw.doc(`users/uid-ada/enrolled_missions/${mission.id}`).get();
+    await raw.doc(`users/uid-bob/enrolled_missions/${mission.id}`).set(copy.data() ?? {});
+
+    await store.missions.update(mission.id, { title: "Renamed", skills: ["SQL", "Postgres"] });
+
+    for (const uid of ["uid-ada", "uid-bob"]) {
+      const [dashboardCopy] = await store.enrollments.listForUser(uid);
+      expect(dashboardCopy?.mission_title).toBe("Renamed");
+      expect(dashboardCopy?.mission_skills).toEqual(["SQL", "Postgres"]);
+    }
+  });
+
+  it("treats ids Firestore cannot name as missing instead of failing", async () => {
+    for (const id of ["a/b", ".", "..", "__reserved__", ""]) {
+      expect(await store.missions.get(id)).toBeNull();
+      expect(await store.missions.update(id, { title: "x" })).toBeNull();
+      expect(await store.users.get(id)).toBeNull();
+      expect(await store.users.update(id, { name: "x" })).toBeNull();
+      expect(await store.enrollments.get(id, id)).toBeNull();
+      expect(await store.enrollments.listForUser(id)).toStrictEqual([]);
+      expect(await store.commanderSessions.get(id)).toBeNull();
+      expect(await store.allySessions.getForEnrollment(id)).toBeNull();
+      await expect(store.commanderSessions.setStatus(id, "error")).rejects.toThrow("not found");
+      await expect(store.allySessions.markStarted(id)).rejects.toThrow("not found");
+      await expect(
+        store.enrollments.recordProgress(id, id, {
+          completed_checkpoints: [],
+          progress: 1,
+          completed: false,
+        }),
+      ).rejects.toThrow("not enrolled");
+    }
+  });
+
+  it("refuses calls once closed instead of leaving them hanging", async () => {
+    const config = { configurable: { thread_id: "t", checkpoint_ns: "" } };
+    await store.close();
+
+    await expect(store.users.get("uid-ada")).rejects.toThrow("The store is closed");
+    await expect(store.missions.get("m")).rejects.toThrow("The store is closed");
+    await expect(store.checkpointer.getTuple(config)).rejects.toThrow("The store is closed");
+    await expect(store.checkpointer.list(config).next()).rejects.toThrow("The store is closed");
+    expect(typeof store.checkpointer.getNextVersion(undefined)).toBe("string");
+  });
+
+  it("lets calls already running finish before it closes", async () => {
+    const running = store.users.ensure({ uid: "uid-ada", name: "Ada" });
+    const closed = store.close();
+
+    await expect(running).resolves.toMatchObject({ id: "uid-ada", name: "Ada" });
+    await closed;
+    await expect(store.users.get("uid-ada")).rejects.toThrow("The store is closed");
+  });
+
+  it("fails a call Firestore does not answer in time, and works again once it answers", async () => {
+    const proxy = await TcpProxy.start(emulators.firestoreHost);
+    const behindProxy = openFirestoreStore(
+      { projectId: emulators.projectId, databaseId, emulatorHost: proxy.host },
+      { timeoutMs: 1_000 },
+    );
+    try {
+      await vi.waitFor(() => behindProxy.users.ensure({ uid: "uid-ada" }), { timeout: 15_000 });
+      proxy.cut();
+      const started = Date.now();
+      await expect(behindProxy.users.get("uid-ada")).rejects.toThrow(
+        "Firestore did not answer within 1000 ms",
+      );
+      expect(Date.now() - started).toBeLessThan(3_000);
+      proxy.restore();
+      await vi.waitFor(
+        async () => expect(await behindProxy.users.get("uid-ada")).toMatchObject({ id: "uid-ada" }),
+        { timeout: 15_000, interval: 500 },
+      );
+    } finally {
+      proxy.restore();
+      await behindProxy.close();
+      await proxy.close();
+    }
+  });
+
+  it("never hands one user's enrollment to another whose ids join to the same key", async () => {
+    const { mission } = await store.missions.createWithEnrollment({ draft, creatorId: "a_b" });
+    // `a_b` in mission M and `a` in mission `b_M` share the document id `a_b_M`.
+    expect(await store.enrollments.get("a_b", mission.id)).not.toBeNull();
+    expect(await store.enrollments.get("a", `b_${mission.id}`)).toBeNull();
+    await expect(
+      store.enrollments.recordProgress("a", `b_${mission.id}`, {
+        completed_checkpoints: [],
+        progress: 50,
+        completed: false,
+      }),
+    ).rejects.toThrow("not enrolled");
+  });
+});
