@@ -24,7 +24,11 @@ export async function authenticate(ctx: AuthContext, req: RequestInfo): Promise<
   try {
     return await ctx.store.users.ensure(await ctx.verifier.verify(token));
   } catch (err) {
-    if (err instanceof AuthError) throw new HttpError(401, err.message, err.code);
-    throw err;
+    throw asUnauthorized(err);
   }
+}
+
+/** A failed authentication as 401 `{detail, error_code}`; any other error as it is. */
+export function asUnauthorized(err: unknown): unknown {
+  return err instanceof AuthError ? new HttpError(401, err.message, err.code) : err;
 }

@@ -3,6 +3,7 @@ import type { Store } from "../../store/index.js";
 import type { LocalTokenVerifier } from "../auth/index.js";
 import { jsonBody, type Route } from "./handler.js";
 import { HttpError } from "./http-error.js";
+import { sessionCookie, type CookieSettings } from "./session-cookie.js";
 
 const DevLogin = z.object({
   email: z.email().max(320),
@@ -12,18 +13,7 @@ const DevLogin = z.object({
 export interface DevLoginContext {
   verifier: LocalTokenVerifier;
   store: Store;
-  cookieSecure: boolean;
-}
-
-export function sessionCookie(token: string, maxAgeSeconds: number, secure: boolean): string {
-  return [
-    `session=${token}`,
-    "Path=/",
-    "HttpOnly",
-    "SameSite=Lax",
-    `Max-Age=${maxAgeSeconds}`,
-    ...(secure ? ["Secure"] : []),
-  ].join("; ");
+  cookie: CookieSettings;
 }
 
 /** Local mode only: signs in any email, creating its user, and sets the `session` cookie. */
@@ -39,7 +29,7 @@ export function devLoginRoute(ctx: DevLoginContext): Route {
     return {
       status: 200,
       body: { token: issued.token, uid: issued.uid, expires_in: issued.expiresIn },
-      headers: { "Set-Cookie": sessionCookie(issued.token, issued.expiresIn, ctx.cookieSecure) },
+      headers: { "Set-Cookie": sessionCookie(issued.token, issued.expiresIn, ctx.cookie) },
     };
   };
 }
