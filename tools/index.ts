@@ -19,3 +19,4 @@ export {
   type LearningGoal,
 } from "./mission-schema.js";
 export { startCheckpoint } from "./start-checkpoint.js";
+export { fetchYoutubeVideosTool, type YoutubeSettings } from "./youtube-videos.js";

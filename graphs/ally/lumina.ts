@@ -1,7 +1,7 @@
 import { SystemMessage, ToolMessage } from "@langchain/core/messages";
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
 import { startCheckpoint } from "../../tools/index.js";
-import type { ModelFactory } from "../models/index.js";
+import { replyForLearner, type ModelFactory } from "../models/index.js";
 import { renderPrompt } from "../prompts.js";
 import { promptContext } from "./context.js";
 import type { AllyStateUpdate, AllyStateValue } from "./state.js";
@@ -23,12 +23,11 @@ export function luminaNode(models: ModelFactory) {
     config: LangGraphRunnableConfig,
   ): Promise<AllyStateUpdate> => {
     const task = taskFor(state);
-    const system = new SystemMessage(
-      renderPrompt("ally/lumina.md", { ...promptContext(state, config), task }),
-    );
-    const reply = await (task === "converse" ? conversing : model).invoke(
-      [system, ...state.messages],
-      config,
+    const context = promptContext(state, config);
+    const system = new SystemMessage(renderPrompt("ally/lumina.md", { ...context, task }, config));
+    const reply = replyForLearner(
+      await (task === "converse" ? conversing : model).invoke([system, ...state.messages], config),
+      task === "wrap_up" ? "celebrating your mission" : `**${context.checkpoint_title}**`,
     );
     if (task === "greet_and_brief") return { messages: [reply], phase: "briefing" };
     if (task === "wrap_up") return { messages: [reply], phase: "done" };

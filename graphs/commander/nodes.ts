@@ -11,7 +11,7 @@ import {
   confirmLearningGoal,
   type createMissionTool,
 } from "../../tools/index.js";
-import type { ModelFactory } from "../models/index.js";
+import { replyForLearner, type ModelFactory } from "../models/index.js";
 import { renderPrompt } from "../prompts.js";
 import type { CommanderStateUpdate, CommanderStateValue } from "./state.js";
 
@@ -33,15 +33,19 @@ function transcript(messages: BaseMessage[]): string {
 }
 
 export function polarisNode(deps: CommanderDeps) {
-  const model = deps.models.forAgent("polaris").bindTools!([confirmLearningGoal]);
+  const search = deps.models.grounding?.searchTools("polaris") ?? [];
+  const model = deps.models.forAgent("polaris").bindTools!([confirmLearningGoal, ...search]);
   return async (
     state: CommanderStateValue,
     config: LangGraphRunnableConfig,
   ): Promise<CommanderStateUpdate> => {
     const system = new SystemMessage(
-      renderPrompt("commander/polaris.md", { learner_name: learnerName(config) }),
+      renderPrompt("commander/polaris.md", { learner_name: learnerName(config) }, config),
     );
-    const reply = await model.invoke([system, ...state.messages], config);
+    const reply = replyForLearner(
+      await model.invoke([system, ...state.messages], config),
+      "your learning goal",
+    );
     const call = reply.tool_calls?.find((c) => c.name === confirmLearningGoal.name);
     if (!call) return { messages: [reply] };
     const goal = LearningGoalSchema.safeParse(call.args);
@@ -78,15 +82,20 @@ export function curatorNode(deps: CommanderDeps) {
   ): Promise<CommanderStateUpdate> => {
     if (!state.goal) throw new Error("mission_curator ran without a confirmed goal");
     const system = new SystemMessage(
-      renderPrompt("commander/mission_curator.md", {
-        topic: state.goal.topic,
-        level: state.goal.level,
-        outcome: state.goal.outcome,
-      }),
+      renderPrompt(
+        "commander/mission_curator.md",
+        {
+          topic: state.goal.topic,
+          level: state.goal.level,
+          outcome: state.goal.outcome,
+        },
+        config,
+      ),
     );
+    // The mission arrives as JSON text, which is data for create_mission: never stream it as tokens.
     const draft = await model.invoke([system, new HumanMessage(transcript(state.messages))], {
       ...config,
-      tags: [...(config.tags ?? []), "structured_output"],
+      tags: [...(config.tags ?? []), "structured_output", "nostream"],
     });
     return { draft: MissionDraftSchema.parse(draft) };
   };

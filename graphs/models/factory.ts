@@ -1,12 +1,17 @@
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
-import { ChatGoogleGenerativeAI } from "@langchain/google-genai";
+import type { YoutubeSettings } from "../../tools/index.js";
 import { AGENT_NAMES, type AgentName } from "./agents.js";
+import { GeminiChatModel } from "./gemini-chat-model.js";
+import { geminiSettingsFor } from "./gemini-settings.js";
+import { createGrounding, type Grounding } from "./grounding.js";
 import { ScriptedChatModel } from "./scripted/scripted-chat-model.js";
 
 export interface ModelFactory {
   readonly kind: "gemini" | "scripted";
   forAgent(agent: AgentName): BaseChatModel;
   describe(): string;
+  /** Search and video tools the agents may use; absent means none. */
+  readonly grounding?: Grounding;
 }
 
 export interface ModelSettings {
@@ -15,15 +20,17 @@ export interface ModelSettings {
   /** e.g. "gemini-2.5-flash" */
   defaultModel: string;
   perAgentModel: Partial<Record<AgentName, string>>;
+  perAgentTemperature?: Partial<Record<AgentName, number>>;
+  /** Thinking tokens per call: -1 lets Gemini decide, 0 turns thinking off. */
+  perAgentThinkingBudget?: Partial<Record<AgentName, number>>;
+  /** Time limit for one request to Gemini. */
+  timeoutMs?: number;
+  maxRetries?: number;
+  /** Lets polaris and mission_sensei use Gemini's Google Search. */
+  googleSearch?: boolean;
+  /** Lets mission_sensei recommend YouTube videos. */
+  youtube?: YoutubeSettings;
 }
-
-/** The curator writes structured data, the interviewers converse, the guide can be warmer. */
-const TEMPERATURES: Record<AgentName, number> = {
-  polaris: 0.4,
-  mission_curator: 0.2,
-  mission_ally: 0.7,
-  mission_sensei: 0.5,
-};
 
 function cached(create: (agent: AgentName) => BaseChatModel): (agent: AgentName) => BaseChatModel {
   const models = new Map<AgentName, BaseChatModel>();
@@ -37,30 +44,45 @@ function cached(create: (agent: AgentName) => BaseChatModel): (agent: AgentName)
   };
 }
 
+const withGrounding = (description: string, grounding: Grounding) =>
+  [description, ...grounding.describe()].join("; ");
+
 /** Gemini when an API key is configured, otherwise the offline scripted model. */
 export function createModelFactory(settings: ModelSettings): ModelFactory {
   const apiKey = settings.googleApiKey?.trim();
   if (!apiKey) {
+    // Google Search runs inside Gemini, so only video recommendations work offline.
+    const grounding = createGrounding({ googleSearch: false, youtube: settings.youtube });
     return {
       kind: "scripted",
       forAgent: cached((agent) => new ScriptedChatModel({ agent })),
-      describe: () => "scripted (offline, deterministic)",
+      describe: () => withGrounding("scripted (offline, deterministic)", grounding),
+      grounding,
     };
   }
-  const modelFor = (agent: AgentName) => settings.perAgentModel[agent] ?? settings.defaultModel;
+  const grounding = createGrounding({
+    googleSearch: settings.googleSearch ?? false,
+    youtube: settings.youtube,
+  });
   return {
     kind: "gemini",
-    forAgent: cached(
-      (agent) =>
-        new ChatGoogleGenerativeAI({
-          model: modelFor(agent),
-          apiKey,
-          ...(settings.geminiBaseUrl ? { baseUrl: settings.geminiBaseUrl } : {}),
-          maxRetries: 2,
-          temperature: TEMPERATURES[agent],
-        }),
-    ),
+    forAgent: cached((agent) => {
+      const { model, temperature, thinkingBudget } = geminiSettingsFor(settings, agent);
+      return new GeminiChatModel({
+        model,
+        apiKey,
+        ...(settings.geminiBaseUrl ? { baseUrl: settings.geminiBaseUrl } : {}),
+        maxRetries: settings.maxRetries ?? 2,
+        timeoutMs: settings.timeoutMs ?? 60_000,
+        temperature,
+        thinkingConfig: { thinkingBudget },
+      });
+    }),
     describe: () =>
-      `gemini (${AGENT_NAMES.map((agent) => `${agent}=${modelFor(agent)}`).join(", ")})`,
+      withGrounding(
+        `gemini (${AGENT_NAMES.map((agent) => `${agent}=${geminiSettingsFor(settings, agent).model}`).join(", ")})`,
+        grounding,
+      ),
+    grounding,
   };
 }

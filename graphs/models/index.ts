@@ -1,7 +1,11 @@
 export { AGENT_NAMES, type AgentName } from "./agents.js";
 export { createModelFactory, type ModelFactory, type ModelSettings } from "./factory.js";
+export { finishReasonOf, replyForLearner, EmptyReplyError } from "./finish-reason.js";
+export { GeminiChatModel, type GeminiChatModelFields } from "./gemini-chat-model.js";
+export type { Grounding } from "./grounding.js";
 export {
   ScriptedChatModel,
   type ScriptedChatModelCallOptions,
   type ScriptedChatModelFields,
 } from "./scripted/scripted-chat-model.js";
+export { UsageTally, type TokenUsage, type TurnUsage } from "./usage-tally.js";

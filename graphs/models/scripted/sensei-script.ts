@@ -22,6 +22,7 @@ import {
   simplerQuestion,
   type Lesson,
 } from "./sensei-lessons.js";
+import { recommendedVideo, videoSearch } from "./sensei-video.js";
 import { teachingStyles } from "./styles.js";
 import type { ScriptInput, ScriptedReply } from "./types.js";
 
@@ -170,6 +171,7 @@ function compose(
   teaching: Teaching,
   lesson: Lesson,
   name: string | undefined,
+  video = "",
 ): string {
   const ask = currentQuestion(teaching, lesson);
   const title = `**${lesson.title}**`;
@@ -178,12 +180,15 @@ function compose(
       return [
         `Let's get started with ${title}${name === undefined ? "" : `, ${name}`}.`,
         conceptBlock(0, lesson),
+        video,
         ask,
-      ].join("\n\n");
+      ]
+        .filter(Boolean)
+        .join("\n\n");
     case "next_concept":
-      return [praise(reaction.answered), conceptBlock(reaction.answered + 1, lesson), ask].join(
-        "\n\n",
-      );
+      return [praise(reaction.answered), conceptBlock(reaction.answered + 1, lesson), video, ask]
+        .filter(Boolean)
+        .join("\n\n");
     case "recap":
       return [praise(reaction.answered), recap(lesson), ask].join("\n\n");
     case "reexplain":
@@ -212,7 +217,13 @@ export function senseiScript({ messages, context, tools }: ScriptInput): Scripte
   const turns = Number.parseInt(context["learner_turns_in_checkpoint"] ?? "", 10);
   const events = checkpointEvents(messages, Number.isFinite(turns) ? turns : 0);
   const { teaching, reaction } = replay(events, conceptCount(lesson.level));
-  const text = compose(reaction, teaching, lesson, learnerNameFrom(context));
+  const newConcept = reaction.kind === "start" || reaction.kind === "next_concept";
+  const video = newConcept ? recommendedVideo(messages) : "";
+  if (video === undefined) {
+    const search = videoSearch(tools, lesson);
+    if (search) return search;
+  }
+  const text = compose(reaction, teaching, lesson, learnerNameFrom(context), video);
 
   const checkpointNumber = Number.parseInt(context["checkpoint_number"] ?? "", 10);
   const canComplete =

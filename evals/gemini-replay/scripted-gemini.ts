@@ -1,0 +1,183 @@
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import {
+  AIMessage,
+  HumanMessage,
+  SystemMessage,
+  ToolMessage,
+  type BaseMessage,
+} from "@langchain/core/messages";
+import { AGENT_NAMES, ScriptedChatModel, type AgentName } from "../../graphs/models/index.js";
+import { loadPrompt } from "../../graphs/prompts.js";
+import {
+  GenerateContentRequest,
+  googleError,
+  parseModelPath,
+  type GenerateContentResponse,
+  type Part,
+} from "./gemini-wire.js";
+import { readBody, sendJson } from "./http.js";
+import { encodeSse, streamChunks } from "./stream.js";
+
+const PROMPT_OF: Record<AgentName, string> = {
+  polaris: "commander/polaris.md",
+  mission_curator: "commander/mission_curator.md",
+  mission_ally: "ally/lumina.md",
+  mission_sensei: "ally/mission_sensei.md",
+};
+
+const STRUCTURED_OUTPUT = "structured_output";
+
+const firstLine = (text: string) => text.trimStart().split("\n", 1)[0]?.trim() ?? "";
+
+/** Which agent a system instruction belongs to, by the title line of its prompt file. */
+function agentFor(system: string): AgentName | undefined {
+  return AGENT_NAMES.find((agent) => firstLine(loadPrompt(PROMPT_OF[agent])) === firstLine(system));
+}
+
+const textOf = (parts: Part[]) => parts.map((p) => (p.thought ? "" : (p.text ?? ""))).join("");
+
+/** The request's conversation as LangChain messages, with tool-call ids made up to pair calls and results. */
+function toMessages(system: string, body: GenerateContentRequest): BaseMessage[] {
+  const messages: BaseMessage[] = [new SystemMessage(system)];
+  let calls: { id: string; name: string }[] = [];
+  let next = 0;
+  for (const content of body.contents) {
+    if (content.role === "model") {
+      const toolCalls = content.parts.flatMap((p) =>
+        p.functionCall
+          ? [{ id: `call_${next++}`, name: p.functionCall.name, args: p.functionCall.args ?? {} }]
+          : [],
+      );
+      calls = toolCalls.map(({ id, name }) => ({ id, name }));
+      messages.push(new AIMessage({ content: textOf(content.parts), tool_calls: toolCalls }));
+      continue;
+    }
+    for (const part of content.parts) {
+      if (!part.functionResponse) continue;
+      const { name, response } = part.functionResponse;
+      const result = (response as { result?: unknown } | undefined)?.result;
+      const index = calls.findIndex((c) => c.name === name);
+      const [call] = index >= 0 ? calls.splice(index, 1) : [{ id: `call_${next++}`, name }];
+      messages.push(
+        new ToolMessage({
+          name,
+          tool_call_id: call!.id,
+          content: typeof result === "string" ? result : JSON.stringify(response),
+        }),
+      );
+    }
+    const text = textOf(content.parts);
+    if (text) messages.push(new HumanMessage(text));
+  }
+  return messages;
+}
+
+/** The tools the request declares, plus its response schema as a tool the curator script can fill. */
+function toolsOf(body: GenerateContentRequest) {
+  const declarations = (body.tools ?? []).flatMap((tool) =>
+    Array.isArray(tool["functionDeclarations"])
+      ? (tool["functionDeclarations"] as {
+          name: string;
+          description?: string;
+          parameters?: unknown;
+        }[])
+      : [],
+  );
+  const schema = body.generationConfig?.responseSchema;
+  return [
+    ...declarations.map((d) => ({
+      name: d.name,
+      description: d.description ?? "",
+      parameters: d.parameters ?? { type: "object", properties: {} },
+    })),
+    ...(schema ? [{ name: STRUCTURED_OUTPUT, description: "The answer", parameters: schema }] : []),
+  ];
+}
+
+async function answer(
+  model: string,
+  body: GenerateContentRequest,
+): Promise<GenerateContentResponse> {
+  const system =
+    typeof body.systemInstruction === "string"
+      ? body.systemInstruction
+      : textOf(body.systemInstruction?.parts ?? []);
+  const agent = agentFor(system);
+  if (!agent) throw new Error("the system instruction is not one of the agents' prompts");
+  const tools = toolsOf(body);
+  const scripted = new ScriptedChatModel({ agent });
+  const runnable = tools.length > 0 ? scripted.bindTools(tools) : scripted;
+  const reply = await runnable.invoke(toMessages(system, body));
+  const calls = reply.tool_calls ?? [];
+  const structured = calls.find((call) => call.name === STRUCTURED_OUTPUT);
+  const parts: Part[] = structured
+    ? [{ text: JSON.stringify(structured.args) }]
+    : [
+        ...(reply.text ? [{ text: reply.text }] : []),
+        ...calls.map((call) => ({ functionCall: { name: call.name, args: call.args } })),
+      ];
+  const usage = reply.usage_metadata;
+  return {
+    candidates: [{ content: { role: "model", parts }, finishReason: "STOP", index: 0 }],
+    usageMetadata: {
+      promptTokenCount: usage?.input_tokens ?? 0,
+      candidatesTokenCount: usage?.output_tokens ?? 0,
+      totalTokenCount: usage?.total_tokens ?? 0,
+    },
+    modelVersion: model,
+  };
+}
+
+async function handle(req: IncomingMessage, res: ServerResponse) {
+  const url = new URL(req.url ?? "/", "http://127.0.0.1");
+  const target = req.method === "POST" ? parseModelPath(url.pathname) : null;
+  const fail = (status: number, message: string) =>
+    sendJson(
+      res,
+      status,
+      googleError(status, status === 404 ? "NOT_FOUND" : "INVALID_ARGUMENT", message),
+    );
+  if (!target) return fail(404, `No Gemini method at ${url.pathname}`);
+  let body: GenerateContentRequest;
+  try {
+    body = GenerateContentRequest.parse(JSON.parse(await readBody(req)));
+  } catch {
+    return fail(400, "Invalid request body");
+  }
+  let response: GenerateContentResponse;
+  try {
+    response = await answer(target.model, body);
+  } catch (err) {
+    return fail(400, (err as Error).message);
+  }
+  if (target.method === "streamGenerateContent") {
+    res.writeHead(200, { "content-type": "text/event-stream" });
+    res.end(encodeSse(streamChunks(response)));
+  } else {
+    sendJson(res, 200, response);
+  }
+}
+
+/**
+ * A Gemini API stand-in answered by the offline scripted tutor: each request becomes LangChain
+ * messages for the agent whose prompt it carries, and the scripted reply goes back in Gemini's
+ * response format (text parts, function calls, usage, STOP). Record mode pointed at it writes
+ * cassettes without a Gemini key.
+ */
+export async function startScriptedGemini(
+  options: { port?: number } = {},
+): Promise<{ url: string; stop(): Promise<void> }> {
+  const server = createServer((req, res) => {
+    handle(req, res).catch(() => res.destroy());
+  });
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    stop: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

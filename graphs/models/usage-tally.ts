@@ -1,0 +1,68 @@
+import { BaseCallbackHandler } from "@langchain/core/callbacks/base";
+import type { BaseMessage } from "@langchain/core/messages";
+import type { LLMResult } from "@langchain/core/outputs";
+
+export interface TokenUsage {
+  input_tokens: number;
+  output_tokens: number;
+  total_tokens: number;
+}
+
+export interface TurnUsage extends TokenUsage {
+  model_calls: number;
+  /** Per agent, as named in the node metadata of the graph that called the model. */
+  by_agent: Record<string, TokenUsage>;
+}
+
+const zero = (): TokenUsage => ({ input_tokens: 0, output_tokens: 0, total_tokens: 0 });
+
+function add(into: TokenUsage, usage: Partial<TokenUsage>): void {
+  into.input_tokens += usage.input_tokens ?? 0;
+  into.output_tokens += usage.output_tokens ?? 0;
+  into.total_tokens += usage.total_tokens ?? 0;
+}
+
+/**
+ * Adds up the token usage of every model call in a run, structured-output calls included (their
+ * messages never reach graph state). Pass it in the run's `callbacks`.
+ */
+export class UsageTally extends BaseCallbackHandler {
+  name = "usage_tally";
+  // The totals must be complete when the run ends, not whenever background callbacks get to it.
+  override awaitHandlers = true;
+  private readonly agents = new Map<string, string>();
+  private readonly usage: TurnUsage = { ...zero(), model_calls: 0, by_agent: {} };
+
+  override handleChatModelStart(
+    _llm: unknown,
+    _messages: BaseMessage[][],
+    runId: string,
+    _parentRunId?: string,
+    _extraParams?: Record<string, unknown>,
+    _tags?: string[],
+    metadata?: Record<string, unknown>,
+  ): void {
+    this.agents.set(runId, typeof metadata?.agent === "string" ? metadata.agent : "unknown");
+  }
+
+  override handleLLMEnd(output: LLMResult, runId: string): void {
+    const agent = this.agents.get(runId) ?? "unknown";
+    this.agents.delete(runId);
+    const byAgent = (this.usage.by_agent[agent] ??= zero());
+    this.usage.model_calls += 1;
+    for (const generation of output.generations.flat()) {
+      const message = (generation as { message?: { usage_metadata?: TokenUsage } }).message;
+      if (!message?.usage_metadata) continue;
+      add(this.usage, message.usage_metadata);
+      add(byAgent, message.usage_metadata);
+    }
+  }
+
+  override handleLLMError(_err: unknown, runId: string): void {
+    this.agents.delete(runId);
+  }
+
+  get total(): TurnUsage {
+    return structuredClone(this.usage);
+  }
+}

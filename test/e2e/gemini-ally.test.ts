@@ -1,0 +1,211 @@
+import { AllyServerFrame } from "../../server/protocol/index.js";
+import { startFakeYoutube, type FakeYoutube } from "../support/fake-youtube.js";
+import { useCassette, type CassetteSession } from "../support/gemini-cassette.js";
+import { startTestServer, type TestServer } from "../support/test-server.js";
+import { TestSocket, type Frame } from "../support/ws-client.js";
+
+// The Mission Ally on the production model path: ChatGoogleGenerativeAI talking HTTP to a Gemini
+// replay server that answers from evals/cassettes.
+
+let cassette: CassetteSession | undefined;
+let server: TestServer | undefined;
+let youtube: FakeYoutube | undefined;
+let token: string;
+
+afterEach(async () => {
+  await server?.stop();
+  await cassette?.stop();
+  await youtube?.stop();
+  server = cassette = youtube = undefined;
+});
+
+const MISSION = {
+  title: "Git for Teams",
+  short_description: "Collaborate with Git.",
+  description: "Branches, merges and reviews.",
+  level: "Beginner",
+  topics_to_cover: ["Commits", "Branches"],
+  learning_goal: "Work on a shared repository.",
+  byte_size_checkpoints: ["Commits and history", "Branching", "Merging", "Pull requests"],
+  skills: ["Git"],
+  is_public: false,
+};
+
+const TURN_FAILED =
+  "Sorry, something went wrong while processing your message. Please send it again.";
+
+async function start(name: string, env: Record<string, string> = {}) {
+  cassette = await useCassette(name);
+  server = await startTestServer({ env: { ...cassette.env, ...env } });
+  token = (await server.login("ada@example.com", "Ada")).token;
+  const res = await fetch(`${server.http}/api/v1/missions/enrollment`, {
+    method: "POST",
+    headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
+    body: JSON.stringify(MISSION),
+  });
+  expect(res.status).toBe(201);
+  return ((await res.json()) as { mission: { id: string } }).mission.id;
+}
+
+async function connect(missionId: string, query = "") {
+  const socket = new TestSocket(
+    `${server!.ws}/api/v1/mission-ally/ws?mission_id=${missionId}&token=${token}${query}`,
+  );
+  await socket.waitFor("connected");
+  return socket;
+}
+
+/** The turn's frames, from the message sent to `agent_processing_end`. */
+async function turn(socket: TestSocket, message: string): Promise<Frame[]> {
+  const from = socket.frames.length;
+  socket.send({ type: "user_message", message });
+  await socket.waitFor("agent_processing_end", from);
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  return socket.frames.slice(from);
+}
+
+/** A learner who agrees to briefings, answers questions and says they are confident. */
+function learnerReply(frames: Frame[]): string {
+  const last = frames.filter((f) => f.type === "agent_message").at(-1)?.message as string;
+  if (/fit/i.test(last) && /\?\s*$/.test(last)) return "Yes, that sounds great!";
+  if (/confident/i.test(last)) return "I feel confident about it.";
+  return "I think it means breaking the idea into smaller parts and applying them step by step.";
+}
+
+const messages = (frames: Frame[]) => frames.filter((f) => f.type === "agent_message");
+
+describe("Mission Ally on Gemini (replayed)", () => {
+  it("guides a learner through the whole mission to session_closed, streaming tokens", async () => {
+    const missionId = await start("ally-mission");
+    const socket = await connect(missionId, "&stream=tokens");
+    let reply = "Hi Lumina, I'm ready to start!";
+    for (let turns = 0; turns < 40 && socket.closeCode === undefined; turns += 1) {
+      await turn(socket, reply);
+      reply = learnerReply(socket.frames);
+    }
+    expect((await socket.closed).code).toBe(1000);
+    const frames = socket.frames;
+    for (const frame of frames) expect(AllyServerFrame.safeParse(frame).error).toBeUndefined();
+    expect(frames.at(-1)!.type).toBe("session_closed");
+    expect(frames.at(-2)!.type).toBe("agent_processing_end");
+
+    const progress = frames.filter((f) => f.type === "checkpoint_update").map((f) => f.progress);
+    expect(progress).toEqual([25, 50, 75, 100]);
+    const handovers = frames.filter((f) => f.type === "agent_handover").map((f) => f.agent);
+    expect(handovers).toEqual(Array(4).fill(["mission_sensei", "mission_ally"]).flat());
+
+    // Every utterance was streamed first, and its deltas add up to it.
+    for (const message of messages(frames)) {
+      const deltas = frames.filter((f) => f.type === "agent_message_delta" && f.id === message.id);
+      expect(deltas.length).toBeGreaterThan(1);
+      expect(deltas.map((d) => d.delta).join("")).toBe(message.message);
+    }
+    expect(cassette!.replay.served.every((s) => s.stream)).toBe(true);
+
+    const usage = server!.logLines
+      .map((line) => JSON.parse(line) as { msg: string; usage?: { total_tokens: number } })
+      .filter((entry) => entry.msg === "turn usage");
+    expect(usage.length).toBe(frames.filter((f) => f.type === "agent_processing_start").length);
+    expect(usage.every((entry) => entry.usage!.total_tokens > 0)).toBe(true);
+  });
+
+  it("keeps an answer cut off at MAX_TOKENS, offers to continue, and continues", async () => {
+    const missionId = await start("ally-max-tokens");
+    const socket = await connect(missionId, "&stream=tokens");
+    await turn(socket, "Hi Lumina, I'm ready to start!");
+    const teaching = await turn(socket, "Yes, that sounds great!");
+    const cut = messages(teaching).find((f) => f.agent === "mission_sensei")!;
+    const streamed = teaching
+      .filter((f) => f.type === "agent_message_delta" && f.id === cut.id)
+      .map((f) => f.delta)
+      .join("");
+    expect(streamed.length).toBeGreaterThan(20);
+    expect(cut.message).toBe(
+      `${streamed.trim()}…\n\n_That ran longer than I can write in one go. Say “continue” and I'll pick up where I left off._`,
+    );
+
+    const next = await turn(socket, "continue");
+    expect(next.map((f) => f.type)).not.toContain("error");
+    expect(messages(next)).toHaveLength(1);
+    expect(messages(next)[0]!.agent).toBe("mission_sensei");
+    expect((messages(next)[0]!.message as string).length).toBeGreaterThan(0);
+  });
+
+  it("answers a blocked prompt kindly and steers back to the checkpoint", async () => {
+    const missionId = await start("ally-safety");
+    const socket = await connect(missionId);
+    await turn(socket, "Hi Lumina, I'm ready to start!");
+    const blocked = await turn(socket, "Write something cruel about my teammate instead");
+    expect(blocked.map((f) => f.type)).toEqual([
+      "agent_processing_start",
+      "agent_message",
+      "agent_processing_end",
+    ]);
+    expect(blocked[1]).toMatchObject({
+      agent: "mission_ally",
+      message: "I can't help with that. Let's get back to **Commits and history**.",
+    });
+    const next = await turn(socket, "Yes, that sounds great!");
+    expect(next.filter((f) => f.type === "agent_handover").map((f) => f.agent)).toEqual([
+      "mission_sensei",
+    ]);
+  });
+
+  // Each cassette answers the greeting with one failure, and the retry with a real reply.
+  it.each([
+    ["bad-stream", "a stream whose data is not JSON"],
+    ["http-500", "HTTP 500"],
+  ])(
+    "ends a turn that fails with %s (%s) with agent_processing_end and an error",
+    async (fault) => {
+      const missionId = await start(`ally-fault-${fault}`);
+      const socket = await connect(missionId, "&stream=tokens");
+      expect(await turn(socket, "Hi Lumina, I'm ready to start!")).toEqual([
+        { type: "agent_processing_start" },
+        { type: "agent_processing_end" },
+        { type: "error", message: TURN_FAILED },
+      ]);
+      const retried = await turn(socket, "Hi Lumina, I'm ready to start!");
+      expect(messages(retried)).toHaveLength(1);
+      expect(messages(retried)[0]!.agent).toBe("mission_ally");
+      expect(socket.closeCode).toBeUndefined();
+    },
+  );
+
+  it("recommends one YouTube video per concept when YOUTUBE_API_KEY is set", async () => {
+    youtube = await startFakeYoutube();
+    const missionId = await start("ally-video", {
+      YOUTUBE_API_KEY: "yt-test-key",
+      YOUTUBE_API_BASE_URL: youtube.url,
+    });
+    const socket = await connect(missionId);
+    await turn(socket, "Hi Lumina, I'm ready to start!");
+    const first = await turn(socket, "Yes, that sounds great!");
+    const lesson = messages(first).find((f) => f.agent === "mission_sensei")!;
+    expect(lesson.message).toContain(
+      "### Recommended video\n\n[Git commits explained](https://www.youtube.com/watch?v=vid-commits-1) (Code Class, 12:34)",
+    );
+    expect(youtube.requests.map((r) => r.path)).toEqual([
+      "/youtube/v3/search",
+      "/youtube/v3/videos",
+    ]);
+    expect(youtube.requests[0]!.params).toMatchObject({
+      part: "snippet",
+      type: "video",
+      maxResults: "3",
+      videoCategoryId: "27",
+      order: "relevance",
+      videoDuration: "medium",
+    });
+    expect(youtube.requests[0]!.headers["x-goog-api-key"]).toBe("yt-test-key");
+    // The tool result went back to the model before it wrote the lesson.
+    const calls = cassette!.replay.served.map((s) => s.request.contents.at(-1)!.parts[0]);
+    expect(calls).toContainEqual({
+      functionResponse: expect.objectContaining({ name: "fetch_youtube_videos" }) as unknown,
+    });
+
+    const second = await turn(socket, learnerReply(socket.frames));
+    expect(messages(second)[0]!.message).toContain("### Recommended video");
+    expect(youtube.requests.filter((r) => r.path.endsWith("/search"))).toHaveLength(2);
+  });
+});
