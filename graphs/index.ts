@@ -5,8 +5,24 @@ export {
   type CommanderGraphOptions,
 } from "./commander/index.js";
 export {
+  UsageTally,
   createModelFactory,
   type AgentName,
   type ModelFactory,
   type ModelSettings,
+  type TurnUsage,
 } from "./models/index.js";
+export {
+  drawGraph,
+  isAssetName,
+  readAsset,
+  readConversation,
+  renderErrorPage,
+  renderGraphPage,
+  renderIndexPage,
+  type ConversationGraph,
+  type ConversationLink,
+  type DrawableGraph,
+  type DrawnGraph,
+  type PageAssets,
+} from "./draw/index.js";

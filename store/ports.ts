@@ -50,6 +50,8 @@ export interface EnrollmentStore {
 export interface CommanderSessionStore {
   create(userId: string): Promise<CommanderSession>;
   get(id: string): Promise<CommanderSession | null>;
+  /** The user's sessions, most recently updated first, at most `limit` of them. */
+  listForUser(userId: string, limit: number): Promise<CommanderSession[]>;
   setStatus(id: string, status: CommanderSessionStatus): Promise<void>;
 }
 

@@ -8,6 +8,7 @@ import {
 import type { AllySessionStore, EnrollmentStore } from "../../store/index.js";
 import { readAllyContext } from "../../tools/index.js";
 import type { ModelFactory } from "../models/index.js";
+import { recordStep, stepsInside } from "../turn-path.js";
 import { intake, routeTurn } from "./intake.js";
 import { afterLumina, luminaNode } from "./lumina.js";
 import { buildSenseiGraph, type SenseiGraph } from "./sensei/graph.js";
@@ -22,16 +23,21 @@ export interface AllyGraphOptions {
 
 /**
  * Runs the sensei subgraph on the turn's state and returns only what it added, so the thread's
- * delta channel records the new messages rather than the whole transcript again.
+ * delta channel records the new messages rather than the whole transcript again, and the turn's
+ * path gains the sensei's inner steps rather than its own copy of the path so far.
  */
 function senseiNode(sensei: SenseiGraph) {
   return async (
     state: AllyStateValue,
     config: LangGraphRunnableConfig,
   ): Promise<AllyStateUpdate> => {
-    const { messages, ...rest } = await sensei.invoke(state, config);
+    const { messages, turn_path, ...rest } = await sensei.invoke(state, config);
     const known = new Set(state.messages.map((m) => m.id));
-    return { ...rest, messages: messages.filter((m) => !known.has(m.id)) };
+    return {
+      ...rest,
+      messages: messages.filter((m) => !known.has(m.id)),
+      turn_path: stepsInside("mission_sensei", state.turn_path, turn_path),
+    };
   };
 }
 
@@ -52,15 +58,15 @@ const afterSensei = (state: AllyStateValue) => (state.phase === "teaching" ? END
 export function buildAllyGraph(options: AllyGraphOptions) {
   const sensei = buildSenseiGraph(options);
   return new StateGraph(AllyState)
-    .addNode("intake", intake)
-    .addNode("lumina", luminaNode(options.models), {
+    .addNode("intake", recordStep(intake))
+    .addNode("lumina", recordStep(luminaNode(options.models)), {
       metadata: { agent: "mission_ally", prompt: "prompts/ally/lumina.md" },
     })
     .addNode("mission_sensei", senseiNode(sensei), {
       subgraphs: [sensei],
       metadata: { agent: "mission_sensei", prompt: "prompts/ally/mission_sensei.md" },
     })
-    .addNode("close_session", closeSessionNode(options.allySessions), {
+    .addNode("close_session", recordStep(closeSessionNode(options.allySessions)), {
       metadata: { agent: "mission_ally" },
     })
     .addEdge(START, "intake")

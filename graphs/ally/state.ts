@@ -1,5 +1,6 @@
 import { MessagesDeltaValue, StateSchema } from "@langchain/langgraph";
 import { z } from "zod";
+import { TurnPathValue } from "../turn-path.js";
 
 export const AllyPhase = z.enum(["greeting", "briefing", "teaching", "wrap_up", "done"]);
 export type AllyPhase = z.infer<typeof AllyPhase>;
@@ -26,6 +27,8 @@ export const AllyState = new StateSchema({
   assessment_answered: z.boolean().default(false),
   /** The checkpoint completed in this turn, for Lumina's celebration line. */
   just_completed: z.string().nullable().default(null),
+  /** The nodes this turn ran, for the graph pages. */
+  turn_path: TurnPathValue,
 });
 
 export type AllyStateValue = typeof AllyState.State;

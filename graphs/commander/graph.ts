@@ -2,6 +2,7 @@ import { END, START, StateGraph, type BaseCheckpointSaver } from "@langchain/lan
 import { createMissionTool } from "../../tools/index.js";
 import type { MissionStore } from "../../store/index.js";
 import type { ModelFactory } from "../models/index.js";
+import { recordStep } from "../turn-path.js";
 import { createMissionNode, curatorNode, polarisNode } from "./nodes.js";
 import { CommanderState, type CommanderStateValue } from "./state.js";
 
@@ -29,13 +30,13 @@ const afterPolaris = (state: CommanderStateValue) => {
 export function buildCommanderGraph(options: CommanderGraphOptions) {
   const deps = { models: options.models, createMission: createMissionTool(options.missions) };
   return new StateGraph(CommanderState)
-    .addNode("polaris", polarisNode(deps), {
+    .addNode("polaris", recordStep(polarisNode(deps)), {
       metadata: { agent: "polaris", prompt: "prompts/commander/polaris.md" },
     })
-    .addNode("mission_curator", curatorNode(deps), {
+    .addNode("mission_curator", recordStep(curatorNode(deps)), {
       metadata: { agent: "mission_curator", prompt: "prompts/commander/mission_curator.md" },
     })
-    .addNode("create_mission", createMissionNode(deps), {
+    .addNode("create_mission", recordStep(createMissionNode(deps)), {
       metadata: { agent: "mission_curator", tool: "create_mission" },
     })
     .addConditionalEdges(START, routeTurn, ["polaris", "mission_curator", END])

@@ -1,6 +1,7 @@
 import { MessagesDeltaValue, StateSchema } from "@langchain/langgraph";
 import { z } from "zod";
 import { LearningGoalSchema, MissionDraftSchema } from "../../tools/index.js";
+import { TurnPathValue } from "../turn-path.js";
 
 export const CommanderPhase = z.enum(["interview", "curating", "created"]);
 export type CommanderPhase = z.infer<typeof CommanderPhase>;
@@ -15,6 +16,8 @@ export const CommanderState = new StateSchema({
   goal: LearningGoalSchema.nullable().default(null),
   draft: MissionDraftSchema.nullable().default(null),
   mission_id: z.string().nullable().default(null),
+  /** The nodes this turn ran, for the graph pages. */
+  turn_path: TurnPathValue,
 });
 
 export type CommanderStateValue = typeof CommanderState.State;

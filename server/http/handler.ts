@@ -13,8 +13,17 @@ export interface RequestInfo {
 
 export interface Reply {
   status: number;
+  /** Sent as JSON, unless it is a `RawBody`. */
   body: unknown;
   headers?: Record<string, string | string[]>;
+}
+
+/** A response body sent as it is, for pages and scripts. */
+export class RawBody {
+  constructor(
+    readonly contentType: string,
+    readonly data: string | Buffer,
+  ) {}
 }
 
 export type Route = (req: RequestInfo) => Promise<Reply> | Reply;
@@ -57,6 +66,11 @@ function write(res: HttpResponse, reply: Reply, cors: Record<string, string>) {
   }
   if (reply.status === 204) {
     res.endWithoutBody();
+    return;
+  }
+  if (reply.body instanceof RawBody) {
+    res.writeHeader("Content-Type", reply.body.contentType);
+    res.end(reply.body.data);
     return;
   }
   res.writeHeader("Content-Type", "application/json");

@@ -18,6 +18,10 @@ export function createSqliteCommanderSessionStore(db: Database): CommanderSessio
   const select = db.prepare<[string], CommanderSessionRow>(
     "SELECT * FROM session_logs WHERE id = ?",
   );
+  const selectForUser = db.prepare<[string, number], CommanderSessionRow>(
+    `SELECT * FROM session_logs WHERE user_id = ?
+     ORDER BY updated_at DESC, created_at DESC, id LIMIT ?`,
+  );
   // The first completion time is kept when a completed session is completed again.
   const updateStatus = db.prepare<StatusUpdate>(
     `UPDATE session_logs
@@ -44,6 +48,9 @@ export function createSqliteCommanderSessionStore(db: Database): CommanderSessio
     },
     async get(id) {
       return get(id);
+    },
+    async listForUser(userId, limit) {
+      return selectForUser.all(userId, limit).map(toCommanderSession);
     },
     async setStatus(id, status) {
       const { changes } = updateStatus.run({ id, status, now: new Date().toISOString() });

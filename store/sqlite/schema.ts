@@ -76,6 +76,8 @@ CREATE TABLE IF NOT EXISTS session_logs (
   completed_at TEXT
 );
 
+CREATE INDEX IF NOT EXISTS session_logs_by_user ON session_logs (user_id, updated_at);
+
 CREATE TABLE IF NOT EXISTS enrollment_session_logs (
   id TEXT PRIMARY KEY,
   enrollment_id TEXT NOT NULL UNIQUE REFERENCES enrollments (id),

@@ -528,6 +528,25 @@ export function describeStoreContract(
         expect((await store.commanderSessions.get(session.id))?.status).toBe("abandoned");
       });
 
+      it("lists only the user's sessions, most recently updated first, up to the limit", async () => {
+        const first = await store.commanderSessions.create("uid-ada");
+        await tick();
+        const second = await store.commanderSessions.create("uid-ada");
+        await tick();
+        const third = await store.commanderSessions.create("uid-ada");
+        await store.commanderSessions.create("uid-bob");
+        await tick();
+        await store.commanderSessions.setStatus(first.id, "abandoned");
+
+        const ids = async (limit: number) =>
+          (await store.commanderSessions.listForUser("uid-ada", limit)).map((s) => s.id);
+        expect(await ids(10)).toEqual([first.id, third.id, second.id]);
+        expect(await ids(2)).toEqual([first.id, third.id]);
+        const [listed] = await store.commanderSessions.listForUser("uid-ada", 1);
+        expect(listed).toStrictEqual(await store.commanderSessions.get(first.id));
+        expect(await store.commanderSessions.listForUser("uid-nobody", 10)).toStrictEqual([]);
+      });
+
       it("returns null for an unknown session and rejects a status change for it", async () => {
         expect(await store.commanderSessions.get("no-such-session")).toBeNull();
         await expect(store.commanderSessions.setStatus("no-such-session", "error")).rejects.toThrow(

@@ -1,0 +1,200 @@
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { randomBytes } from "node:crypto";
+import { createModelFactory } from "../../graphs/index.js";
+import { LocalTokenVerifier } from "../../server/auth/index.js";
+import { createLogger, loadConfig, startServer, type RunningServer } from "../../server/index.js";
+import { openSqliteStore } from "../../store/index.js";
+import { startTestServer, type TestServer } from "../support/test-server.js";
+
+const MISSION = {
+  title: "Git for Teams",
+  short_description: "Collaborate with Git.",
+  description: "Branches, merges and reviews.",
+  level: "Beginner",
+  topics_to_cover: ["Commits"],
+  learning_goal: "Work on a shared repository.",
+  byte_size_checkpoints: ["Commits", "Branching", "Merging", "Pull requests"],
+  skills: ["Git"],
+  is_public: false,
+};
+
+async function get(url: string, token?: string) {
+  const res = await fetch(url, { headers: token ? { Authorization: `Bearer ${token}` } : {} });
+  return { status: res.status, type: res.headers.get("content-type"), res, text: await res.text() };
+}
+
+async function post(url: string, token: string, body?: object) {
+  const res = await fetch(url, {
+    method: "POST",
+    headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
+    body: body && JSON.stringify(body),
+  });
+  return (await res.json()) as Record<string, { id: string }> & { session_id: string };
+}
+
+describe("graph pages for signed-in owners", () => {
+  let server: RunningServer;
+  let base: string;
+  const verifier = new LocalTokenVerifier(randomBytes(32), 3600);
+  const ada = verifier.issue({ email: "ada@example.com", name: "Ada" });
+  const bob = verifier.issue({ email: "bob@example.com", name: "Bob" });
+  let adaSession: string;
+  let adaMission: string;
+
+  beforeAll(async () => {
+    // Firebase-style auth (no local sign-in), with a verifier that accepts this test's tokens.
+    const config = loadConfig({
+      PORT: "0",
+      HOST: "127.0.0.1",
+      AUTH: "firebase",
+      SQLITE_PATH: ":memory:",
+    });
+    server = await startServer({
+      config,
+      store: openSqliteStore({ path: ":memory:" }),
+      verifier,
+      models: createModelFactory(config.models),
+      log: createLogger("silent"),
+    });
+    base = `http://127.0.0.1:${server.port}`;
+    adaSession = (await post(`${base}/api/v1/sessions`, ada.token)).session_id;
+    adaMission = (await post(`${base}/api/v1/missions/enrollment`, ada.token, MISSION)).mission!.id;
+    await post(`${base}/api/v1/sessions`, bob.token);
+  });
+  afterAll(() => server.shutdown());
+
+  it("asks for sign-in, with a page, before showing anything", async () => {
+    for (const path of [
+      "/graphs",
+      "/graphs/mission_ally",
+      `/graphs/mission_commander?session_id=${adaSession}`,
+    ]) {
+      const page = await get(base + path);
+      expect(page.status).toBe(401);
+      expect(page.type).toBe("text/html; charset=utf-8");
+      expect(page.text).toContain("<h1>Sign in first</h1>");
+      expect(page.res.headers.get("content-security-policy")).toContain("default-src 'none'");
+    }
+    expect((await get(`${base}/graphs`)).text).not.toContain('id="sign-in"');
+  });
+
+  it("lists only the caller's own conversations", async () => {
+    const adaIndex = (await get(`${base}/graphs`, ada.token)).text;
+    expect(adaIndex).toContain(`href="/graphs/mission_commander?session_id=${adaSession}"`);
+    expect(adaIndex).toContain(`href="/graphs/mission_ally?mission_id=${adaMission}"`);
+    expect(adaIndex.match(/session_id=/g)).toHaveLength(1);
+
+    const bobIndex = (await get(`${base}/graphs`, bob.token)).text;
+    expect(bobIndex).not.toContain(adaSession);
+    expect(bobIndex).not.toContain(adaMission);
+    expect(bobIndex.match(/session_id=/g)).toHaveLength(1);
+  });
+
+  it("opens a conversation for its owner and refuses everyone else", async () => {
+    const own = [
+      `/graphs/mission_commander?session_id=${adaSession}`,
+      `/graphs/mission_commander?thread=commander:${adaSession}`,
+      `/graphs/mission_ally?mission_id=${adaMission}`,
+      `/graphs/mission_ally?thread=ally:${ada.uid}_${adaMission}`,
+    ];
+    for (const path of own) {
+      const page = await get(base + path, ada.token);
+      expect(page.status).toBe(200);
+      expect(page.text).toContain("This conversation has no turns yet.");
+    }
+    for (const path of [own[0]!, own[1]!, own[3]!]) {
+      const page = await get(base + path, bob.token);
+      expect(page.status).toBe(403);
+      expect(page.text).toContain("This conversation belongs to another user.");
+      expect(page.text).not.toContain("Transcript");
+    }
+    const notEnrolled = await get(base + own[2]!, bob.token);
+    expect(notEnrolled.status).toBe(404);
+    expect(notEnrolled.text).toContain("There is no Ally enrollment for that mission.");
+  });
+
+  it("answers bad requests with a clear page", async () => {
+    const cases: [string, number, string][] = [
+      ["/graphs/no_such_graph", 404, "There is no graph named &quot;no_such_graph&quot;."],
+      [
+        "/graphs/mission_commander?session_id=missing",
+        404,
+        "There is no Commander session with that id.",
+      ],
+      [
+        "/graphs/mission_commander?thread=ally:x_y",
+        400,
+        "Commander threads are named commander:&lt;session_id&gt;.",
+      ],
+      ["/graphs/mission_commander?mission_id=x", 400, "mission_id opens an Ally enrollment"],
+      [
+        "/graphs/mission_ally?thread=ally:nounderscore",
+        400,
+        "Ally threads are named ally:&lt;user_id&gt;_&lt;mission_id&gt;.",
+      ],
+      ["/graphs/mission_ally?session_id=x", 400, "session_id opens a Commander session"],
+      [
+        `/graphs/mission_ally?mission_id=${"m".repeat(201)}`,
+        400,
+        "mission_id must be 1 to 200 characters long.",
+      ],
+      [
+        "/graphs/mission_commander?session_id=",
+        400,
+        "session_id must be 1 to 200 characters long.",
+      ],
+    ];
+    for (const [path, status, message] of cases) {
+      const page = await get(base + path, ada.token);
+      expect({ path, status: page.status }).toEqual({ path, status });
+      expect(page.text).toContain(message);
+    }
+  });
+
+  it("serves Mermaid from the npm package and only the pages' own assets", async () => {
+    const mermaid = await get(`${base}/graphs/assets/mermaid.min.js`);
+    expect(mermaid.status).toBe(200);
+    expect(mermaid.type).toBe("text/javascript; charset=utf-8");
+    const file = createRequire(import.meta.url).resolve("mermaid/dist/mermaid.min.js");
+    expect(mermaid.text).toBe(readFileSync(file, "utf8"));
+    expect((await get(`${base}/graphs/assets/graphs.css`)).type).toBe("text/css; charset=utf-8");
+    for (const path of [
+      "%2e%2e%2fpackage.json",
+      "..%2F..%2Fpackage.json",
+      "nope.js",
+      "graph.html",
+    ]) {
+      expect((await get(`${base}/graphs/assets/${path}`)).status).toBe(404);
+    }
+  });
+});
+
+describe("graph pages with local sign-in", () => {
+  let server: TestServer;
+  let session: string;
+
+  beforeAll(async () => {
+    server = await startTestServer();
+    session = (await server.createSession((await server.login("ada@example.com")).token))
+      .session_id;
+  });
+  afterAll(() => server.stop());
+
+  it("opens to everyone, offering sign-in to list one's conversations", async () => {
+    const index = await get(`${server.http}/graphs`);
+    expect(index.status).toBe(200);
+    expect(index.text).toContain('<form id="sign-in">');
+    expect(index.text).toContain('<script src="/graphs/assets/sign-in.js"></script>');
+
+    const page = await get(`${server.http}/graphs/mission_commander?session_id=${session}`);
+    expect(page.status).toBe(200);
+    expect(page.text).toContain(`Commander session ${session.slice(0, 8)}`);
+  });
+
+  it("needs a signed-in caller to find an enrollment by mission id", async () => {
+    const page = await get(`${server.http}/graphs/mission_ally?mission_id=abc`);
+    expect(page.status).toBe(401);
+    expect(page.text).toContain("Sign in to open your enrollment by mission_id.");
+  });
+});

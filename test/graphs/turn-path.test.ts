@@ -1,0 +1,237 @@
+import { AIMessage, HumanMessage, type BaseMessage } from "@langchain/core/messages";
+import { fakeModel } from "@langchain/core/testing";
+import { buildAllyGraph, buildCommanderGraph } from "../../graphs/index.js";
+import { drawGraph, overlayPath, readConversation } from "../../graphs/draw/index.js";
+import { openSqliteStore, type MissionCreated, type Store } from "../../store/index.js";
+import type { AllyContext } from "../../tools/index.js";
+import { fakeFactory } from "./fake-models.js";
+
+const goal = { topic: "Rust", level: "Beginner", outcome: "write a CLI" };
+const draft = {
+  title: "Rust for Systems Programming",
+  short_description: "Learn Rust.",
+  description: "A mission about Rust.",
+  level: "Beginner" as const,
+  topics_to_cover: ["Ownership"],
+  learning_goal: "Write safe systems code.",
+  byte_size_checkpoints: ["Basics", "Ownership", "Borrowing", "A CLI"],
+  skills: ["Rust"],
+  is_public: false,
+};
+
+let store: Store;
+let ids = 0;
+const say = (text: string) => new AIMessage({ id: `ai-${ids++}`, content: text });
+const call = (name: string, args: Record<string, unknown> = {}, content = "") =>
+  new AIMessage({
+    id: `ai-${ids++}`,
+    content,
+    tool_calls: [{ name, args, id: `call-${ids}`, type: "tool_call" }],
+  });
+
+beforeEach(async () => {
+  store = openSqliteStore({ path: ":memory:" });
+  await store.users.ensure({ uid: "u1", name: "Ada" });
+});
+afterEach(() => store.close());
+
+/** One learner turn, run the way the server runs it: streamed, one checkpoint at the end. */
+async function turn(
+  graph: { stream(input: unknown, options: object): Promise<AsyncIterable<unknown>> },
+  configurable: Record<string, unknown>,
+  text: string,
+) {
+  const input = { messages: [new HumanMessage({ id: `h-${ids++}`, content: text })] };
+  const stream = await graph.stream(input, {
+    configurable,
+    streamMode: ["updates", "custom"],
+    subgraphs: true,
+    durability: "exit",
+  });
+  for await (const chunk of stream) void chunk;
+}
+
+describe("Commander turn paths", () => {
+  async function interview() {
+    const sessionId = (await store.commanderSessions.create("u1")).id;
+    const polaris = fakeModel()
+      .respond(say("What would you like to build?"))
+      .respond(call("confirm_learning_goal", { topic: "Rust" }))
+      .respond(say("And what level are you at?"))
+      .respond(call("confirm_learning_goal", goal, "Great, let's build your mission."));
+    const graph = buildCommanderGraph({
+      models: fakeFactory({ polaris, mission_curator: fakeModel().structuredResponse(draft) }),
+      missions: store.missions,
+      checkpointer: store.checkpointer,
+    });
+    const configurable = { thread_id: "commander:t", user_id: "u1", session_id: sessionId };
+    for (const text of ["I want to learn Rust", "yes", "Beginner, and yes that's right"]) {
+      await turn(graph, configurable, text);
+    }
+    return graph;
+  }
+
+  it("records each turn's nodes in order, repeats included, with what each node said", async () => {
+    const conversation = await readConversation(await interview(), "commander:t");
+
+    expect(conversation.turns.map((t) => t.learner)).toEqual([
+      "I want to learn Rust",
+      "yes",
+      "Beginner, and yes that's right",
+    ]);
+    expect(conversation.turns.map((t) => t.steps.map((s) => s.node))).toEqual([
+      ["polaris"],
+      ["polaris", "polaris"],
+      ["polaris", "mission_curator", "create_mission"],
+    ]);
+    const [refused, asked] = conversation.turns[1]!.steps;
+    expect(refused!.said).toEqual([
+      { kind: "tool_call", name: "confirm_learning_goal", args: '{"topic":"Rust"}' },
+      { kind: "tool_result", text: "Refused: topic, level and outcome are all required." },
+    ]);
+    expect(asked!.said).toEqual([{ kind: "say", text: "And what level are you at?" }]);
+    expect(conversation.turns[2]!.steps.map((s) => s.said.length)).toEqual([3, 0, 0]);
+    expect(conversation.turns.every((t) => t.unattributed.length === 0 && t.at)).toBe(true);
+  });
+
+  it("keeps only the current turn's path in the thread's state", async () => {
+    const graph = await interview();
+    const state = await graph.getState({ configurable: { thread_id: "commander:t" } });
+    expect(state.values.turn_path).toEqual({
+      turn: state.values.messages.findLast((m: BaseMessage) => m.type === "human")!.id,
+      steps: [
+        { node: "polaris", messages: 2 },
+        { node: "mission_curator", messages: 0 },
+        { node: "create_mission", messages: 0 },
+      ],
+    });
+  });
+
+  it("lays the path over the drawing: the curator handover, the refusal loop, no undrawn step", async () => {
+    const graph = await interview();
+    const overlay = overlayPath(
+      await drawGraph(graph),
+      await readConversation(graph, "commander:t"),
+    );
+
+    expect(overlay.routes[1]).toEqual(["__start__", "polaris", "polaris", "__end__"]);
+    expect(overlay.undrawn).toEqual([]);
+    expect(overlay.handovers).toEqual([
+      { turn: 2, from: "polaris", to: "mission_curator", node: "mission_curator" },
+    ]);
+    expect(Object.fromEntries(overlay.visits)).toEqual({
+      __start__: 3,
+      polaris: 4,
+      mission_curator: 1,
+      create_mission: 1,
+      __end__: 3,
+    });
+    expect(overlay.edges.get("polaris -> polaris")).toEqual({ count: 1, handovers: 0 });
+    expect(overlay.edges.get("polaris -> mission_curator")).toEqual({ count: 1, handovers: 1 });
+    expect(overlay.edges.get("mission_curator -> create_mission")).toEqual({
+      count: 1,
+      handovers: 0,
+    });
+  });
+});
+
+describe("Ally turn paths", () => {
+  let created: MissionCreated;
+
+  beforeEach(async () => {
+    created = await store.missions.createWithEnrollment({ creatorId: "u1", draft });
+  });
+
+  async function lesson() {
+    const lumina = fakeModel()
+      .respond(say("Hi Ada! Checkpoint 1 of 4: Basics. Does that fit?"))
+      .respond(call("start_checkpoint", {}, "Handing you to your sensei."))
+      .respond(say("Great work! Checkpoint 2 of 4: Ownership. Does that fit?"));
+    const sensei = fakeModel()
+      .respond(call("mark_checkpoint_complete", { checkpoint_number: 1 }))
+      .respond(say("Let's learn first. What is a variable?"))
+      .respond(call("mark_checkpoint_complete", { checkpoint_number: 1 }, "Well done!"));
+    const graph = buildAllyGraph({
+      models: fakeFactory({ mission_ally: lumina, mission_sensei: sensei }),
+      enrollments: store.enrollments,
+      allySessions: store.allySessions,
+      checkpointer: store.checkpointer,
+    });
+    for (const text of ["Hello", "Yes", "A named value"]) {
+      const enrollment = await store.enrollments.get("u1", created.mission.id);
+      const ally: AllyContext = {
+        user_id: "u1",
+        ally_session_id: created.allySession.id,
+        learner: { name: "Ada", learning_style: [] },
+        mission: {
+          id: created.mission.id,
+          title: draft.title,
+          level: draft.level,
+          byte_size_checkpoints: draft.byte_size_checkpoints,
+        },
+        stored_completed_checkpoints: enrollment?.completed_checkpoints ?? [],
+      };
+      await turn(graph, { thread_id: "ally:t", ally }, text);
+    }
+    return graph;
+  }
+
+  it("records the sensei's inner steps under mission_sensei, in order", async () => {
+    const conversation = await readConversation(await lesson(), "ally:t");
+
+    expect(conversation.turns.map((t) => t.steps.map((s) => s.node))).toEqual([
+      ["intake", "lumina"],
+      [
+        "intake",
+        "lumina",
+        "mission_sensei:teach",
+        "mission_sensei:mark_complete",
+        "mission_sensei:teach",
+      ],
+      ["intake", "mission_sensei:teach", "mission_sensei:mark_complete", "lumina"],
+    ]);
+    const teaching = conversation.turns[1]!.steps;
+    expect(teaching[3]!.said).toEqual([
+      {
+        kind: "tool_result",
+        text: "Refused: the learner has not answered a comprehension question in this checkpoint yet.",
+      },
+    ]);
+    expect(teaching[4]!.said).toEqual([
+      { kind: "say", text: "Let's learn first. What is a variable?" },
+    ]);
+    expect(conversation.turns[2]!.steps[3]!.said).toEqual([
+      { kind: "say", text: "Great work! Checkpoint 2 of 4: Ownership. Does that fit?" },
+    ]);
+  });
+
+  it("finds both handovers and walks only drawn edges, through the subgraph's boundaries", async () => {
+    const graph = await lesson();
+    const overlay = overlayPath(await drawGraph(graph), await readConversation(graph, "ally:t"));
+
+    expect(overlay.undrawn).toEqual([]);
+    expect(overlay.handovers).toEqual([
+      { turn: 1, from: "mission_ally", to: "mission_sensei", node: "mission_sensei:teach" },
+      { turn: 2, from: "mission_sensei", to: "mission_ally", node: "lumina" },
+    ]);
+    expect(overlay.routes[2]).toEqual([
+      "__start__",
+      "intake",
+      "mission_sensei:__start__",
+      "mission_sensei:teach",
+      "mission_sensei:mark_complete",
+      "mission_sensei:__end__",
+      "lumina",
+      "__end__",
+    ]);
+    const handoverEdges = [...overlay.edges].filter(([, e]) => e.handovers > 0);
+    expect(Object.fromEntries(handoverEdges)).toEqual({
+      "lumina -> mission_sensei:__start__": { count: 1, handovers: 1 },
+      "mission_sensei:__end__ -> lumina": { count: 1, handovers: 1 },
+      "mission_sensei:__start__ -> mission_sensei:teach": { count: 2, handovers: 1 },
+      "mission_sensei:mark_complete -> mission_sensei:__end__": { count: 1, handovers: 1 },
+    });
+    expect(overlay.visits.get("close_session")).toBeUndefined();
+    expect(overlay.visits.get("mission_sensei:teach")).toBe(3);
+  });
+});
