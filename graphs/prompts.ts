@@ -1,22 +1,39 @@
 import { readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import type { RunnableConfig } from "@langchain/core/runnables";
 
-const PROMPTS_DIR = fileURLToPath(new URL("../prompts/", import.meta.url));
+/** The prompts that ship with the product. */
+export const PROMPTS_DIR = fileURLToPath(new URL("../prompts/", import.meta.url));
 const cache = new Map<string, string>();
 
-/** Reads `prompts/<name>` once per process. */
-export function loadPrompt(name: string): string {
-  let text = cache.get(name);
+/** Reads `<dir>/<name>` (the shipped `prompts/` by default) once per process. */
+export function loadPrompt(name: string, dir: string = PROMPTS_DIR): string {
+  const path = resolve(join(dir, name));
+  let text = cache.get(path);
   if (text === undefined) {
-    text = readFileSync(PROMPTS_DIR + name, "utf8");
-    cache.set(name, text);
+    text = readFileSync(path, "utf8");
+    cache.set(path, text);
   }
   return text;
 }
 
+/**
+ * `config.configurable.prompts_dir` points a run at another copy of `prompts/`, so an edited
+ * prompt can be tried (or evaluated) without touching the shipped one.
+ */
+function promptsDirOf(config: RunnableConfig | undefined): string {
+  const dir: unknown = config?.configurable?.prompts_dir;
+  return typeof dir === "string" && dir !== "" ? dir : PROMPTS_DIR;
+}
+
 /** Fills `{{key}}` placeholders; a placeholder without a value is a bug, so it throws. */
-export function renderPrompt(name: string, values: Record<string, string | number>): string {
-  return loadPrompt(name).replace(/\{\{(\w+)\}\}/g, (_, key: string) => {
+export function renderPrompt(
+  name: string,
+  values: Record<string, string | number>,
+  config?: RunnableConfig,
+): string {
+  return loadPrompt(name, promptsDirOf(config)).replace(/\{\{(\w+)\}\}/g, (_, key: string) => {
     const value = values[key];
     if (value === undefined) throw new Error(`Prompt ${name} needs a value for {{${key}}}`);
     return String(value);

@@ -1,0 +1,145 @@
+import { z } from "zod";
+import { CHECK_NAMES, type CheckName } from "../scorers/check.js";
+import {
+  RESULTS_FORMAT,
+  type BaselineDiff,
+  type CaseChange,
+  type CaseDiff,
+  type RunResults,
+} from "./results.js";
+
+const Status = z.enum(["pass", "fail", "error"]);
+
+/** The part of an earlier results.json that a comparison reads. */
+export const BaselineResults = z.object({
+  format: z.literal(RESULTS_FORMAT),
+  run: z.object({
+    id: z.string(),
+    model: z.string(),
+    prompts: z.record(z.string(), z.string()),
+  }),
+  cases: z.array(
+    z.object({
+      id: z.string(),
+      status: Status,
+      trajectory: z.array(z.string()),
+      checks: z.array(
+        z.object({
+          name: z.enum(CHECK_NAMES),
+          status: z.enum(["pass", "fail", "skipped"]),
+          score: z.number().optional(),
+        }),
+      ),
+    }),
+  ),
+});
+export type BaselineResults = z.infer<typeof BaselineResults>;
+
+type Comparable = BaselineResults["cases"][number];
+
+function changeOf(before: Comparable["status"], after: Comparable["status"]): CaseChange {
+  const [was, is] = [before === "pass", after === "pass"];
+  if (was && is) return "still_passing";
+  if (was) return "regressed";
+  return is ? "fixed" : "still_failing";
+}
+
+function checksWith(result: Comparable, status: "pass" | "fail"): Set<CheckName> {
+  return new Set(result.checks.filter((c) => c.status === status).map((c) => c.name));
+}
+
+const judgeScore = (result: Comparable) => result.checks.find((c) => c.name === "judge")?.score;
+
+function compareCase(before: Comparable, after: Comparable): CaseDiff {
+  const passedBefore = checksWith(before, "pass");
+  const failedBefore = checksWith(before, "fail");
+  const [scoreBefore, scoreAfter] = [judgeScore(before), judgeScore(after)];
+  return {
+    id: after.id,
+    change: changeOf(before.status, after.status),
+    before: before.status,
+    after: after.status,
+    trajectory_changed: JSON.stringify(before.trajectory) !== JSON.stringify(after.trajectory),
+    trajectory_before: before.trajectory,
+    trajectory_after: after.trajectory,
+    newly_failing: [...checksWith(after, "fail")].filter((name) => passedBefore.has(name)),
+    newly_passing: [...checksWith(after, "pass")].filter((name) => failedBefore.has(name)),
+    ...(scoreBefore !== undefined && scoreAfter !== undefined
+      ? { judge_delta: scoreAfter - scoreBefore }
+      : {}),
+  };
+}
+
+function changedPrompts(before: Record<string, string>, after: Record<string, string>): string[] {
+  const files = new Set([...Object.keys(before), ...Object.keys(after)]);
+  return [...files].filter((file) => before[file] !== after[file]).sort();
+}
+
+/**
+ * This run against a baseline, case by case: fixed (failed, now passes), regressed (passed, now
+ * fails), and whether the handover and tool sequence changed, with the checks that flipped.
+ */
+export function diffRuns(
+  baseline: BaselineResults,
+  current: RunResults,
+  path: string,
+): BaselineDiff {
+  const earlier = new Map(baseline.cases.map((c) => [c.id, c]));
+  const now = new Set(current.cases.map((c) => c.id));
+  const cases: CaseDiff[] = current.cases.map((result) => {
+    const before = earlier.get(result.id);
+    if (!before) {
+      return {
+        id: result.id,
+        change: "new",
+        after: result.status,
+        trajectory_changed: false,
+        newly_failing: [],
+        newly_passing: [],
+      };
+    }
+    return compareCase(before, result);
+  });
+  // A run limited to some cases (--case) has not removed the others.
+  const limited = current.run.only.length > 0;
+  for (const before of baseline.cases) {
+    if (now.has(before.id) || limited) continue;
+    cases.push({
+      id: before.id,
+      change: "removed",
+      before: before.status,
+      trajectory_changed: false,
+      newly_failing: [],
+      newly_passing: [],
+    });
+  }
+  const count = (change: CaseChange) => cases.filter((c) => c.change === change).length;
+  return {
+    path,
+    run_id: baseline.run.id,
+    model: baseline.run.model,
+    prompts_changed: changedPrompts(baseline.run.prompts, current.run.prompts),
+    counts: {
+      regressed: count("regressed"),
+      fixed: count("fixed"),
+      trajectory_changed: cases.filter((c) => c.trajectory_changed).length,
+      new: count("new"),
+      removed: count("removed"),
+    },
+    cases,
+  };
+}
+
+/** Where two trajectories part, in a line: "from step 3: was tool:x, handover:y; now (end)". */
+export function trajectoryChange(before: string[], after: string[]): string {
+  let at = 0;
+  while (at < before.length && at < after.length && before[at] === after[at]) at += 1;
+  const tail = (items: string[]) => {
+    const rest = items.slice(at);
+    if (rest.length === 0) return "(end)";
+    return rest.length > 4
+      ? `${rest.slice(0, 4).join(", ")}, … (${rest.length - 4} more)`
+      : rest.join(", ");
+  };
+  return `from step ${at + 1}: was ${tail(before)}; now ${tail(after)}`;
+}

@@ -1,0 +1,89 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import {
+  buildAllyGraph,
+  buildCommanderGraph,
+  type AllyGraph,
+  type CommanderGraph,
+} from "../../graphs/index.js";
+import type { LocalTokenVerifier } from "../../server/auth/index.js";
+import { createModels, createVerifiers, openStore } from "../../server/compose.js";
+import { createLogger, loadConfig, startServer } from "../../server/index.js";
+import type { Store } from "../../store/index.js";
+
+export interface HarnessOptions {
+  /** Model settings (`GOOGLE_API_KEY`, `GEMINI_BASE_URL`, …); none means the scripted model. */
+  env: Record<string, string>;
+  /** Another copy of `prompts/` for the agents. */
+  promptsDir?: string;
+}
+
+/** The real server on a free loopback port, with an in-memory SQLite store and local sign-in. */
+export interface Harness {
+  /** `ws://127.0.0.1:<port>` */
+  ws: string;
+  store: Store;
+  issuer: LocalTokenVerifier;
+  /** The same graphs on the same checkpointer, for reading threads after a conversation. */
+  graphs: { commander: CommanderGraph; ally: AllyGraph };
+  /** Warnings and errors the server logged, as JSON lines. */
+  problems: string[];
+  stop(): Promise<void>;
+}
+
+/** Assembles the server the way `server/main.ts` does, from configuration it is given. */
+export async function startHarness(options: HarnessOptions): Promise<Harness> {
+  const dataDir = mkdtempSync(join(tmpdir(), "learnforge-eval-"));
+  try {
+    const config = loadConfig({
+      PORT: "0",
+      HOST: "127.0.0.1",
+      DATA_DIR: dataDir,
+      SQLITE_PATH: ":memory:",
+      STORE: "sqlite",
+      AUTH: "local",
+      LOG_LEVEL: "warn",
+      ...(options.promptsDir ? { PROMPTS_DIR: options.promptsDir } : {}),
+      ...options.env,
+    });
+    const problems: string[] = [];
+    const log = createLogger("warn", (line) => problems.push(line));
+    const store = await openStore(config);
+    const verifiers = await createVerifiers(config);
+    const { localIssuer } = verifiers;
+    if (!localIssuer) throw new Error("the eval harness needs local sign-in");
+    const models = createModels(config);
+    const server = await startServer({ config, store, ...verifiers, models, log });
+    const graphs = {
+      commander: buildCommanderGraph({
+        models,
+        missions: store.missions,
+        checkpointer: store.checkpointer,
+      }),
+      ally: buildAllyGraph({
+        models,
+        enrollments: store.enrollments,
+        allySessions: store.allySessions,
+        checkpointer: store.checkpointer,
+      }),
+    };
+    return {
+      ws: `ws://127.0.0.1:${server.port}`,
+      store,
+      issuer: localIssuer,
+      graphs,
+      problems,
+      async stop() {
+        try {
+          await server.shutdown();
+        } finally {
+          rmSync(dataDir, { recursive: true, force: true });
+        }
+      },
+    };
+  } catch (err) {
+    rmSync(dataDir, { recursive: true, force: true });
+    throw err;
+  }
+}
