@@ -116,7 +116,13 @@ export function allyEndpoint(deps: AllyEndpointDeps): EndpointSpec {
               deps.graph,
               { messages: [new HumanMessage({ id: crypto.randomUUID(), content: text })] },
               config,
-              { agentOf, startingAgent: speaking, tokens },
+              {
+                agentOf,
+                startingAgent: speaking,
+                tokens,
+                onUsage: (usage) =>
+                  connection.log.info("turn usage", { enrollment_id: enrollment.id, usage }),
+              },
             );
             for await (const event of events) {
               if (event.kind === "delta") {

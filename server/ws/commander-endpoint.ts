@@ -64,6 +64,8 @@ export function commanderEndpoint(deps: CommanderEndpointDeps): EndpointSpec {
         },
       };
       const { history } = await readThread(deps.graph, config);
+      const resuming = session.status === "abandoned" || session.status === "error";
+      if (resuming) await deps.store.commanderSessions.setStatus(session.id, "active");
       send({ type: "connected", message: CONNECTED });
       if (history.length > 0) {
         send({
@@ -75,8 +77,6 @@ export function commanderEndpoint(deps: CommanderEndpointDeps): EndpointSpec {
         await closeWithMission(connection, deps.store, user.id, session.mission_id);
         return undefined;
       }
-      if (session.status !== "active")
-        await deps.store.commanderSessions.setStatus(session.id, "active");
 
       const allEvents = data.query.get("events") === "all";
       const tokens = data.query.get("stream") === "tokens";
@@ -96,7 +96,13 @@ export function commanderEndpoint(deps: CommanderEndpointDeps): EndpointSpec {
               deps.graph,
               input,
               { ...config, signal: connection.abort.signal },
-              { agentOf, startingAgent: "polaris", tokens },
+              {
+                agentOf,
+                startingAgent: "polaris",
+                tokens,
+                onUsage: (usage) =>
+                  connection.log.info("turn usage", { session_id: session.id, usage }),
+              },
             );
             for await (const event of events) {
               if (event.kind === "delta")

@@ -1,5 +1,7 @@
 import { AIMessageChunk, isAIMessage, type BaseMessage } from "@langchain/core/messages";
 import type { RunnableConfig } from "@langchain/core/runnables";
+import { BaseCheckpointSaver } from "@langchain/langgraph-checkpoint";
+import { UsageTally, type TurnUsage } from "../../graphs/index.js";
 
 /** What a turn produced, in order, independent of any wire format. */
 export type TurnEvent =
@@ -9,20 +11,22 @@ export type TurnEvent =
   | { kind: "app"; event: Record<string, unknown> & { type: string } };
 
 export interface StreamableGraph {
+  checkpointer?: BaseCheckpointSaver | boolean;
   stream(
     input: unknown,
     options: RunnableConfig & Record<string, unknown>,
   ): Promise<AsyncIterable<unknown>>;
+  updateState(config: RunnableConfig, values: null): Promise<RunnableConfig>;
 }
 
 export interface TurnOptions {
   /** Which agent speaks for a node, or undefined for nodes whose output the learner never sees. */
   agentOf: (node: string) => string | undefined;
-  /** Nodes that are compiled subgraphs: their messages are taken from inside them. */
-  subgraphNodes?: ReadonlySet<string>;
   /** The agent that held the conversation before this turn. */
   startingAgent: string;
   tokens: boolean;
+  /** Receives the turn's token usage once it ends, whether it succeeded or not. */
+  onUsage?: (usage: TurnUsage) => void;
 }
 
 type Chunk = [string[], string, unknown];
@@ -32,7 +36,9 @@ const nodeOf = (namespace: string[]): string | undefined => namespace[0]?.split(
 /**
  * Runs one turn and turns the graph's stream into `TurnEvent`s: whole messages from node updates
  * (each once), token deltas only when asked for, handovers whenever the speaking agent changes,
- * and the app events tools write to the custom stream.
+ * and the app events tools write to the custom stream. Every model call's token usage is added up
+ * for `onUsage`. A turn is all or nothing: if it fails, the thread goes back to where it was, so the
+ * learner can simply send the message again.
  */
 export async function* streamTurn(
   graph: StreamableGraph,
@@ -41,13 +47,60 @@ export async function* streamTurn(
   options: TurnOptions,
 ): AsyncGenerator<TurnEvent> {
   const streamMode = options.tokens ? ["updates", "custom", "messages"] : ["updates", "custom"];
-  // One checkpoint per turn: a turn that fails part-way leaves the thread as it was before it.
-  const stream = await graph.stream(input, {
-    ...config,
-    streamMode,
-    subgraphs: true,
-    durability: "exit",
-  });
+  const usage = new UsageTally();
+  const saver = graph.checkpointer instanceof BaseCheckpointSaver ? graph.checkpointer : undefined;
+  const threadId = String(config.configurable?.thread_id);
+  const head = await saver?.getTuple({ configurable: { thread_id: threadId } });
+  // The caller's signal lives as long as its socket; LangGraph adds a listener to the signal of
+  // every run and never removes it, so each turn gets its own signal that follows the caller's.
+  const turnAbort = new AbortController();
+  const abortTurn = () => turnAbort.abort(config.signal?.reason);
+  if (config.signal?.aborted) abortTurn();
+  else config.signal?.addEventListener("abort", abortTurn, { once: true });
+  try {
+    // One checkpoint per turn.
+    const stream = await graph.stream(input, {
+      ...config,
+      signal: turnAbort.signal,
+      callbacks: [usage],
+      streamMode,
+      subgraphs: true,
+      durability: "exit",
+    });
+    yield* turnEvents(stream, options);
+  } catch (err) {
+    await undoTurn(graph, saver, threadId, head?.config).catch((undoErr: unknown) => {
+      throw new AggregateError([err, undoErr], "a turn failed and could not be undone");
+    });
+    throw err;
+  } finally {
+    config.signal?.removeEventListener("abort", abortTurn);
+    const total = usage.total;
+    if (total.model_calls > 0) options.onUsage?.(total);
+  }
+}
+
+/**
+ * LangGraph saves the checkpoint of a failed turn on the way out, learner message included. Put the
+ * state the turn started from back at the head of the thread (or clear a thread that had none).
+ */
+async function undoTurn(
+  graph: StreamableGraph,
+  saver: BaseCheckpointSaver | undefined,
+  threadId: string,
+  before: RunnableConfig | undefined,
+): Promise<void> {
+  if (!saver) return;
+  const now = await saver.getTuple({ configurable: { thread_id: threadId } });
+  if (now?.config.configurable?.checkpoint_id === before?.configurable?.checkpoint_id) return;
+  if (before) await graph.updateState(before, null);
+  else await saver.deleteThread(threadId);
+}
+
+async function* turnEvents(
+  stream: AsyncIterable<unknown>,
+  options: TurnOptions,
+): AsyncGenerator<TurnEvent> {
   const seen = new Set<string>();
   let speaking = options.startingAgent;
 
@@ -63,13 +116,14 @@ export async function* streamTurn(
       yield { kind: "app", event: payload as Extract<TurnEvent, { kind: "app" }>["event"] };
     } else if (mode === "messages") {
       const [chunk, meta] = payload as [BaseMessage, { langgraph_node?: string }];
-      const agent = meta.langgraph_node ? options.agentOf(meta.langgraph_node) : undefined;
+      // Inside a subgraph the node is an inner one ("teach"); the agent is the subgraph's.
+      const node = namespace.length === 0 ? meta.langgraph_node : nodeOf(namespace);
+      const agent = node ? options.agentOf(node) : undefined;
       if (!agent || !AIMessageChunk.isInstance(chunk) || !chunk.id || !chunk.text) continue;
       yield* handoverTo(agent);
       yield { kind: "delta", id: chunk.id, agent, text: chunk.text };
     } else if (mode === "updates") {
       for (const [node, update] of Object.entries(payload as Record<string, unknown>)) {
-        if (namespace.length === 0 && options.subgraphNodes?.has(node)) continue;
         const agent = options.agentOf(namespace.length === 0 ? node : (nodeOf(namespace) ?? node));
         if (!agent) continue;
         yield* handoverTo(agent);
