@@ -1,10 +1,12 @@
 import uWS from "uWebSockets.js";
 import { buildAllyGraph, buildCommanderGraph, type ModelFactory } from "../graphs/index.js";
 import type { Store } from "../store/index.js";
-import type { LocalTokenVerifier, TokenVerifier } from "./auth/index.js";
+import type { FirebaseTokenVerifier, LocalTokenVerifier, TokenVerifier } from "./auth/index.js";
 import type { Config } from "./config.js";
+import { authRoutes } from "./http/auth-routes.js";
 import { corsHeaders, handle, type HandlerContext } from "./http/handler.js";
 import { devLoginRoute } from "./http/dev-login-route.js";
+import { GRAPHS_PATH, graphRoutes } from "./http/graph-routes.js";
 import {
   createEnrollmentRoute,
   getMissionRoute,
@@ -27,6 +29,8 @@ export interface ServerDeps {
   verifier: TokenVerifier;
   /** Present in local auth mode, where the server signs its own tokens. */
   localIssuer?: LocalTokenVerifier;
+  /** Present in firebase auth mode, where the server issues and revokes session cookies. */
+  firebase?: FirebaseTokenVerifier;
   models: ModelFactory;
   log: Logger;
 }
@@ -49,17 +53,18 @@ export function assertNativeUws(): void {
 export async function startServer(deps: ServerDeps): Promise<RunningServer> {
   assertNativeUws();
   const { config, store, verifier, log } = deps;
+  const prompts = { configurable: { prompts_dir: config.promptsDir } };
   const commander = buildCommanderGraph({
     models: deps.models,
     missions: store.missions,
     checkpointer: store.checkpointer,
-  });
+  }).withConfig(prompts);
   const ally = buildAllyGraph({
     models: deps.models,
     enrollments: store.enrollments,
     allySessions: store.allySessions,
     checkpointer: store.checkpointer,
-  });
+  }).withConfig(prompts);
 
   let draining = false;
   const connections = new Set<Connection>();
@@ -82,6 +87,11 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
     isDraining: () => draining,
   };
   const auth = { verifier, store };
+  const graphPages = graphRoutes({
+    auth,
+    local: config.auth === "local",
+    graphs: [commander, ally],
+  });
   const healthy = handle(http, () => ({ status: 200, body: { status: "healthy" } }));
 
   const app = uWS
@@ -97,6 +107,10 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
     .post("/api/v1/missions/enrollment", handle(http, createEnrollmentRoute(auth)))
     .get("/api/v1/missions/:id", handle(http, getMissionRoute(auth), 1))
     .patch("/api/v1/missions/:id", handle(http, patchMissionRoute(auth), 1))
+    .get(GRAPHS_PATH, handle(http, graphPages.index))
+    .get(`${GRAPHS_PATH}/`, handle(http, graphPages.index))
+    .get(`${GRAPHS_PATH}/assets/:file`, handle(http, graphPages.asset, 1))
+    .get(`${GRAPHS_PATH}/:name`, handle(http, graphPages.graph, 1))
     .get(
       "/api/v1/protocol/schema.json",
       handle(http, () => ({ status: 200, body: protocolJsonSchema() })),
@@ -111,9 +125,21 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
     const route = devLoginRoute({
       verifier: deps.localIssuer,
       store,
-      cookieSecure: config.cookieSecure,
+      cookie: config.cookie,
     });
     app.post("/api/v1/auth/dev-login", handle(http, route));
+  }
+  if (deps.firebase) {
+    const routes = authRoutes({
+      firebase: deps.firebase,
+      cookie: config.cookie,
+      sessionMaxAgeSeconds: config.sessionCookieMaxAgeSeconds,
+    });
+    app
+      .post("/api/v1/auth/create-session", handle(http, routes.createSession))
+      .post("/api/v1/auth/refresh-session", handle(http, routes.refreshSession))
+      .post("/api/v1/auth/logout", handle(http, routes.logout))
+      .get("/api/v1/auth/session-status", handle(http, routes.sessionStatus));
   }
   registerEndpoint(app, ws, commanderEndpoint({ store, verifier, graph: commander }));
   registerEndpoint(app, ws, allyEndpoint({ store, verifier, graph: ally }));

@@ -8,6 +8,13 @@ const optionalText = z
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
+/** An optional number: unset or blank means "use the default". */
+const optionalNumber = (schema: z.ZodNumber) =>
+  optionalText.pipe(z.coerce.number<string>().pipe(schema).optional());
+const temperature = () => optionalNumber(z.number().min(0).max(2));
+/** -1 lets Gemini decide how long to think, 0 turns thinking off. */
+const thinkingBudget = () => optionalNumber(z.number().int().min(-1).max(32768));
+
 const ConfigSchema = z
   .object({
     PORT: z.coerce.number().int().min(0).max(65535).default(8080),
@@ -19,6 +26,7 @@ const ConfigSchema = z
     GOOGLE_CLOUD_PROJECT: optionalText,
     FIRESTORE_DATABASE_ID: optionalText,
     FIRESTORE_EMULATOR_HOST: optionalText,
+    FIRESTORE_TIMEOUT_MS: positiveInt(10_000),
     FIREBASE_AUTH_EMULATOR_HOST: optionalText,
     GOOGLE_API_KEY: optionalText,
     GEMINI_BASE_URL: optionalText,
@@ -27,19 +35,55 @@ const ConfigSchema = z
     GEMINI_MODEL_MISSION_CURATOR: optionalText,
     GEMINI_MODEL_MISSION_ALLY: optionalText,
     GEMINI_MODEL_MISSION_SENSEI: optionalText,
+    GEMINI_TEMPERATURE_POLARIS: temperature(),
+    GEMINI_TEMPERATURE_MISSION_CURATOR: temperature(),
+    GEMINI_TEMPERATURE_MISSION_ALLY: temperature(),
+    GEMINI_TEMPERATURE_MISSION_SENSEI: temperature(),
+    GEMINI_THINKING_BUDGET_POLARIS: thinkingBudget(),
+    GEMINI_THINKING_BUDGET_MISSION_CURATOR: thinkingBudget(),
+    GEMINI_THINKING_BUDGET_MISSION_ALLY: thinkingBudget(),
+    GEMINI_THINKING_BUDGET_MISSION_SENSEI: thinkingBudget(),
+    GEMINI_TIMEOUT_MS: positiveInt(60_000),
+    GEMINI_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(2),
+    GEMINI_GOOGLE_SEARCH: z.enum(["true", "false"]).default("false"),
+    YOUTUBE_API_KEY: optionalText,
+    YOUTUBE_API_BASE_URL: optionalText.pipe(z.url().optional()),
     ALLOWED_ORIGINS: z.string().default("http://localhost:3000,http://localhost:8080"),
+    PROMPTS_DIR: optionalText,
     LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
     LOCAL_TOKEN_TTL_SECONDS: positiveInt(2 * 24 * 3600),
     COOKIE_SECURE: z.enum(["true", "false"]).default("false"),
+    SESSION_COOKIE_SAMESITE: z.enum(["None", "Lax", "Strict"]).optional(),
+    // Firebase makes session cookies from 5 minutes to 2 weeks long.
+    SESSION_COOKIE_MAX_AGE_SECONDS: z.coerce
+      .number()
+      .int()
+      .min(300)
+      .max(14 * 24 * 3600)
+      .default(2 * 24 * 3600),
+    // Bounds how long a revocation made elsewhere can go unnoticed, so it stays short.
+    AUTH_CACHE_TTL_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
+    AUTH_CACHE_MAX_ENTRIES: z.coerce.number().int().min(0).default(10_000),
     MAX_FRAME_BYTES: positiveInt(64 * 1024),
     MAX_QUEUED_MESSAGES: positiveInt(16),
     WS_IDLE_TIMEOUT_SECONDS: positiveInt(600),
     WS_MAX_BACKPRESSURE_BYTES: positiveInt(1024 * 1024),
     SHUTDOWN_GRACE_MS: positiveInt(10_000),
   })
-  .transform((env) => {
+  .transform((env, ctx) => {
     // Firebase auth is the default once a Firebase project is configured.
     const auth = env.AUTH ?? (env.GOOGLE_CLOUD_PROJECT ? "firebase" : "local");
+    const secureCookie = auth === "firebase" || env.COOKIE_SECURE === "true";
+    // Cross-site frontends need SameSite=None, which browsers accept only on Secure cookies.
+    const sameSite = env.SESSION_COOKIE_SAMESITE ?? (secureCookie ? "None" : "Lax");
+    if (sameSite === "None" && !secureCookie) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["SESSION_COOKIE_SAMESITE"],
+        message:
+          "None needs COOKIE_SECURE=true: browsers drop SameSite=None cookies without Secure",
+      });
+    }
     return {
       port: env.PORT,
       // Local auth hands out tokens to anyone who asks, so it stays on loopback unless told otherwise.
@@ -52,6 +96,7 @@ const ConfigSchema = z
         projectId: env.GOOGLE_CLOUD_PROJECT,
         databaseId: env.FIRESTORE_DATABASE_ID,
         firestoreEmulatorHost: env.FIRESTORE_EMULATOR_HOST,
+        firestoreTimeoutMs: env.FIRESTORE_TIMEOUT_MS,
         authEmulatorHost: env.FIREBASE_AUTH_EMULATOR_HOST,
       },
       models: {
@@ -64,13 +109,35 @@ const ConfigSchema = z
           mission_ally: env.GEMINI_MODEL_MISSION_ALLY,
           mission_sensei: env.GEMINI_MODEL_MISSION_SENSEI,
         },
+        perAgentTemperature: {
+          polaris: env.GEMINI_TEMPERATURE_POLARIS,
+          mission_curator: env.GEMINI_TEMPERATURE_MISSION_CURATOR,
+          mission_ally: env.GEMINI_TEMPERATURE_MISSION_ALLY,
+          mission_sensei: env.GEMINI_TEMPERATURE_MISSION_SENSEI,
+        },
+        perAgentThinkingBudget: {
+          polaris: env.GEMINI_THINKING_BUDGET_POLARIS,
+          mission_curator: env.GEMINI_THINKING_BUDGET_MISSION_CURATOR,
+          mission_ally: env.GEMINI_THINKING_BUDGET_MISSION_ALLY,
+          mission_sensei: env.GEMINI_THINKING_BUDGET_MISSION_SENSEI,
+        },
+        timeoutMs: env.GEMINI_TIMEOUT_MS,
+        maxRetries: env.GEMINI_MAX_RETRIES,
+        googleSearch: env.GEMINI_GOOGLE_SEARCH === "true",
+        youtube: env.YOUTUBE_API_KEY
+          ? { apiKey: env.YOUTUBE_API_KEY, baseUrl: env.YOUTUBE_API_BASE_URL }
+          : undefined,
       },
       allowedOrigins: env.ALLOWED_ORIGINS.split(",")
         .map((o) => o.trim())
         .filter(Boolean),
+      /** Another copy of `prompts/` for the agents to read; unset means the shipped prompts. */
+      promptsDir: env.PROMPTS_DIR,
       logLevel: env.LOG_LEVEL,
       localTokenTtlSeconds: env.LOCAL_TOKEN_TTL_SECONDS,
-      cookieSecure: env.COOKIE_SECURE === "true",
+      cookie: { secure: secureCookie, sameSite },
+      sessionCookieMaxAgeSeconds: env.SESSION_COOKIE_MAX_AGE_SECONDS,
+      authCache: { ttlSeconds: env.AUTH_CACHE_TTL_SECONDS, maxEntries: env.AUTH_CACHE_MAX_ENTRIES },
       maxFrameBytes: env.MAX_FRAME_BYTES,
       maxQueuedMessages: env.MAX_QUEUED_MESSAGES,
       wsIdleTimeoutSeconds: env.WS_IDLE_TIMEOUT_SECONDS,

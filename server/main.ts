@@ -6,8 +6,8 @@ import { createLogger } from "./log.js";
 async function main() {
   const config = loadConfig();
   const log = createLogger(config.logLevel);
-  const store = openStore(config);
-  const verifiers = createVerifiers(config);
+  const store = await openStore(config);
+  const verifiers = await createVerifiers(config);
   if (verifiers.localIssuer) {
     log.warn(
       "AUTH=local: anyone who can reach this server can sign in through /api/v1/auth/dev-login",
@@ -15,6 +15,11 @@ async function main() {
         host: config.host,
       },
     );
+  }
+  if (verifiers.firebase && config.firebase.authEmulatorHost) {
+    log.warn("AUTH=firebase on the Auth emulator: it accepts unsigned tokens, never use it live", {
+      emulator: config.firebase.authEmulatorHost,
+    });
   }
   const models = createModels(config);
   if (models.kind === "scripted") {

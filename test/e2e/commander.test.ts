@@ -159,7 +159,9 @@ describe("Mission Commander over a real socket", () => {
     ]);
     expect(messages[0]!.content).toBe(SEED_INTERVIEW[0]);
     expect(messages[2]!.message).toBe(SEED_INTERVIEW[1]);
-    expect((await server.store.commanderSessions.get(session_id))?.status).toBe("active");
+    await vi.waitFor(async () =>
+      expect((await server.store.commanderSessions.get(session_id))?.status).toBe("active"),
+    );
     for (const content of SEED_INTERVIEW.slice(2)) await turn(second, content);
     expect(second.frames.at(-1)?.type).toBe("mission_created");
   });

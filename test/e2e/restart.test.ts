@@ -3,18 +3,25 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SEED_INTERVIEW } from "../support/seed-interview.js";
 import { startServerProcess, type ServerProcess } from "../support/server-process.js";
+import { testStoreEnv, type TestStoreEnv } from "../support/test-store.js";
 import { TestSocket } from "../support/ws-client.js";
 
 let dataDir: string;
+let store: TestStoreEnv;
 let proc: ServerProcess | undefined;
 
-beforeEach(() => {
+beforeEach(async () => {
   dataDir = mkdtempSync(join(tmpdir(), "learnforge-restart-"));
+  store = await testStoreEnv();
 });
-afterEach(() => {
+afterEach(async () => {
   proc?.child.kill("SIGKILL");
   proc = undefined;
+  await store.drop();
 });
+
+/** The server as `npm start` runs it, on this test's data folder and store. */
+const start = () => startServerProcess({ DATA_DIR: dataDir, ...store.env });
 
 const base = (p: ServerProcess) => `127.0.0.1:${p.port}`;
 
@@ -34,7 +41,7 @@ async function say(socket: TestSocket, content: string) {
 
 describe("the server process", () => {
   it("drains on SIGTERM: closes sockets with 1001 and exits 0", async () => {
-    proc = await startServerProcess({ DATA_DIR: dataDir });
+    proc = await start();
     const token = await login(proc);
     const res = await fetch(`http://${base(proc)}/api/v1/sessions`, {
       method: "POST",
@@ -51,7 +58,7 @@ describe("the server process", () => {
   });
 
   it("keeps the conversation, the mission and the enrollment across a restart", async () => {
-    proc = await startServerProcess({ DATA_DIR: dataDir });
+    proc = await start();
     let token = await login(proc);
     const res = await fetch(`http://${base(proc)}/api/v1/sessions`, {
       method: "POST",
@@ -68,7 +75,7 @@ describe("the server process", () => {
     proc.child.kill("SIGTERM");
     await proc.exited;
 
-    proc = await startServerProcess({ DATA_DIR: dataDir });
+    proc = await start();
     token = await login(proc);
     socket = new TestSocket(url());
     const history = await socket.waitFor("historical_messages");
@@ -80,7 +87,7 @@ describe("the server process", () => {
     proc.child.kill("SIGTERM");
     await proc.exited;
 
-    proc = await startServerProcess({ DATA_DIR: dataDir });
+    proc = await start();
     token = await login(proc);
     socket = new TestSocket(url());
     expect((await socket.closed).code).toBe(1000);
@@ -94,7 +101,7 @@ describe("the server process", () => {
   });
 
   it("gives an Ally learner the same conversation and position back after a restart", async () => {
-    proc = await startServerProcess({ DATA_DIR: dataDir });
+    proc = await start();
     let token = await login(proc);
     const res = await fetch(`http://${base(proc)}/api/v1/missions/enrollment`, {
       method: "POST",
@@ -128,7 +135,7 @@ describe("the server process", () => {
     proc.child.kill("SIGTERM");
     await proc.exited;
 
-    proc = await startServerProcess({ DATA_DIR: dataDir });
+    proc = await start();
     token = await login(proc);
     socket = new TestSocket(url());
     const history = await socket.waitFor("historical_messages");

@@ -6,6 +6,7 @@ import { createModels, createVerifiers, openStore } from "../../server/compose.j
 import { loadConfig, startServer, type Config, type RunningServer } from "../../server/index.js";
 import { createLogger } from "../../server/log.js";
 import type { Store } from "../../store/index.js";
+import { testStoreEnv } from "./test-store.js";
 
 export interface TestServer {
   port: number;
@@ -21,25 +22,35 @@ export interface TestServer {
 }
 
 /**
- * Starts the real server on a free loopback port, assembled exactly as `main.ts` does, with an
- * in-memory SQLite store and the scripted models unless `env` or `models` say otherwise.
+ * Starts the real server on a free loopback port, assembled exactly as `main.ts` does, with the
+ * scripted models unless `env` or `models` say otherwise, on the test project's store: an
+ * in-memory SQLite store, or in the `firestore` project a fresh database on the emulator.
  */
 export async function startTestServer(
   options: { env?: Record<string, string>; models?: ModelFactory } = {},
 ): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), "learnforge-test-"));
+  const testStore = await testStoreEnv();
   const config = loadConfig({
     PORT: "0",
+    HOST: "127.0.0.1",
     DATA_DIR: dataDir,
     SQLITE_PATH: ":memory:",
     LOG_LEVEL: "debug",
+    ...testStore.env,
     ...options.env,
   });
   const logLines: string[] = [];
   const log = createLogger("debug", (line) => logLines.push(line));
-  const store = openStore(config);
+  const store = await openStore(config);
   const models = options.models ?? createModels(config);
-  const server = await startServer({ config, store, ...createVerifiers(config), models, log });
+  const server = await startServer({
+    config,
+    store,
+    ...(await createVerifiers(config)),
+    models,
+    log,
+  });
   const http = `http://127.0.0.1:${server.port}`;
   return {
     port: server.port,
@@ -66,6 +77,9 @@ export async function startTestServer(
       if (res.status !== 201) throw new Error(`create session failed: ${res.status}`);
       return (await res.json()) as { session_id: string; user_id: string };
     },
-    stop: () => server.shutdown(),
+    async stop() {
+      await server.shutdown();
+      await testStore.drop();
+    },
   };
 }
