@@ -1,5 +1,6 @@
 import { startTestServer, type TestServer } from "../support/test-server.js";
 import { TestSocket } from "../support/ws-client.js";
+import { GIT_MISSION } from "../support/missions.js";
 
 let server: TestServer;
 let ada: { token: string; uid: string };
@@ -11,18 +12,6 @@ beforeEach(async () => {
   grace = await server.login("grace@example.com", "Grace");
 });
 afterEach(() => server.stop());
-
-const MISSION = {
-  title: "Git for Teams",
-  short_description: "Collaborate with Git.",
-  description: "Branches, merges and reviews.",
-  level: "Beginner",
-  topics_to_cover: ["Commits", "Branches"],
-  learning_goal: "Work on a shared repository.",
-  byte_size_checkpoints: ["Commits", "Branching", "Merging", "Pull requests"],
-  skills: ["Git"],
-  is_public: false,
-};
 
 function call(method: string, path: string, token: string | undefined, body?: unknown) {
   return fetch(`${server.http}${path}`, {
@@ -78,7 +67,7 @@ describe("the REST routes an Ally client needs", () => {
       enrollment_session_log: Record<string, unknown>;
     }>(
       await call("POST", "/api/v1/missions/enrollment", ada.token, {
-        ...MISSION,
+        ...GIT_MISSION,
         creator_id: "someone-else",
       }),
       201,
@@ -95,14 +84,17 @@ describe("the REST routes an Ally client needs", () => {
     });
     const tooFew = await json(
       await call("POST", "/api/v1/missions/enrollment", ada.token, {
-        ...MISSION,
+        ...GIT_MISSION,
         byte_size_checkpoints: ["one", "two", "three"],
       }),
       422,
     );
     expect(tooFew.detail).toMatch(/byte_size_checkpoints/);
     await json(
-      await call("POST", "/api/v1/missions/enrollment", ada.token, { ...MISSION, level: "Expert" }),
+      await call("POST", "/api/v1/missions/enrollment", ada.token, {
+        ...GIT_MISSION,
+        level: "Expert",
+      }),
       422,
     );
     const dashboard = await json<unknown[]>(
@@ -114,7 +106,7 @@ describe("the REST routes an Ally client needs", () => {
         mission_id: created.mission.id,
         mission_title: "Git for Teams",
         progress: 0,
-        byte_size_checkpoints: MISSION.byte_size_checkpoints,
+        byte_size_checkpoints: GIT_MISSION.byte_size_checkpoints,
       }),
     ]);
     expect(
@@ -124,7 +116,7 @@ describe("the REST routes an Ally client needs", () => {
 
   it("shows a private mission to its creator only and a public one to anyone", async () => {
     const { mission } = await json<{ mission: { id: string } }>(
-      await call("POST", "/api/v1/missions/enrollment", ada.token, MISSION),
+      await call("POST", "/api/v1/missions/enrollment", ada.token, GIT_MISSION),
       201,
     );
     await json(await call("GET", `/api/v1/missions/${mission.id}`, ada.token), 200);
@@ -141,7 +133,7 @@ describe("the REST routes an Ally client needs", () => {
 
   it("lets only the creator patch a mission, and carries title and skills to the dashboard", async () => {
     const { mission } = await json<{ mission: { id: string } }>(
-      await call("POST", "/api/v1/missions/enrollment", ada.token, MISSION),
+      await call("POST", "/api/v1/missions/enrollment", ada.token, GIT_MISSION),
       201,
     );
     await json(
@@ -178,7 +170,7 @@ describe("the REST routes an Ally client needs", () => {
 
   it("brings profile changes into the next Ally turn", async () => {
     const { mission } = await json<{ mission: { id: string } }>(
-      await call("POST", "/api/v1/missions/enrollment", ada.token, MISSION),
+      await call("POST", "/api/v1/missions/enrollment", ada.token, GIT_MISSION),
       201,
     );
     const socket = new TestSocket(

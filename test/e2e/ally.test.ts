@@ -5,6 +5,7 @@ import { SEED_INTERVIEW } from "../support/seed-interview.js";
 import { wrapFactory } from "../support/model-wrappers.js";
 import { startTestServer, type TestServer } from "../support/test-server.js";
 import { TestSocket, type Frame } from "../support/ws-client.js";
+import { GIT_MISSION } from "../support/missions.js";
 
 let server: TestServer;
 let token: string;
@@ -15,19 +16,7 @@ beforeEach(async () => {
 });
 afterEach(() => server.stop());
 
-const FOUR = {
-  title: "Git for Teams",
-  short_description: "Collaborate with Git.",
-  description: "Branches, merges and reviews.",
-  level: "Beginner",
-  topics_to_cover: ["Commits", "Branches"],
-  learning_goal: "Work on a shared repository.",
-  byte_size_checkpoints: ["Commits and history", "Branching", "Merging", "Pull requests"],
-  skills: ["Git"],
-  is_public: false,
-};
-
-async function enroll(body: object = FOUR, auth = token) {
+async function enroll(body: object = GIT_MISSION, auth = token) {
   const res = await fetch(`${server.http}/api/v1/missions/enrollment`, {
     method: "POST",
     headers: { Authorization: `Bearer ${auth}`, "Content-Type": "application/json" },

@@ -10,19 +10,9 @@ import type { FirebaseEmulators } from "../support/emulator-context.js";
 import { authEmulator } from "../support/emulators.js";
 import { startTestServer, type TestServer } from "../support/test-server.js";
 import { TestSocket } from "../support/ws-client.js";
+import { GIT_MISSION } from "../support/missions.js";
 
 const ORIGIN = "http://localhost:3000";
-const PRIVATE_MISSION = {
-  title: "Git for Teams",
-  short_description: "Collaborate with Git.",
-  description: "Branches, merges and reviews.",
-  level: "Beginner",
-  topics_to_cover: ["Commits"],
-  learning_goal: "Work on a shared repository.",
-  byte_size_checkpoints: ["Commits", "Branching", "Merging", "Pull requests"],
-  skills: ["Git"],
-  is_public: false,
-};
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const nowSeconds = () => Math.floor(Date.now() / 1000);
@@ -544,7 +534,7 @@ describe("Firebase Auth, against the Auth emulator", () => {
     const adaSession = await commanderSession(server, ada.cookie);
     const enrolled = await request(server, "POST", "/api/v1/missions/enrollment", {
       cookie: `session=${ada.cookie}`,
-      body: PRIVATE_MISSION,
+      body: GIT_MISSION,
     });
     expect(enrolled.status).toBe(201);
     const missionId = (enrolled.json as { mission: { id: string } }).mission.id;
@@ -555,7 +545,7 @@ describe("Firebase Auth, against the Auth emulator", () => {
       expect((await as(ada, path)).status).toBe(200);
       const denied = await as(bob, path);
       expect({ path, status: denied.status }).toEqual({ path, status: 403 });
-      expect(denied.text).not.toContain(PRIVATE_MISSION.title);
+      expect(denied.text).not.toContain(GIT_MISSION.title);
     }
     expect((await as(bob, "/api/v1/user/enrolled-missions")).json).toEqual([]);
 

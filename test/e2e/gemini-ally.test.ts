@@ -3,6 +3,7 @@ import { startFakeYoutube, type FakeYoutube } from "../support/fake-youtube.js";
 import { useCassette, type CassetteSession } from "../support/gemini-cassette.js";
 import { startTestServer, type TestServer } from "../support/test-server.js";
 import { TestSocket, type Frame } from "../support/ws-client.js";
+import { GIT_MISSION } from "../support/missions.js";
 
 // The Mission Ally on the production model path: ChatGoogleGenerativeAI talking HTTP to a Gemini
 // replay server that answers from evals/cassettes.
@@ -19,18 +20,6 @@ afterEach(async () => {
   server = cassette = youtube = undefined;
 });
 
-const MISSION = {
-  title: "Git for Teams",
-  short_description: "Collaborate with Git.",
-  description: "Branches, merges and reviews.",
-  level: "Beginner",
-  topics_to_cover: ["Commits", "Branches"],
-  learning_goal: "Work on a shared repository.",
-  byte_size_checkpoints: ["Commits and history", "Branching", "Merging", "Pull requests"],
-  skills: ["Git"],
-  is_public: false,
-};
-
 const TURN_FAILED =
   "Sorry, something went wrong while processing your message. Please send it again.";
 
@@ -41,7 +30,7 @@ async function start(name: string, env: Record<string, string> = {}) {
   const res = await fetch(`${server.http}/api/v1/missions/enrollment`, {
     method: "POST",
     headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
-    body: JSON.stringify(MISSION),
+    body: JSON.stringify(GIT_MISSION),
   });
   expect(res.status).toBe(201);
   return ((await res.json()) as { mission: { id: string } }).mission.id;

@@ -6,18 +6,7 @@ import { LocalTokenVerifier } from "../../server/auth/index.js";
 import { createLogger, loadConfig, startServer, type RunningServer } from "../../server/index.js";
 import { openSqliteStore } from "../../store/index.js";
 import { startTestServer, type TestServer } from "../support/test-server.js";
-
-const MISSION = {
-  title: "Git for Teams",
-  short_description: "Collaborate with Git.",
-  description: "Branches, merges and reviews.",
-  level: "Beginner",
-  topics_to_cover: ["Commits"],
-  learning_goal: "Work on a shared repository.",
-  byte_size_checkpoints: ["Commits", "Branching", "Merging", "Pull requests"],
-  skills: ["Git"],
-  is_public: false,
-};
+import { GIT_MISSION } from "../support/missions.js";
 
 async function get(url: string, token?: string) {
   const res = await fetch(url, { headers: token ? { Authorization: `Bearer ${token}` } : {} });
@@ -59,7 +48,8 @@ describe("graph pages for signed-in owners", () => {
     });
     base = `http://127.0.0.1:${server.port}`;
     adaSession = (await post(`${base}/api/v1/sessions`, ada.token)).session_id;
-    adaMission = (await post(`${base}/api/v1/missions/enrollment`, ada.token, MISSION)).mission!.id;
+    adaMission = (await post(`${base}/api/v1/missions/enrollment`, ada.token, GIT_MISSION)).mission!
+      .id;
     await post(`${base}/api/v1/sessions`, bob.token);
   });
   afterAll(() => server.shutdown());

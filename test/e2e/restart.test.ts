@@ -5,6 +5,7 @@ import { SEED_INTERVIEW } from "../support/seed-interview.js";
 import { startServerProcess, type ServerProcess } from "../support/server-process.js";
 import { testStoreEnv, type TestStoreEnv } from "../support/test-store.js";
 import { TestSocket } from "../support/ws-client.js";
+import { GIT_MISSION } from "../support/missions.js";
 
 let dataDir: string;
 let store: TestStoreEnv;
@@ -106,17 +107,7 @@ describe("the server process", () => {
     const res = await fetch(`http://${base(proc)}/api/v1/missions/enrollment`, {
       method: "POST",
       headers: { Authorization: `Bearer ${token}` },
-      body: JSON.stringify({
-        title: "Git for Teams",
-        short_description: "Collaborate with Git.",
-        description: "Branches and merges.",
-        level: "Beginner",
-        topics_to_cover: ["Commits"],
-        learning_goal: "Work on a shared repository.",
-        byte_size_checkpoints: ["Commits", "Branching", "Merging", "Pull requests"],
-        skills: ["Git"],
-        is_public: false,
-      }),
+      body: JSON.stringify(GIT_MISSION),
     });
     const { mission } = (await res.json()) as { mission: { id: string } };
     const url = () =>
