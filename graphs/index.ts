@@ -26,3 +26,4 @@ export {
   type DrawnGraph,
   type PageAssets,
 } from "./draw/index.js";
+export { buildGraphs } from "./build-graphs.js";

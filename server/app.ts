@@ -1,5 +1,5 @@
 import uWS from "uWebSockets.js";
-import { buildAllyGraph, buildCommanderGraph, type ModelFactory } from "../graphs/index.js";
+import { buildGraphs, type ModelFactory } from "../graphs/index.js";
 import type { Store } from "../store/index.js";
 import type { FirebaseTokenVerifier, LocalTokenVerifier, TokenVerifier } from "./auth/index.js";
 import type { Config } from "./config.js";
@@ -54,17 +54,9 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
   assertNativeUws();
   const { config, store, verifier, log } = deps;
   const prompts = { configurable: { prompts_dir: config.promptsDir } };
-  const commander = buildCommanderGraph({
-    models: deps.models,
-    missions: store.missions,
-    checkpointer: store.checkpointer,
-  }).withConfig(prompts);
-  const ally = buildAllyGraph({
-    models: deps.models,
-    enrollments: store.enrollments,
-    allySessions: store.allySessions,
-    checkpointer: store.checkpointer,
-  }).withConfig(prompts);
+  const graphs = buildGraphs(deps.models, store);
+  const commander = graphs.commander.withConfig(prompts);
+  const ally = graphs.ally.withConfig(prompts);
 
   let draining = false;
   const connections = new Set<Connection>();

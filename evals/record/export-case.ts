@@ -1,6 +1,5 @@
 import {
-  buildAllyGraph,
-  buildCommanderGraph,
+  buildGraphs,
   createModelFactory,
   readConversation,
   type AllyGraph,
@@ -26,19 +25,7 @@ type CaseJson = Record<string, unknown> & { id: string };
 /** The stored graphs, read only: the scripted models they are built with are never called. */
 function readers(store: Store): { commander: CommanderGraph; ally: AllyGraph } {
   const models = createModelFactory({ defaultModel: "unused", perAgentModel: {} });
-  return {
-    commander: buildCommanderGraph({
-      models,
-      missions: store.missions,
-      checkpointer: store.checkpointer,
-    }),
-    ally: buildAllyGraph({
-      models,
-      enrollments: store.enrollments,
-      allySessions: store.allySessions,
-      checkpointer: store.checkpointer,
-    }),
-  };
+  return buildGraphs(models, store);
 }
 
 async function readThread(graph: ReadableGraph, threadId: string) {

@@ -1,12 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import {
-  buildAllyGraph,
-  buildCommanderGraph,
-  type AllyGraph,
-  type CommanderGraph,
-} from "../../graphs/index.js";
+import { buildGraphs, type AllyGraph, type CommanderGraph } from "../../graphs/index.js";
 import type { LocalTokenVerifier } from "../../server/auth/index.js";
 import { createModels, createVerifiers, openStore } from "../../server/compose.js";
 import { createLogger, loadConfig, startServer } from "../../server/index.js";
@@ -55,19 +50,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     if (!localIssuer) throw new Error("the eval harness needs local sign-in");
     const models = createModels(config);
     const server = await startServer({ config, store, ...verifiers, models, log });
-    const graphs = {
-      commander: buildCommanderGraph({
-        models,
-        missions: store.missions,
-        checkpointer: store.checkpointer,
-      }),
-      ally: buildAllyGraph({
-        models,
-        enrollments: store.enrollments,
-        allySessions: store.allySessions,
-        checkpointer: store.checkpointer,
-      }),
-    };
+    const graphs = buildGraphs(models, store);
     return {
       ws: `ws://127.0.0.1:${server.port}`,
       store,
