@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
-import { SqliteSaver } from "@langchain/langgraph-checkpoint-sqlite";
+import { DeltaQuerySqliteSaver } from "./sqlite-saver.js";
 import type { Store } from "../ports.js";
 import { createSqliteAllySessionStore } from "./ally-sessions.js";
 import { createSqliteCommanderSessionStore } from "./commander-sessions.js";
@@ -32,7 +32,7 @@ export function openSqliteStore(options: { path: string }): Store {
     enrollments: createSqliteEnrollmentStore(db),
     commanderSessions: createSqliteCommanderSessionStore(db),
     allySessions: createSqliteAllySessionStore(db),
-    checkpointer: new SqliteSaver(db),
+    checkpointer: new DeltaQuerySqliteSaver(db),
     async close() {
       if (db.open) db.close();
     },
