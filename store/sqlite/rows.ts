@@ -1,8 +1,6 @@
 import type {
   AllySession,
-  AllySessionStatus,
   CommanderSession,
-  CommanderSessionStatus,
   EnrolledMission,
   Enrollment,
   Level,
@@ -66,27 +64,10 @@ export interface EnrolledMissionRow {
   updated_at: string;
 }
 
-export interface CommanderSessionRow {
-  id: string;
-  user_id: string;
-  status: CommanderSessionStatus;
-  mission_id: string | null;
-  created_at: string;
-  updated_at: string;
-  completed_at: string | null;
-}
+/** Session tables hold exactly the record's fields. */
+export type CommanderSessionRow = CommanderSession;
 
-export interface AllySessionRow {
-  id: string;
-  enrollment_id: string;
-  user_id: string;
-  mission_id: string;
-  status: AllySessionStatus;
-  created_at: string;
-  updated_at: string;
-  started_at: string | null;
-  completed_at: string | null;
-}
+export type AllySessionRow = AllySession;
 
 function parseStringArray(json: string): string[] {
   const value: unknown = JSON.parse(json);
