@@ -34,6 +34,7 @@ import {
 } from "../test/support/emulator-processes.js";
 import { MAX_DOCUMENT_BYTES } from "../test/support/firestore-document-size.js";
 import { TestSocket } from "../test/support/ws-client.js";
+import { GIT_MISSION } from "../test/support/missions.js";
 
 const MAX_GROWTH = 1.5;
 const WINDOW = 10;
@@ -46,18 +47,6 @@ const OFF_TOPIC = [
   "Quick aside: who painted the Mona Lisa?",
   "Off topic: what is the capital of Australia?",
 ];
-
-const MISSION = {
-  title: "Git for Teams",
-  short_description: "Collaborate with Git.",
-  description: "Branches, merges and reviews.",
-  level: "Beginner",
-  topics_to_cover: ["Commits", "Branches"],
-  learning_goal: "Work on a shared repository.",
-  byte_size_checkpoints: ["Commits and history", "Branching", "Merging", "Pull requests"],
-  skills: ["Git"],
-  is_public: false,
-};
 
 function turnsArgument(): number {
   const at = process.argv.indexOf("--turns");
@@ -90,7 +79,7 @@ async function converse(env: Record<string, string>, turns: number) {
     const enrolled = await fetch(`http://${base}/api/v1/missions/enrollment`, {
       method: "POST",
       headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
-      body: JSON.stringify(MISSION),
+      body: JSON.stringify(GIT_MISSION),
     });
     if (enrolled.status !== 201) throw new Error(`enrollment failed: ${await enrolled.text()}`);
     const { mission } = (await enrolled.json()) as { mission: { id: string } };

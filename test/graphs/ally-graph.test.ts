@@ -1,21 +1,13 @@
-import { AIMessage, HumanMessage, type BaseMessage } from "@langchain/core/messages";
+import { HumanMessage, type BaseMessage } from "@langchain/core/messages";
 import { fakeModel } from "@langchain/core/testing";
 import { buildAllyGraph } from "../../graphs/index.js";
 import { openSqliteStore, type MissionCreated, type Store } from "../../store/index.js";
 import { completionRefusal, type AllyContext } from "../../tools/index.js";
-import { fakeFactory } from "./fake-models.js";
+import { call, fakeFactory, nextId, say } from "./fake-models.js";
 
 const checkpoints = ["Basics", "Loops", "Functions", "Project"];
 let store: Store;
 let created: MissionCreated;
-let ids = 0;
-const say = (text: string) => new AIMessage({ id: `ai-${ids++}`, content: text });
-const call = (name: string, args: Record<string, unknown> = {}, content = "") =>
-  new AIMessage({
-    id: `ai-${ids++}`,
-    content,
-    tool_calls: [{ name, args, id: `call-${ids}`, type: "tool_call" }],
-  });
 
 beforeEach(async () => {
   store = openSqliteStore({ path: ":memory:" });
@@ -67,7 +59,7 @@ function setup(lumina: ReturnType<typeof fakeModel>, sensei: ReturnType<typeof f
       streamMode: ["custom", "updates"] as const,
     };
     for await (const [mode, chunk] of await graph.stream(
-      { messages: [new HumanMessage({ id: `h-${ids++}`, content: text })] },
+      { messages: [new HumanMessage({ id: nextId("h"), content: text })] },
       { ...config, streamMode: ["custom", "updates"] },
     )) {
       if (mode === "custom") events.push(chunk as Record<string, unknown>);

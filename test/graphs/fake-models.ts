@@ -1,3 +1,4 @@
+import { AIMessage } from "@langchain/core/messages";
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
 import type { AgentName, ModelFactory } from "../../graphs/index.js";
 
@@ -13,3 +14,18 @@ export function fakeFactory(models: Partial<Record<AgentName, unknown>>): ModelF
     },
   };
 }
+
+let ids = 0;
+/** A fresh id for a fake message; ids must be unique across agents or messages overwrite. */
+export const nextId = (prefix: string) => `${prefix}-${ids++}`;
+
+/** A fake agent reply that only talks. */
+export const say = (text: string) => new AIMessage({ id: nextId("ai"), content: text });
+
+/** A fake agent reply that calls one tool. */
+export const call = (name: string, args: Record<string, unknown> = {}, content = "") =>
+  new AIMessage({
+    id: nextId("ai"),
+    content,
+    tool_calls: [{ name, args, id: nextId("call"), type: "tool_call" }],
+  });

@@ -1,10 +1,10 @@
-import { AIMessage, HumanMessage, type BaseMessage } from "@langchain/core/messages";
+import { HumanMessage, type BaseMessage } from "@langchain/core/messages";
 import { fakeModel } from "@langchain/core/testing";
 import { buildAllyGraph, buildCommanderGraph } from "../../graphs/index.js";
 import { drawGraph, overlayPath, readConversation } from "../../graphs/draw/index.js";
 import { openSqliteStore, type MissionCreated, type Store } from "../../store/index.js";
 import type { AllyContext } from "../../tools/index.js";
-import { fakeFactory } from "./fake-models.js";
+import { call, fakeFactory, nextId, say } from "./fake-models.js";
 
 const goal = { topic: "Rust", level: "Beginner", outcome: "write a CLI" };
 const draft = {
@@ -20,14 +20,6 @@ const draft = {
 };
 
 let store: Store;
-let ids = 0;
-const say = (text: string) => new AIMessage({ id: `ai-${ids++}`, content: text });
-const call = (name: string, args: Record<string, unknown> = {}, content = "") =>
-  new AIMessage({
-    id: `ai-${ids++}`,
-    content,
-    tool_calls: [{ name, args, id: `call-${ids}`, type: "tool_call" }],
-  });
 
 beforeEach(async () => {
   store = openSqliteStore({ path: ":memory:" });
@@ -41,7 +33,7 @@ async function turn(
   configurable: Record<string, unknown>,
   text: string,
 ) {
-  const input = { messages: [new HumanMessage({ id: `h-${ids++}`, content: text })] };
+  const input = { messages: [new HumanMessage({ id: nextId("h"), content: text })] };
   const stream = await graph.stream(input, {
     configurable,
     streamMode: ["updates", "custom"],

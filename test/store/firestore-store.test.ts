@@ -10,7 +10,7 @@ import {
   uniqueDatabaseId,
 } from "../support/emulators.js";
 import { TcpProxy } from "../support/tcp-proxy.js";
-import { describeStoreContract } from "./store-contract.js";
+import { describeStoreContract, expectSurvivesReopen } from "./store-contract.js";
 
 const databases = new Map<Store, string>();
 
@@ -114,48 +114,13 @@ describe("Firestore store", () => {
   });
 
   it("keeps missions, enrollments and checkpoints after close and reopen", async () => {
-    const user = await store.users.ensure({ uid: "uid-ada", name: "Ada" });
-    const session = await store.commanderSessions.create("uid-ada");
-    const created = await store.missions.createWithEnrollment({
-      draft,
-      creatorId: "uid-ada",
-      commanderSessionId: session.id,
-    });
-    await store.enrollments.recordProgress("uid-ada", created.mission.id, {
-      completed_checkpoints: ["Inner join"],
-      progress: 50,
-      completed: false,
-    });
-    const config = { configurable: { thread_id: created.allySession.id, checkpoint_ns: "" } };
-    const checkpoint = emptyCheckpoint();
-    await store.checkpointer.put(
-      config,
-      checkpoint,
-      { source: "input", step: -1, parents: {} },
-      {},
+    store = await expectSurvivesReopen(store, () =>
+      openFirestoreStore({
+        projectId: emulators.projectId,
+        databaseId,
+        emulatorHost: emulators.firestoreHost,
+      }),
     );
-    const dashboard = await store.enrollments.listForUser("uid-ada");
-    const enrollment = await store.enrollments.get("uid-ada", created.mission.id);
-    await store.close();
-
-    store = openFirestoreStore({
-      projectId: emulators.projectId,
-      databaseId,
-      emulatorHost: emulators.firestoreHost,
-    });
-
-    expect(await store.users.get("uid-ada")).toStrictEqual(user);
-    expect(await store.missions.get(created.mission.id)).toStrictEqual(created.mission);
-    expect(enrollment?.progress).toBe(50);
-    expect(await store.enrollments.get("uid-ada", created.mission.id)).toStrictEqual(enrollment);
-    expect(await store.enrollments.listForUser("uid-ada")).toStrictEqual(dashboard);
-    expect((await store.checkpointer.getTuple(config))?.checkpoint.id).toBe(checkpoint.id);
-    const retry = await store.missions.createWithEnrollment({
-      draft,
-      creatorId: "uid-ada",
-      commanderSessionId: session.id,
-    });
-    expect(retry).toStrictEqual({ ...created, enrollment });
   });
 
   it("writes nothing of a mission when one of its documents cannot be written", async () => {

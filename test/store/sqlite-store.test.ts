@@ -3,9 +3,8 @@ import os from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { emptyCheckpoint } from "@langchain/langgraph-checkpoint";
 import { openSqliteStore, type MissionDraft, type Store } from "../../store/index.js";
-import { describeStoreContract } from "./store-contract.js";
+import { describeStoreContract, expectSurvivesReopen } from "./store-contract.js";
 
 describeStoreContract("sqlite :memory:", () => openSqliteStore({ path: ":memory:" }));
 
@@ -57,49 +56,7 @@ describe("SQLite file store", () => {
   });
 
   it("keeps missions, enrollments and checkpoints after close and reopen", async () => {
-    const user = await store.users.ensure({ uid: "uid-ada", name: "Ada" });
-    const session = await store.commanderSessions.create("uid-ada");
-    const created = await store.missions.createWithEnrollment({
-      draft,
-      creatorId: "uid-ada",
-      commanderSessionId: session.id,
-    });
-    await store.enrollments.recordProgress("uid-ada", created.mission.id, {
-      completed_checkpoints: ["Inner join"],
-      progress: 50,
-      completed: false,
-    });
-    const config = { configurable: { thread_id: created.allySession.id, checkpoint_ns: "" } };
-    const checkpoint = emptyCheckpoint();
-    await store.checkpointer.put(
-      config,
-      checkpoint,
-      { source: "input", step: -1, parents: {} },
-      {},
-    );
-    const dashboard = await store.enrollments.listForUser("uid-ada");
-    const enrollment = await store.enrollments.get("uid-ada", created.mission.id);
-    const completedSession = await store.commanderSessions.get(session.id);
-    await store.close();
-
-    store = openSqliteStore({ path: file });
-
-    expect(await store.users.get("uid-ada")).toStrictEqual(user);
-    expect(await store.missions.get(created.mission.id)).toStrictEqual(created.mission);
-    expect(await store.enrollments.get("uid-ada", created.mission.id)).toStrictEqual(enrollment);
-    expect(enrollment?.progress).toBe(50);
-    expect(await store.enrollments.listForUser("uid-ada")).toStrictEqual(dashboard);
-    expect(await store.allySessions.getForEnrollment(created.enrollment.id)).toStrictEqual(
-      created.allySession,
-    );
-    expect(await store.commanderSessions.get(session.id)).toStrictEqual(completedSession);
-    expect((await store.checkpointer.getTuple(config))?.checkpoint.id).toBe(checkpoint.id);
-    const retry = await store.missions.createWithEnrollment({
-      draft,
-      creatorId: "uid-ada",
-      commanderSessionId: session.id,
-    });
-    expect(retry).toStrictEqual({ ...created, enrollment });
+    store = await expectSurvivesReopen(store, () => openSqliteStore({ path: file }));
   });
 
   it("writes nothing when the Ally session insert fails", async () => {

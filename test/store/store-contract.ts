@@ -631,3 +631,51 @@ export function describeStoreContract(
     });
   });
 }
+
+/**
+ * Writes one of everything through `store`, closes it, reopens it with `reopen`, and checks that
+ * it all reads back the same, a retried mission creation included. Returns the reopened store.
+ */
+export async function expectSurvivesReopen(
+  store: Store,
+  reopen: () => Promise<Store> | Store,
+): Promise<Store> {
+  const user = await store.users.ensure({ uid: "uid-ada", name: "Ada" });
+  const session = await store.commanderSessions.create("uid-ada");
+  const created = await store.missions.createWithEnrollment({
+    draft: draft(),
+    creatorId: "uid-ada",
+    commanderSessionId: session.id,
+  });
+  await store.enrollments.recordProgress("uid-ada", created.mission.id, {
+    completed_checkpoints: ["What a join is"],
+    progress: 33.33,
+    completed: false,
+  });
+  const config = { configurable: { thread_id: created.allySession.id, checkpoint_ns: "" } };
+  const checkpoint = emptyCheckpoint();
+  await store.checkpointer.put(config, checkpoint, { source: "input", step: -1, parents: {} }, {});
+  const dashboard = await store.enrollments.listForUser("uid-ada");
+  const enrollment = await store.enrollments.get("uid-ada", created.mission.id);
+  const completedSession = await store.commanderSessions.get(session.id);
+  await store.close();
+
+  const reopened = await reopen();
+  expect(await reopened.users.get("uid-ada")).toStrictEqual(user);
+  expect(await reopened.missions.get(created.mission.id)).toStrictEqual(created.mission);
+  expect(enrollment?.progress).toBe(33.33);
+  expect(await reopened.enrollments.get("uid-ada", created.mission.id)).toStrictEqual(enrollment);
+  expect(await reopened.enrollments.listForUser("uid-ada")).toStrictEqual(dashboard);
+  expect(await reopened.allySessions.getForEnrollment(created.enrollment.id)).toStrictEqual(
+    created.allySession,
+  );
+  expect(await reopened.commanderSessions.get(session.id)).toStrictEqual(completedSession);
+  expect((await reopened.checkpointer.getTuple(config))?.checkpoint.id).toBe(checkpoint.id);
+  const retry = await reopened.missions.createWithEnrollment({
+    draft: draft(),
+    creatorId: "uid-ada",
+    commanderSessionId: session.id,
+  });
+  expect(retry).toStrictEqual({ ...created, enrollment });
+  return reopened;
+}
