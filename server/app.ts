@@ -1,10 +1,11 @@
+import net from "node:net";
 import uWS from "uWebSockets.js";
 import { buildGraphs, type ModelFactory } from "../graphs/index.js";
 import type { Store } from "../store/index.js";
 import type { FirebaseTokenVerifier, LocalTokenVerifier, TokenVerifier } from "./auth/index.js";
 import type { Config } from "./config.js";
 import { authRoutes } from "./http/auth-routes.js";
-import { corsHeaders, handle, type HandlerContext } from "./http/handler.js";
+import type { HandlerContext } from "./http/handler.js";
 import { devLoginRoute } from "./http/dev-login-route.js";
 import { GRAPHS_PATH, graphRoutes } from "./http/graph-routes.js";
 import {
@@ -12,6 +13,7 @@ import {
   getMissionRoute,
   patchMissionRoute,
 } from "./http/mission-routes.js";
+import { Router } from "./http/router.js";
 import { createSessionRoute, getSessionRoute } from "./http/session-routes.js";
 import { enrolledMissionsRoute, profileRoute, updateUserRoute } from "./http/user-routes.js";
 import type { Logger } from "./log.js";
@@ -20,8 +22,11 @@ import { allyEndpoint } from "./ws/ally-endpoint.js";
 import { commanderEndpoint } from "./ws/commander-endpoint.js";
 import type { Connection } from "./ws/connection.js";
 import { ConversationLocks } from "./ws/conversation-locks.js";
+import { FairScheduler } from "./ws/fair-scheduler.js";
 import { LiveSockets } from "./ws/live-sockets.js";
+import { withPauses } from "./ws/pausing-store.js";
 import { registerEndpoint, type EndpointContext } from "./ws/socket-endpoint.js";
+import { TurnAdmission } from "./ws/turn-admission.js";
 
 export interface ServerDeps {
   config: Config;
@@ -41,6 +46,38 @@ export interface RunningServer {
   shutdown(): Promise<void>;
 }
 
+/** The server could not take its port; `message` says why (another process holds it, say). */
+export class ListenError extends Error {}
+
+// uWS's ListenOptions.LIBUS_LISTEN_EXCLUSIVE_PORT: without it the port is opened with SO_REUSEPORT,
+// and a second server on the same port would silently share its traffic.
+const EXCLUSIVE_PORT = 1;
+type ListenWithOptions = (
+  host: string,
+  port: number,
+  options: number,
+  cb: (socket: uWS.us_listen_socket | false) => void,
+) => void;
+
+/** Why a port cannot be listened on, as the operating system tells it. */
+function whyNotListening(host: string, port: number): Promise<string> {
+  return new Promise((resolve) => {
+    const probe = net.createServer();
+    probe.once("error", (err: NodeJS.ErrnoException) =>
+      resolve(err.code === "EADDRINUSE" ? "address in use" : (err.code ?? err.message)),
+    );
+    probe.listen({ host, port, exclusive: true }, () => probe.close(() => resolve("unknown")));
+  });
+}
+
+async function listen(app: uWS.TemplatedApp, host: string, port: number) {
+  const socket = await new Promise<uWS.us_listen_socket | false>((resolve) =>
+    (app.listen as unknown as ListenWithOptions)(host, port, EXCLUSIVE_PORT, resolve),
+  );
+  if (socket) return socket;
+  throw new ListenError(`cannot listen on ${host}:${port}: ${await whyNotListening(host, port)}`);
+}
+
 /** uWS silently falls back to a pure-JS build that cannot serve WebSockets; refuse to run on it. */
 export function assertNativeUws(): void {
   if (typeof uWS.getParts !== "function") {
@@ -50,9 +87,14 @@ export function assertNativeUws(): void {
   }
 }
 
+const NOT_PROCESSED =
+  "The server is restarting, so this message was not processed. Please send it again once you have reconnected.";
+
 export async function startServer(deps: ServerDeps): Promise<RunningServer> {
   assertNativeUws();
-  const { config, store, verifier, log } = deps;
+  const { config, verifier, log } = deps;
+  const scheduler = new FairScheduler();
+  const store = withPauses(deps.store, scheduler.yield);
   const prompts = { configurable: { prompts_dir: config.promptsDir } };
   const graphs = buildGraphs(deps.models, store);
   const commander = graphs.commander.withConfig(prompts);
@@ -63,8 +105,13 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
   const http: HandlerContext = {
     log,
     allowedOrigins: config.allowedOrigins,
-    maxBodyBytes: 256 * 1024,
+    maxBodyBytes: config.maxBodyBytes,
   };
+  const admission = new TurnAdmission({
+    turnsPerMinute: config.turnsPerMinute,
+    maxRunningTurns: config.maxRunningTurns,
+    busyEventLoopDelayMs: config.busyEventLoopDelayMs,
+  });
   const ws: EndpointContext = {
     log,
     limits: {
@@ -75,6 +122,9 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
     },
     locks: new ConversationLocks(),
     live: new LiveSockets(),
+    scheduler,
+    admission,
+    allowedOrigins: config.allowedOrigins,
     connections,
     isDraining: () => draining,
   };
@@ -84,69 +134,65 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
     local: config.auth === "local",
     graphs: [commander, ally],
   });
-  const healthy = handle(http, () => ({ status: 200, body: { status: "healthy" } }));
+  const healthy = () => ({ status: 200, body: { status: "healthy" } });
 
-  const app = uWS
-    .App()
-    .get("/health", healthy)
-    .get("/api/health", healthy)
-    .post("/api/v1/sessions", handle(http, createSessionRoute(auth)))
-    .post("/api/v1/sessions/", handle(http, createSessionRoute(auth)))
-    .get("/api/v1/sessions/:id", handle(http, getSessionRoute(auth), 1))
-    .get("/api/v1/user/profile", handle(http, profileRoute(auth)))
-    .put("/api/v1/user/update", handle(http, updateUserRoute(auth)))
-    .get("/api/v1/user/enrolled-missions", handle(http, enrolledMissionsRoute(auth)))
-    .post("/api/v1/missions/enrollment", handle(http, createEnrollmentRoute(auth)))
-    .get("/api/v1/missions/:id", handle(http, getMissionRoute(auth), 1))
-    .patch("/api/v1/missions/:id", handle(http, patchMissionRoute(auth), 1))
-    .get(GRAPHS_PATH, handle(http, graphPages.index))
-    .get(`${GRAPHS_PATH}/`, handle(http, graphPages.index))
-    .get(`${GRAPHS_PATH}/assets/:file`, handle(http, graphPages.asset, 1))
-    .get(`${GRAPHS_PATH}/:name`, handle(http, graphPages.graph, 1))
-    .get(
-      "/api/v1/protocol/schema.json",
-      handle(http, () => ({ status: 200, body: protocolJsonSchema() })),
-    )
-    .options("/*", (res, req) => {
-      const cors = corsHeaders(req.getHeader("origin"), config.allowedOrigins);
-      res.writeStatus("204 No Content");
-      for (const [name, value] of Object.entries(cors)) res.writeHeader(name, value);
-      res.endWithoutBody();
-    });
+  const app = uWS.App();
+  const routes = new Router(app, http)
+    .add("GET", "/health", healthy)
+    .add("GET", "/api/health", healthy)
+    .add("POST", "/api/v1/sessions", createSessionRoute(auth))
+    .add("POST", "/api/v1/sessions/", createSessionRoute(auth))
+    .add("GET", "/api/v1/sessions/:id", getSessionRoute(auth), 1)
+    .add("GET", "/api/v1/user/profile", profileRoute(auth))
+    .add("PUT", "/api/v1/user/update", updateUserRoute(auth))
+    .add("GET", "/api/v1/user/enrolled-missions", enrolledMissionsRoute(auth))
+    .add("POST", "/api/v1/missions/enrollment", createEnrollmentRoute(auth))
+    .add("GET", "/api/v1/missions/:id", getMissionRoute(auth), 1)
+    .add("PATCH", "/api/v1/missions/:id", patchMissionRoute(auth), 1)
+    .add("GET", GRAPHS_PATH, graphPages.index)
+    .add("GET", `${GRAPHS_PATH}/`, graphPages.index)
+    .add("GET", `${GRAPHS_PATH}/assets/:file`, graphPages.asset, 1)
+    .add("GET", `${GRAPHS_PATH}/:name`, graphPages.graph, 1)
+    .add("GET", "/api/v1/protocol/schema.json", () => ({
+      status: 200,
+      body: protocolJsonSchema(),
+    }));
   if (deps.localIssuer) {
     const route = devLoginRoute({
       verifier: deps.localIssuer,
       store,
       cookie: config.cookie,
     });
-    app.post("/api/v1/auth/dev-login", handle(http, route));
+    routes.add("POST", "/api/v1/auth/dev-login", route);
   }
   if (deps.firebase) {
-    const routes = authRoutes({
+    const session = authRoutes({
       firebase: deps.firebase,
       cookie: config.cookie,
       sessionMaxAgeSeconds: config.sessionCookieMaxAgeSeconds,
     });
-    app
-      .post("/api/v1/auth/create-session", handle(http, routes.createSession))
-      .post("/api/v1/auth/refresh-session", handle(http, routes.refreshSession))
-      .post("/api/v1/auth/logout", handle(http, routes.logout))
-      .get("/api/v1/auth/session-status", handle(http, routes.sessionStatus));
+    routes
+      .add("POST", "/api/v1/auth/create-session", session.createSession)
+      .add("POST", "/api/v1/auth/refresh-session", session.refreshSession)
+      .add("POST", "/api/v1/auth/logout", session.logout)
+      .add("GET", "/api/v1/auth/session-status", session.sessionStatus);
   }
-  registerEndpoint(app, ws, commanderEndpoint({ store, verifier, graph: commander }));
-  registerEndpoint(app, ws, allyEndpoint({ store, verifier, graph: ally }));
-  app.any(
-    "/*",
-    handle(http, () => ({ status: 404, body: { detail: "Not Found" } })),
-  );
+  for (const endpoint of [
+    commanderEndpoint({ store, verifier, graph: commander }),
+    allyEndpoint({ store, verifier, graph: ally }),
+  ]) {
+    registerEndpoint(app, ws, endpoint);
+    routes.addUpgrade(endpoint.path);
+  }
+  routes.finish();
 
-  const listenSocket = await new Promise<uWS.us_listen_socket>((resolve, reject) => {
-    app.listen(config.host, config.port, (socket) =>
-      socket
-        ? resolve(socket)
-        : reject(new Error(`cannot listen on ${config.host}:${config.port}`)),
-    );
-  });
+  let listenSocket: uWS.us_listen_socket;
+  try {
+    listenSocket = await listen(app, config.host, config.port);
+  } catch (err) {
+    admission.stop();
+    throw err;
+  }
   const port = uWS.us_socket_local_port(listenSocket);
   log.info("listening", { host: config.host, port });
 
@@ -158,6 +204,7 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
       uWS.us_listen_socket_close(listenSocket);
       const open = [...connections];
       log.info("draining", { sockets: open.length });
+      for (const c of open) c.stopTurns();
       const finished = Promise.all(open.map((c) => c.idle()));
       const graceOver = new Promise<"timeout">((resolve) =>
         setTimeout(() => resolve("timeout"), config.shutdownGraceMs).unref(),
@@ -167,7 +214,18 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
         for (const c of open) c.abort.abort();
         await finished;
       }
-      for (const c of connections) c.close(1001, "Server shutting down");
+      for (const c of connections) {
+        // Each message that never got its turn is answered, in order, before the close.
+        c.send(
+          ...c.dropQueued().map(() => ({
+            type: "error",
+            code: "not_processed",
+            message: NOT_PROCESSED,
+          })),
+        );
+        c.close(1001, "Server shutting down");
+      }
+      admission.stop();
       await store.close();
       log.info("stopped");
     },

@@ -1,11 +1,17 @@
-import { startServer } from "./app.js";
+import { ListenError, startServer } from "./app.js";
 import { createModels, createVerifiers, openStore } from "./compose.js";
-import { ConfigError, loadConfig } from "./config.js";
+import { ConfigError, loadConfig, secretsOf } from "./config.js";
 import { createLogger } from "./log.js";
+import { scrubText } from "./log-redaction.js";
+import { keepServingThroughUncaughtErrors } from "./process-guards.js";
+
+let secrets: string[] = [];
 
 async function main() {
   const config = loadConfig();
-  const log = createLogger(config.logLevel);
+  secrets = secretsOf(config);
+  const log = createLogger(config.logLevel, undefined, secrets);
+  keepServingThroughUncaughtErrors(log);
   const store = await openStore(config);
   const verifiers = await createVerifiers(config);
   if (verifiers.localIssuer) {
@@ -50,8 +56,8 @@ async function main() {
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(
-    `${err instanceof ConfigError ? err.message : String((err as Error)?.stack ?? err)}\n`,
-  );
+  const expected = err instanceof ConfigError || err instanceof ListenError;
+  const text = expected ? (err as Error).message : String((err as Error)?.stack ?? err);
+  process.stderr.write(`${scrubText(text, secrets)}\n`);
   process.exit(1);
 });

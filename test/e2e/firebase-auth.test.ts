@@ -162,7 +162,7 @@ describe("Firebase Auth, against the Auth emulator", () => {
     expect(res.headers.get("access-control-allow-origin")).toBe(ORIGIN);
     const setCookie = res.headers.get("set-cookie") ?? "";
     expect(setCookie).toMatch(
-      /^session=[\w-]+\.[\w-]+\.[\w-]*; Path=\/; HttpOnly; Secure; SameSite=None; Max-Age=172800$/,
+      /^session=[\w-]+\.[\w-]+\.[\w-]*; Path=\/; HttpOnly; Secure; SameSite=Lax; Max-Age=172800$/,
     );
     const cookie = cookieSetBy(res.headers);
     expect(claimsOf(cookie)).toMatchObject({
@@ -387,7 +387,7 @@ describe("Firebase Auth, against the Auth emulator", () => {
     expect(out.status).toBe(200);
     expect(out.json).toEqual({ message: "Logged out successfully", uid: null });
     expect(out.headers.get("set-cookie")).toBe(
-      "session=; Path=/; HttpOnly; Secure; SameSite=None; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT",
+      "session=; Path=/; HttpOnly; Secure; SameSite=Lax; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT",
     );
     expect(out.headers.get("access-control-allow-origin")).toBe(ORIGIN);
 
@@ -422,7 +422,7 @@ describe("Firebase Auth, against the Auth emulator", () => {
     const user = await newUser(uncached, "keeper");
     await pastSignInSecond();
     const cleared =
-      "session=; Path=/; HttpOnly; Secure; SameSite=None; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT";
+      "session=; Path=/; HttpOnly; Secure; SameSite=Lax; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT";
     const expired = keep(withClaims(user.cookie, { exp: nowSeconds() - 60 }));
     for (const cookie of [`session=${expired}`, ""]) {
       const out = await request(uncached, "POST", "/api/v1/auth/logout", { cookie });
