@@ -1,0 +1,198 @@
+import { createModelFactory } from "../../graphs/index.js";
+import { loadConfig } from "../../server/index.js";
+import { wrapFactory } from "../support/model-wrappers.js";
+import { SEED_INTERVIEW } from "../support/seed-interview.js";
+import { startTestServer, type TestServer } from "../support/test-server.js";
+import { TestSocket, type Frame } from "../support/ws-client.js";
+
+const OFF_TOPIC = "What is the weather like today?";
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+let server: TestServer | undefined;
+afterEach(async () => {
+  await server?.stop();
+  server = undefined;
+});
+
+/** A server whose Polaris answers after `delayMs`, so that turns overlap. */
+async function slowServer(delayMs: number, env: Record<string, string> = {}) {
+  const { factory, probe } = wrapFactory(createModelFactory(loadConfig({}).models), "polaris", {
+    delayMs,
+  });
+  server = await startTestServer({ models: factory, env });
+  return { server, probe };
+}
+
+async function commander(on: TestServer, email: string) {
+  const { token } = await on.login(email);
+  const { session_id } = await on.createSession(token);
+  const socket = new TestSocket(
+    `${on.ws}/api/v1/mission-commander/ws?session_id=${session_id}&token=${token}`,
+  );
+  await socket.waitFor("connected");
+  return { socket, token, session_id };
+}
+
+const answers = (frames: Frame[]) => frames.filter((f) => f.type !== "connected");
+const kinds = (frames: Frame[]) =>
+  answers(frames).map((f) => (f.code ? `${f.type}:${String(f.code)}` : f.type));
+
+describe("turn limits on sockets", () => {
+  it("hold the queue limit for the whole life of a socket", async () => {
+    server = await startTestServer({ env: { TURNS_PER_MINUTE: "0" } });
+    const { socket } = await commander(server, "ada@example.com");
+    await sleep(300);
+    for (let i = 0; i < 100; i++) socket.send({ type: "user_message", content: OFF_TOPIC });
+    const frames = await socket.waitForFrames(101, 30_000);
+    const counts = kinds(frames).reduce<Record<string, number>>((acc, kind) => {
+      acc[kind] = (acc[kind] ?? 0) + 1;
+      return acc;
+    }, {});
+    const limit = server.config.maxQueuedMessages;
+    expect(counts).toEqual({ agent_message: limit + 1, "error:queue_full": 99 - limit });
+  });
+
+  it("limit each user's turns per minute across their sockets, with the time to wait", async () => {
+    server = await startTestServer({ env: { TURNS_PER_MINUTE: "4" } });
+    const first = await commander(server, "ada@example.com");
+    const second = await commander(server, "ada@example.com");
+    const other = await commander(server, "grace@example.com");
+    const say = async (socket: TestSocket) => {
+      const from = socket.frames.length;
+      socket.send({ type: "user_message", content: OFF_TOPIC });
+      return (await socket.waitForFrames(from + 1))[from]!;
+    };
+    for (const socket of [first.socket, second.socket, first.socket, second.socket]) {
+      expect((await say(socket)).type).toBe("agent_message");
+    }
+    const limited = await say(second.socket);
+    expect(limited).toMatchObject({ type: "error", code: "rate_limited" });
+    expect(limited.message).toMatch(/faster than 4 a minute.*Please wait \d+ s/);
+    expect(limited.retry_after_ms).toBeGreaterThan(10_000);
+    expect(limited.retry_after_ms).toBeLessThanOrEqual(15_000);
+    expect((await say(other.socket)).type).toBe("agent_message");
+  });
+
+  it("drop the turns a closed socket had queued; the running one finishes", async () => {
+    const { server, probe } = await slowServer(300, { TURNS_PER_MINUTE: "0" });
+    const { socket, token, session_id } = await commander(server, "ada@example.com");
+    for (const content of SEED_INTERVIEW.slice(0, 4))
+      socket.send({ type: "user_message", content });
+    await sleep(100);
+    socket.close();
+    await socket.closed;
+    await sleep(1200);
+    expect(probe.calls).toBe(1);
+    const again = new TestSocket(
+      `${server.ws}/api/v1/mission-commander/ws?session_id=${session_id}&token=${token}`,
+    );
+    const history = await again.waitFor("historical_messages");
+    expect((history.messages as { type: string }[]).map((m) => m.type)).toEqual([
+      "user_message",
+      "agent_message",
+    ]);
+  });
+
+  it("answer a new turn at once with a retryable busy error while the server is saturated", async () => {
+    const { server } = await slowServer(500, { MAX_RUNNING_TURNS: "2", TURNS_PER_MINUTE: "0" });
+    const [a, b, c] = await Promise.all(
+      ["ada", "bob", "cy"].map((name) => commander(server, `${name}@example.com`)),
+    );
+    a!.socket.send({ type: "user_message", content: OFF_TOPIC });
+    b!.socket.send({ type: "user_message", content: OFF_TOPIC });
+    await sleep(100);
+    const asked = performance.now();
+    c!.socket.send({ type: "user_message", content: OFF_TOPIC });
+    c!.socket.send({ type: "ping" });
+    const [busy, pong] = answers(await c!.socket.waitForFrames(3));
+    expect(performance.now() - asked).toBeLessThan(400);
+    expect(busy).toEqual({
+      type: "error",
+      code: "busy",
+      message:
+        "The server is busy right now, so this message was not processed. Please send it again in a moment.",
+      retry_after_ms: 1000,
+    });
+    expect(pong).toEqual({ type: "pong" });
+    await a!.socket.waitFor("agent_message");
+    await b!.socket.waitFor("agent_message");
+    c!.socket.send({ type: "user_message", content: OFF_TOPIC });
+    expect((await c!.socket.waitFor("agent_message", 3)).type).toBe("agent_message");
+  });
+
+  it("are busy while the event loop runs late, and take turns again once it catches up", async () => {
+    server = await startTestServer({ env: { BUSY_EVENT_LOOP_DELAY_MS: "100" } });
+    const { socket } = await commander(server, "ada@example.com");
+    socket.send({ type: "user_message", content: OFF_TOPIC });
+    // This test shares the server's event loop: hold it, as a slow synchronous call would.
+    const until = performance.now() + 400;
+    while (performance.now() < until);
+    const busy = await socket.waitFor("error", 1);
+    expect(busy).toMatchObject({ code: "busy", retry_after_ms: 1000 });
+    await sleep(1000);
+    socket.send({ type: "user_message", content: OFF_TOPIC });
+    expect((await socket.waitFor("agent_message", 2)).type).toBe("agent_message");
+  });
+
+  it("on shutdown, answer every queued message with not_processed before closing 1001", async () => {
+    const { server } = await slowServer(400, { TURNS_PER_MINUTE: "0" });
+    const { socket } = await commander(server, "ada@example.com");
+    for (const content of SEED_INTERVIEW.slice(0, 3))
+      socket.send({ type: "user_message", content });
+    await sleep(100);
+    await server.stop();
+    expect(await socket.closed).toEqual({ code: 1001, reason: "Server shutting down" });
+    expect(kinds(socket.frames)).toEqual([
+      "agent_message",
+      "error:not_processed",
+      "error:not_processed",
+    ]);
+    expect(answers(socket.frames)[1]!.message).toMatch(/was not processed\. Please send it again/);
+  });
+
+  it("on shutdown past the grace period, fail the running turn and answer the queued ones", async () => {
+    const { server } = await slowServer(1500, {
+      TURNS_PER_MINUTE: "0",
+      SHUTDOWN_GRACE_MS: "200",
+    });
+    const { socket } = await commander(server, "ada@example.com");
+    for (const content of SEED_INTERVIEW.slice(0, 3))
+      socket.send({ type: "user_message", content });
+    await sleep(100);
+    await server.stop();
+    expect(await socket.closed).toEqual({ code: 1001, reason: "Server shutting down" });
+    expect(kinds(socket.frames)).toEqual(["error", "error:not_processed", "error:not_processed"]);
+  });
+});
+
+describe("frame sizes and encodings", () => {
+  it("answer frames over MAX_FRAME_BYTES with an error; over four times that the connection drops", async () => {
+    server = await startTestServer({ env: { MAX_FRAME_BYTES: "1024" } });
+    const { socket } = await commander(server, "ada@example.com");
+    const frame = (bytes: number) =>
+      JSON.stringify({ type: "user_message", content: "x".repeat(bytes - 40) }).padEnd(bytes, " ");
+    socket.sendRaw(frame(4096));
+    expect(await socket.waitFor("error", 1)).toEqual({
+      type: "error",
+      message: "Invalid message format: frame exceeds 1024 bytes",
+    });
+    socket.sendRaw(frame(4097));
+    expect((await socket.closed).code).toBe(1006);
+    const next = await commander(server, "ada@example.com");
+    next.socket.send({ type: "ping" });
+    expect(await next.socket.waitFor("pong")).toEqual({ type: "pong" });
+  });
+
+  it("survive invalid UTF-8 in a text frame, which the WebSocket layer drops the connection for", async () => {
+    server = await startTestServer();
+    const { socket } = await commander(server, "ada@example.com");
+    (socket as unknown as { socket: { send(d: Buffer, o: object): void } }).socket.send(
+      Buffer.from([0x7b, 0xff, 0xfe, 0x7d]),
+      { binary: false },
+    );
+    expect((await socket.closed).code).toBe(1006);
+    const next = await commander(server, "ada@example.com");
+    next.socket.send({ type: "ping" });
+    expect(await next.socket.waitFor("pong")).toEqual({ type: "pong" });
+  });
+});
