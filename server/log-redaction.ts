@@ -17,7 +17,7 @@ const PATTERNS: [RegExp, string][] = [
     `$1${REDACTED}`,
   ],
   [
-    /\b((?:x-goog-api-key|api[-_]?key|authorization|cookie|password|secret|private_key|(?:access|id|refresh|session)_?token)["']?\s*[:=]\s*["']?)[^\s"',;&}]+/gi,
+    /\b((?:x-goog-api-key|api[-_]?key|authorization|cookie|password|secret|private_key|(?:access|id|refresh|session)_?token)(?:\\*["'])?\s*[:=]\s*(?:\\*["'])?)(?:(?:Bearer|Basic)\s+)?[^\s"'\\,;&}]+/gi,
     `$1${REDACTED}`,
   ],
 ];
