@@ -72,7 +72,7 @@ describe("in a real browser", () => {
       const { session_id } = (await created.json()) as { session_id: string };
       const reply = await new Promise<string>((resolve) => {
         const socket = new WebSocket(
-          `ws://${location.host}/api/v1/mission-commander/ws?session_id=${session_id}`,
+          `ws://${(globalThis as unknown as { location: URL }).location.host}/api/v1/mission-commander/ws?session_id=${session_id}`,
         );
         socket.onmessage = (event) => {
           const frame = JSON.parse(event.data as string) as { type: string };
@@ -98,7 +98,7 @@ describe("in a real browser", () => {
     expect(await missions()).toHaveLength(0);
 
     // What the server answered the other site's requests, which the page itself cannot read.
-    const answers: Promise<{ status: number; cookie: boolean }>[] = [];
+    const answers: Promise<{ status: number; kind: string; cookie: boolean }>[] = [];
     page.context().on("response", (response) => {
       if (!response.url().endsWith("/api/v1/missions/enrollment")) return;
       answers.push(
@@ -116,14 +116,14 @@ describe("in a real browser", () => {
     await page.goto(`http://${address}:${port}/`);
     await page.waitForFunction(
       () => {
-        const r = (window as unknown as { results: Record<string, unknown> }).results;
+        const r = (globalThis as unknown as { results: Record<string, unknown> }).results;
         return r.simple && r.preflighted && r.close;
       },
       undefined,
       { timeout: 10_000 },
     );
     const results = await page.evaluate(
-      () => (window as unknown as { results: Record<string, unknown> }).results,
+      () => (globalThis as unknown as { results: Record<string, unknown> }).results,
     );
     expect(results.preflighted).toBe("blocked");
     expect(results.close).toEqual({

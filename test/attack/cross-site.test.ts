@@ -108,10 +108,11 @@ describe("cross-site requests", () => {
       await socket.closed;
     }
     // A token in the query or a header proves itself, whatever the page.
-    for (const options of [
+    const viaToken: { url: string; headers: Record<string, string> }[] = [
       { url: `${url}&token=${token}`, headers: {} },
       { url, headers: { Authorization: `Bearer ${token}` } },
-    ]) {
+    ];
+    for (const options of viaToken) {
       const socket = new TestSocket(options.url, { headers: options.headers, origin: EVIL });
       await socket.waitFor("historical_messages");
       socket.close();

@@ -104,7 +104,7 @@ describe("HTTP requests a careless or hostile client sends", () => {
   });
 
   it("refuse bodies over the limit, declared or streamed, and broken JSON, with 4xx JSON", async () => {
-    const post = (body: BodyInit, headers: Record<string, string> = {}) =>
+    const post = (body: string, headers: Record<string, string> = {}) =>
       request("/api/v1/missions/enrollment", {
         method: "POST",
         headers: {
