@@ -210,9 +210,16 @@ export function registerEndpoint(
         connection.send({ type: "error", message: "Internal server error" });
       }
     },
-    close: (ws) => {
+    close: (ws, code, message) => {
       const connection = ws.getUserData().connection;
       if (!connection) return;
+      // uWS drops a connection itself for invalid UTF-8 in a text frame or an oversized message.
+      if (code === 1006 && message.byteLength > 0) {
+        ctx.log.debug("socket dropped", {
+          path: spec.path,
+          reason: Buffer.from(message).toString(),
+        });
+      }
       // The running turn may finish; the messages queued behind it are dropped.
       connection.markClosed();
       ctx.connections.delete(connection);

@@ -178,6 +178,7 @@ describe("frame sizes and encodings", () => {
     });
     socket.sendRaw(frame(4097));
     expect((await socket.closed).code).toBe(1006);
+    expect(server.logLines.some((l) => /socket dropped.*too big/i.test(l))).toBe(true);
     const next = await commander(server, "ada@example.com");
     next.socket.send({ type: "ping" });
     expect(await next.socket.waitFor("pong")).toEqual({ type: "pong" });
@@ -191,6 +192,7 @@ describe("frame sizes and encodings", () => {
       { binary: false },
     );
     expect((await socket.closed).code).toBe(1006);
+    expect(server.logLines.some((l) => /socket dropped.*invalid UTF-8/.test(l))).toBe(true);
     const next = await commander(server, "ada@example.com");
     next.socket.send({ type: "ping" });
     expect(await next.socket.waitFor("pong")).toEqual({ type: "pong" });
