@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { startServerProcess, type ServerProcess } from "../../support/server-process.js";
 import { TestSocket } from "../../support/ws-client.js";
 
@@ -14,10 +15,19 @@ export interface LiveServer {
   healthMs(): Promise<number>;
   /** The server process's resident memory, in KiB. */
   rssKb(): number;
+  /** Its resident memory once its garbage is collected (started with `collectable`), in KiB. */
+  collectedRssKb(): Promise<number>;
   /** Its log lines so far. */
   log(): string;
   stop(): Promise<void>;
 }
+
+const COLLECT_ON_SIGNAL = fileURLToPath(new URL("./collect-on-signal.ts", import.meta.url));
+
+/** Options that let `collectedRssKb` ask the server for a full garbage collection. */
+export const collectable = {
+  NODE_OPTIONS: `--expose-gc --import tsx --import ${COLLECT_ON_SIGNAL}`,
+};
 
 /** The server as `npm start` runs it, in a process of its own, on SQLite in memory. */
 export async function startLiveServer(env: Record<string, string> = {}): Promise<LiveServer> {
@@ -63,6 +73,11 @@ export async function startLiveServer(env: Record<string, string> = {}): Promise
     rssKb() {
       const status = readFileSync(`/proc/${proc.child.pid}/status`, "utf8");
       return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1]);
+    },
+    async collectedRssKb() {
+      proc.child.kill("SIGUSR2");
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      return server.rssKb();
     },
     log: () => proc.output.join(""),
     async stop() {
