@@ -21,3 +21,21 @@ export async function until(check: () => boolean, timeoutMs = 10_000): Promise<v
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }
+
+/**
+ * A free port outside the ephemeral range. A client retrying a port in that range while nothing
+ * listens can be handed that very port as its own source port and connect to itself, which keeps
+ * a restarted server from binding it again.
+ */
+export async function fixedFreePort(): Promise<number> {
+  const { createServer } = await import("node:net");
+  for (;;) {
+    const port = 20_000 + Math.floor(Math.random() * 10_000);
+    const free = await new Promise<boolean>((resolve) => {
+      const probe = createServer();
+      probe.once("error", () => resolve(false));
+      probe.listen(port, "127.0.0.1", () => probe.close(() => resolve(true)));
+    });
+    if (free) return port;
+  }
+}
