@@ -8,15 +8,10 @@ export async function say(page: Page, text: string): Promise<void> {
   await page.locator("#message").fill(text);
   await page.locator("#message").press("Enter");
   // A turn is over once the message is answered (or has failed).
-  await page.waitForFunction(
-    (n) => {
-      const mine = document.querySelectorAll(".message.from-user");
-      const status = mine[n]?.getAttribute("data-status");
-      return status === "delivered" || status === "failed";
-    },
-    before,
-    { timeout: 15_000 },
-  );
+  const mine = page.locator(".message.from-user").nth(before);
+  await mine.and(page.locator('[data-status="delivered"], [data-status="failed"]')).waitFor({
+    timeout: 15_000,
+  });
 }
 
 export const agentTexts = (page: Page) =>
@@ -52,15 +47,12 @@ export interface AxeViolation {
 /** Runs axe-core in the page (through the DevTools protocol, as CSP allows no injected script). */
 export async function axeViolations(page: Page): Promise<AxeViolation[]> {
   await page.evaluate(AXE);
-  return page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(): Promise<{ violations: AxeViolation[] }> } })
-      .axe;
-    const result = await axe.run();
-    return result.violations.map((v) => ({
+  return page.evaluate(`axe.run().then((result) =>
+    result.violations.map((v) => ({
       id: v.id,
       impact: v.impact,
       help: v.help,
       nodes: v.nodes.map((n) => ({ target: n.target })),
-    }));
-  });
+    })),
+  )`);
 }

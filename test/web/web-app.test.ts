@@ -29,6 +29,9 @@ afterAll(async () => {
 /** Console errors other than the 401 the page gets when it checks a signed-out session. */
 const unexpected = (errors: string[]) => errors.filter((e) => !/status of 401/.test(e));
 
+/** The page's full width: wider than the viewport means sideways scrolling. */
+const pageWidth = (page: Page) => page.$eval("html", (html) => html.scrollWidth);
+
 const shot = (page: Page, name: string) =>
   page.screenshot({ path: join(ARTIFACTS, `web-app-${name}.png`), fullPage: true });
 
@@ -74,7 +77,7 @@ describe("the learner's web app in Chromium", () => {
     const checkpoints = await card.locator(".checkpoints li").allTextContents();
     expect(checkpoints.length).toBeGreaterThanOrEqual(4);
     expect(await page.locator(".composer").isHidden()).toBe(true);
-    expect(await page.evaluate(() => document.activeElement?.tagName)).toBe("H2");
+    expect(await page.locator(".mission-created h2:focus").count()).toBe(1);
     await page.waitForSelector(".connection[data-state=finished]");
     await shot(page, "3-mission-created");
 
@@ -126,28 +129,25 @@ describe("the learner's web app in Chromium", () => {
     await page.waitForSelector(".connection[data-state=open]");
     const hostile = `I want to learn <img src=x onerror="window.__xss=1"> [click](javascript:window.__xss=2) **bold**`;
     // Watch the first reply grow: the page renders deltas before the whole message arrives.
-    const growth = page.evaluate(
-      () =>
-        new Promise<number>((resolve) => {
-          const lengths = new Set<number>();
-          const observer = new MutationObserver(() => {
-            const streaming = document.querySelector('.message[data-status="streaming"] .body');
-            if (streaming) lengths.add(streaming.textContent?.length ?? 0);
-            if (document.querySelector('.message.from-agent[data-status="complete"]')) {
-              observer.disconnect();
-              resolve(lengths.size);
-            }
-          });
-          observer.observe(document.body, { subtree: true, childList: true, characterData: true });
-        }),
-    );
+    const growth = page.evaluate(`new Promise((resolve) => {
+      const lengths = new Set();
+      const observer = new MutationObserver(() => {
+        const streaming = document.querySelector('.message[data-status="streaming"] .body');
+        if (streaming) lengths.add(streaming.textContent.length);
+        if (document.querySelector('.message.from-agent[data-status="complete"]')) {
+          observer.disconnect();
+          resolve(lengths.size);
+        }
+      });
+      observer.observe(document.body, { subtree: true, childList: true, characterData: true });
+    })`);
     await say(page, hostile);
     expect(await growth).toBeGreaterThan(2);
     expect(await page.locator(".message.from-user .body").textContent()).toBe(hostile);
     expect(await page.locator(".messages img").count()).toBe(0);
     expect(await page.locator('.messages a[href^="javascript"]').count()).toBe(0);
     await page.locator("#message").fill("x");
-    expect(await page.evaluate(() => (window as { __xss?: number }).__xss)).toBeUndefined();
+    expect(await page.evaluate("window.__xss")).toBeUndefined();
     expect(unexpected(errors)).toEqual([]);
     await page.close();
   });
@@ -187,8 +187,7 @@ describe("the learner's web app in Chromium", () => {
     await page.waitForSelector(".connection[data-state=open]");
     await say(page, "Hello!");
     await say(page, "Yes, that sounds great!");
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth);
-    expect(overflow).toBeLessThanOrEqual(360);
+    expect(await pageWidth(page)).toBeLessThanOrEqual(360);
     for (const selector of ["#message", ".composer button", ".mission-side .progress"]) {
       const box = (await page.locator(selector).boundingBox())!;
       expect(box.x).toBeGreaterThanOrEqual(0);
@@ -197,9 +196,7 @@ describe("the learner's web app in Chromium", () => {
     await shot(page, "8-phone");
     await page.goto(`${server.http}/#/`);
     await page.waitForSelector(".mission-card");
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
-      360,
-    );
+    expect(await pageWidth(page)).toBeLessThanOrEqual(360);
     await shot(page, "9-phone-dashboard");
     expect(unexpected(errors)).toEqual([]);
     await page.close();
@@ -215,7 +212,7 @@ describe("the learner's web app in Chromium", () => {
     expect(serious(await axeViolations(page))).toEqual([]);
 
     // Keyboard only: the page starts in the email field; Tab, type, Enter to sign in and to send.
-    expect(await page.evaluate(() => document.activeElement?.id)).toBe("email");
+    expect(await page.locator("#email:focus").count()).toBe(1);
     await page.keyboard.type("kay@example.com");
     await page.keyboard.press("Tab");
     await page.keyboard.type("Kay");
@@ -226,11 +223,12 @@ describe("the learner's web app in Chromium", () => {
     const missionId = await enrollByApi("kay@example.com", "Kay");
     await page.goto(`${server.http}/#/mission/${missionId}`);
     await page.waitForSelector(".connection[data-state=open]");
-    expect(await page.evaluate(() => document.activeElement?.id)).toBe("message");
+    expect(await page.locator("#message:focus").count()).toBe(1);
     const answered = () =>
-      page.waitForFunction(
-        () => !document.querySelector('.message.from-user:not([data-status="delivered"])'),
-      );
+      page
+        .locator('.message.from-user:not([data-status="delivered"])')
+        .first()
+        .waitFor({ state: "detached" });
     await page.keyboard.type("Hello!");
     await page.keyboard.press("Enter");
     await answered();
