@@ -8,3 +8,6 @@ const NAMES: Record<string, string> = {
 
 export const agentName = (agent: string | undefined, fallback: string) =>
   (agent && NAMES[agent]) || fallback;
+
+/** A learner waits at most 10 s between reconnection attempts. */
+export const RECONNECT = { initialDelayMs: 500, maxDelayMs: 10_000 };

@@ -1,5 +1,5 @@
 import { CommanderClient, type Mission } from "../../../client/index.js";
-import { agentName } from "./agents.js";
+import { agentName, RECONNECT } from "./agents.js";
 import { chatView } from "./chat.js";
 import { INTERVIEW_KEY } from "./dashboard.js";
 import { h } from "./dom.js";
@@ -29,7 +29,12 @@ function missionCardView(mission: Mission): HTMLElement {
 
 /** The Commander interview; the mission card replaces the composer once the mission exists. */
 export function interviewView(ctx: AppContext, sessionId: string): View {
-  const client = new CommanderClient({ sessionId, events: "all", stream: true });
+  const client = new CommanderClient({
+    sessionId,
+    events: "all",
+    stream: true,
+    reconnect: RECONNECT,
+  });
   let curating = false;
   const chat = chatView(
     client,

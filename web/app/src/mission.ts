@@ -1,5 +1,5 @@
 import { AllyClient } from "../../../client/index.js";
-import { agentName } from "./agents.js";
+import { agentName, RECONNECT } from "./agents.js";
 import { api } from "./api.js";
 import { chatView } from "./chat.js";
 import { h, replaceChildren } from "./dom.js";
@@ -19,7 +19,7 @@ export async function missionView(ctx: AppContext, missionId: string): Promise<V
   const checkpoints = mission.byte_size_checkpoints;
   let completed = enrollment?.completed_checkpoints ?? [];
 
-  const client = new AllyClient({ missionId, stream: true });
+  const client = new AllyClient({ missionId, stream: true, reconnect: RECONNECT });
   const bar = progressBar(enrollment?.progress ?? 0, "Mission progress");
   const summary = h("p", { class: "meta" });
   const list = h("ol", { class: "checkpoints", "aria-label": "Checkpoints" });
