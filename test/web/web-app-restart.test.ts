@@ -24,6 +24,8 @@ describe("the web app across a server restart", () => {
     };
     proc = await startServerProcess(env);
     const origin = `http://127.0.0.1:${proc.port}`;
+    // The start-up log says where to point a browser.
+    expect(proc.output.join("")).toContain(`"msg":"open ${origin}"`);
     const login = await fetch(`${origin}/api/v1/auth/dev-login`, {
       method: "POST",
       body: JSON.stringify({ email: "ada@example.com", name: "Ada" }),
