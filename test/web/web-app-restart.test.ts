@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { ARTIFACTS, launchChromium, type Browser } from "../support/chromium.js";
 import { GIT_MISSION } from "../support/missions.js";
 import { startServerProcess, type ServerProcess } from "../support/server-process.js";
-import { fixedFreePort } from "../client/node-socket.js";
+import { fixedFreePort, until } from "../client/node-socket.js";
 import { agentTexts, say } from "./app-page.js";
 
 let proc: ServerProcess | undefined;
@@ -24,8 +24,8 @@ describe("the web app across a server restart", () => {
     };
     proc = await startServerProcess(env);
     const origin = `http://127.0.0.1:${proc.port}`;
-    // The start-up log says where to point a browser.
-    expect(proc.output.join("")).toContain(`"msg":"open ${origin}"`);
+    // The start-up log says where to point a browser (on the line after "listening").
+    await until(() => proc!.output.join("").includes(`"msg":"open ${origin}"`));
     const login = await fetch(`${origin}/api/v1/auth/dev-login`, {
       method: "POST",
       body: JSON.stringify({ email: "ada@example.com", name: "Ada" }),
