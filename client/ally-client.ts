@@ -7,7 +7,6 @@ import {
   type ErrorFrame,
   type SessionClosed,
 } from "./protocol.js";
-import type { HistoryLine } from "./transcript.js";
 
 export type AllyFrame = z.infer<typeof AllyServerFrame>;
 
@@ -80,20 +79,6 @@ export class AllyClient extends ConversationClient<AllyFrame> {
 
   protected query(): URLSearchParams {
     return new URLSearchParams({ mission_id: this.allyOptions.missionId });
-  }
-
-  protected turnEnd(frame: AllyFrame, turnFrames: AllyFrame[]) {
-    if (frame.type === "agent_processing_end") return "then";
-    const bracketed = turnFrames.some((f) => f.type === "agent_processing_start");
-    return frame.type === "error" && !bracketed ? "now" : undefined;
-  }
-
-  protected historyOf(frame: AllyFrame): HistoryLine[] {
-    if (frame.type !== "historical_messages") return [];
-    return frame.messages.map((m) => ({
-      role: m.type === "user_message" ? "user" : "agent",
-      text: m.message,
-    }));
   }
 
   protected isFinal(frame: AllyFrame): boolean {

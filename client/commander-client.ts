@@ -8,7 +8,6 @@ import {
   type MissionCreatedFrame,
   type MissionRecord,
 } from "./protocol.js";
-import type { HistoryLine } from "./transcript.js";
 
 export type CommanderFrame = z.infer<typeof CommanderServerFrame>;
 export type Mission = z.infer<typeof MissionRecord>;
@@ -84,19 +83,10 @@ export class CommanderClient extends ConversationClient<CommanderFrame> {
     return params;
   }
 
-  protected turnEnd(frame: CommanderFrame, turnFrames: CommanderFrame[]) {
+  /** By default the one reply frame ends the turn; with `events: "all"` turns are bracketed. */
+  protected override turnEnd(frame: CommanderFrame, turnFrames: CommanderFrame[]) {
     if (this.commanderOptions.events !== "all") return REPLIES.has(frame.type) ? "now" : undefined;
-    if (frame.type === "agent_processing_end") return "then";
-    const bracketed = turnFrames.some((f) => f.type === "agent_processing_start");
-    return frame.type === "error" && !bracketed ? "now" : undefined;
-  }
-
-  protected historyOf(frame: CommanderFrame): HistoryLine[] {
-    if (frame.type !== "historical_messages") return [];
-    return frame.messages.map((m) => ({
-      role: m.type === "user_message" ? "user" : "agent",
-      text: m.content,
-    }));
+    return super.turnEnd(frame, turnFrames);
   }
 
   protected isFinal(frame: CommanderFrame): boolean {

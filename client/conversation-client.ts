@@ -3,7 +3,7 @@ import { backoffDelay, type BackoffOptions } from "./backoff.js";
 import { describeClose, type CloseInfo } from "./close-codes.js";
 import { Emitter } from "./emitter.js";
 import { ClientClosedError, ConnectionLostError } from "./errors.js";
-import { Transcript, type ChatMessage, type HistoryLine } from "./transcript.js";
+import { Transcript, type ChatMessage } from "./transcript.js";
 import {
   defaultWebSocket,
   OPEN,
@@ -225,14 +225,21 @@ export abstract class ConversationClient<F extends Frame> extends Emitter<Client
 
   /** Query parameters of the socket URL besides auth and streaming. */
   protected abstract query(): Promise<URLSearchParams> | URLSearchParams;
-  /** Whether `frame` ends the current turn now, after a barrier ("then"), or not at all. */
-  protected abstract turnEnd(frame: F, turnFrames: F[]): "now" | "then" | undefined;
-  /** History lines from a `historical_messages` frame. */
-  protected abstract historyOf(frame: F): HistoryLine[];
   /** A frame that means the conversation is over. */
   protected abstract isFinal(frame: F): boolean;
   /** Client-specific bookkeeping for a frame (progress, the mission), before its event. */
   protected abstract observe(frame: F): void;
+
+  /**
+   * Whether `frame` ends the current turn now, or "then": once the frames the server sends right
+   * behind it are in. A bracketed turn ends after `agent_processing_end`, or at an error outside
+   * a bracket (a message refused before its turn began).
+   */
+  protected turnEnd(frame: F, turnFrames: F[]): "now" | "then" | undefined {
+    if (frame.type === "agent_processing_end") return "then";
+    const bracketed = turnFrames.some((f) => f.type === "agent_processing_start");
+    return frame.type === "error" && !bracketed ? "now" : undefined;
+  }
 
   protected baseUrl(): string {
     const url =
@@ -360,7 +367,13 @@ export abstract class ConversationClient<F extends Frame> extends Emitter<Client
         this.ping(() => this.synced());
         break;
       case "historical_messages":
-        this.transcript.applyHistory(this.historyOf(frame));
+        // Both agents' history items carry the text in `message`.
+        this.transcript.applyHistory(
+          (f.messages as { type: string; message: string }[]).map((m) => ({
+            role: m.type === "user_message" ? "user" : "agent",
+            text: m.message,
+          })),
+        );
         this.emitMessages();
         break;
       case "agent_processing_start":
