@@ -3,7 +3,8 @@ import { h } from "./dom.js";
 import { progressBar } from "./progress.js";
 import type { AppContext, View } from "./view.js";
 
-export const INTERVIEW_KEY = "learnforge:interview";
+/** Where this browser remembers a learner's unfinished interview, per learner. */
+export const interviewKey = (ctx: AppContext) => `learnforge:interview:${ctx.user?.id ?? ""}`;
 
 function missionCard(m: EnrolledMission): HTMLElement {
   const total = m.byte_size_checkpoints.length;
@@ -27,7 +28,7 @@ function missionCard(m: EnrolledMission): HTMLElement {
 /** The learner's missions with their progress, and the way to a new one. */
 export async function dashboardView(ctx: AppContext): Promise<View> {
   const missions = await api.enrolledMissions();
-  const unfinished = localStorage.getItem(INTERVIEW_KEY);
+  const unfinished = localStorage.getItem(interviewKey(ctx));
   const name = ctx.user?.name ?? "there";
   const element = h(
     "section",

@@ -1,7 +1,7 @@
 import { CommanderClient, type Mission } from "../../../client/index.js";
 import { agentName, RECONNECT } from "./agents.js";
 import { chatView } from "./chat.js";
-import { INTERVIEW_KEY } from "./dashboard.js";
+import { interviewKey } from "./dashboard.js";
 import { h } from "./dom.js";
 import { watchConnection } from "./status.js";
 import type { AppContext, View } from "./view.js";
@@ -57,7 +57,7 @@ export function interviewView(ctx: AppContext, sessionId: string): View {
     intro,
     chat.element,
   );
-  localStorage.setItem(INTERVIEW_KEY, sessionId);
+  localStorage.setItem(interviewKey(ctx), sessionId);
 
   const offs = [
     client.on("agent_handover", (frame) => {
@@ -65,7 +65,7 @@ export function interviewView(ctx: AppContext, sessionId: string): View {
       if (curating) chat.note("Polaris is creating your mission…");
     }),
     client.on("mission_created", (frame) => {
-      localStorage.removeItem(INTERVIEW_KEY);
+      localStorage.removeItem(interviewKey(ctx));
       chat.finish();
       const card = missionCardView(frame.mission);
       element.append(card);
