@@ -1,5 +1,7 @@
 import type { z } from "zod";
+import { describeClose } from "./close-codes.js";
 import { ConversationClient, type ClientOptions } from "./conversation-client.js";
+import { ClientClosedError } from "./errors.js";
 import {
   CommanderServerFrame,
   type CommanderAgentMessage,
@@ -99,6 +101,11 @@ export class CommanderClient extends ConversationClient<CommanderFrame> {
 
   private async createSession(): Promise<string> {
     const res = await this.authorizedFetch("/api/v1/sessions", { method: "POST" });
+    if (res.status === 401 || res.status === 403) {
+      // Like a socket refused with 1008: retrying would only be refused again.
+      const reason = `Authentication failed: could not start an interview (HTTP ${res.status})`;
+      throw new ClientClosedError(describeClose(1008, reason, false));
+    }
     if (res.status !== 201) throw new Error(`Could not start an interview (HTTP ${res.status})`);
     return ((await res.json()) as { session_id: string }).session_id;
   }

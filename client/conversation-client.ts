@@ -300,8 +300,9 @@ export abstract class ConversationClient<F extends Frame> extends Emitter<Client
       if (this.options.stream) params.set("stream", "tokens");
       url = `${this.baseUrl().replace(/^http/, "ws")}${this.endpoint.path}?${params}`;
     } catch (err) {
-      // Preparing the connection failed (say, the session could not be created): like a drop.
-      this.ended(describeClose(1006, (err as Error).message ?? "Cannot connect", false), true);
+      // Preparing the connection failed: refused for good, or (say, no network) like a drop.
+      const refused = err instanceof ClientClosedError ? err.close : undefined;
+      this.ended(refused ?? describeClose(1006, (err as Error).message, false), true);
       return;
     }
     if (this.closedByUser) return;

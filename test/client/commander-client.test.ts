@@ -139,6 +139,10 @@ describe("CommanderClient against the real server", () => {
     });
     await bad.connect().catch(() => {});
     expect(bad.closeInfo).toMatchObject({ code: 1008, kind: "unauthorized" });
+    // Without a session id, a refused token already fails the interview's creation.
+    const signedOut = new CommanderClient({ url: server.http, auth: { token: "x" }, ...sockets });
+    await expect(signedOut.connect()).rejects.toBeInstanceOf(ClientClosedError);
+    expect(signedOut.closeInfo).toMatchObject({ kind: "unauthorized", retry: false });
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(sockets.opened).toHaveLength(1);
     expect(client.state).toBe("closed");
