@@ -16,7 +16,13 @@ export {
   type Enrollment,
   type Mission,
 } from "./commander-client.js";
-export type { Auth, ClientEvents, ClientOptions, ConnectionState } from "./conversation-client.js";
+export type {
+  Auth,
+  ClientEvents,
+  ClientOptions,
+  ConnectionState,
+  LifecycleEvents,
+} from "./conversation-client.js";
 export { ClientClosedError, ConnectionLostError } from "./errors.js";
 export type { ChatMessage, MessageStatus } from "./transcript.js";
 export type { WebSocketConstructor, WebSocketLike } from "./web-socket.js";
