@@ -6,7 +6,7 @@ import type { FirebaseTokenVerifier, LocalTokenVerifier, TokenVerifier } from ".
 import type { Config } from "./config.js";
 import { authRoutes } from "./http/auth-routes.js";
 import type { HandlerContext } from "./http/handler.js";
-import { devLoginRoute } from "./http/dev-login-route.js";
+import { devLoginRoute, localLogoutRoute } from "./http/dev-login-route.js";
 import { GRAPHS_PATH, graphRoutes } from "./http/graph-routes.js";
 import {
   createEnrollmentRoute,
@@ -16,6 +16,7 @@ import {
 import { Router } from "./http/router.js";
 import { createSessionRoute, getSessionRoute } from "./http/session-routes.js";
 import { enrolledMissionsRoute, profileRoute, updateUserRoute } from "./http/user-routes.js";
+import { webAppRoutes } from "./http/web-app-routes.js";
 import type { Logger } from "./log.js";
 import { protocolJsonSchema } from "./protocol/index.js";
 import { allyEndpoint } from "./ws/ally-endpoint.js";
@@ -78,6 +79,10 @@ async function listen(app: uWS.TemplatedApp, host: string, port: number) {
   throw new ListenError(`cannot listen on ${host}:${port}: ${await whyNotListening(host, port)}`);
 }
 
+/** The address a browser on this machine can open: a wildcard bind is reached on loopback. */
+const browsable = (host: string) =>
+  host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host.includes(":") ? `[${host}]` : host;
+
 /** uWS silently falls back to a pure-JS build that cannot serve WebSockets; refuse to run on it. */
 export function assertNativeUws(): void {
   if (typeof uWS.getParts !== "function") {
@@ -135,9 +140,18 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
     graphs: [commander, ally],
   });
   const healthy = () => ({ status: 200, body: { status: "healthy" } });
+  const webApp = webAppRoutes({
+    auth: config.auth,
+    firebase: {
+      apiKey: config.firebase.webApiKey,
+      authEmulatorHost: config.firebase.authEmulatorHost,
+    },
+  });
 
   const app = uWS.App();
   const routes = new Router(app, http)
+    .add("GET", "/", webApp.page)
+    .add("GET", "/app/:file", webApp.asset, 1)
     .add("GET", "/health", healthy)
     .add("GET", "/api/health", healthy)
     .add("POST", "/api/v1/sessions", createSessionRoute(auth))
@@ -163,7 +177,9 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
       store,
       cookie: config.cookie,
     });
-    routes.add("POST", "/api/v1/auth/dev-login", route);
+    routes
+      .add("POST", "/api/v1/auth/dev-login", route)
+      .add("POST", "/api/v1/auth/logout", localLogoutRoute(config.cookie));
   }
   if (deps.firebase) {
     const session = authRoutes({
@@ -195,6 +211,7 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
   }
   const port = uWS.us_socket_local_port(listenSocket);
   log.info("listening", { host: config.host, port });
+  log.info(`open http://${browsable(config.host)}:${port}`);
 
   return {
     port,
