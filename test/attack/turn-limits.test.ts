@@ -33,6 +33,17 @@ async function commander(on: TestServer, email: string) {
   return { socket, token, session_id };
 }
 
+/** Sends three messages, the first of them slow to answer, then shuts the server down. */
+async function shutDownMidTurn(delayMs: number, env: Record<string, string> = {}) {
+  const { server } = await slowServer(delayMs, { TURNS_PER_MINUTE: "0", ...env });
+  const { socket } = await commander(server, "ada@example.com");
+  for (const content of SEED_INTERVIEW.slice(0, 3)) socket.send({ type: "user_message", content });
+  await sleep(100);
+  await server.stop();
+  expect(await socket.closed).toEqual({ code: 1001, reason: "Server shutting down" });
+  return socket;
+}
+
 const answers = (frames: Frame[]) => frames.filter((f) => f.type !== "connected");
 const kinds = (frames: Frame[]) =>
   answers(frames).map((f) => (f.code ? `${f.type}:${String(f.code)}` : f.type));
@@ -135,13 +146,7 @@ describe("turn limits on sockets", () => {
   });
 
   it("on shutdown, answer every queued message with not_processed before closing 1001", async () => {
-    const { server } = await slowServer(400, { TURNS_PER_MINUTE: "0" });
-    const { socket } = await commander(server, "ada@example.com");
-    for (const content of SEED_INTERVIEW.slice(0, 3))
-      socket.send({ type: "user_message", content });
-    await sleep(100);
-    await server.stop();
-    expect(await socket.closed).toEqual({ code: 1001, reason: "Server shutting down" });
+    const socket = await shutDownMidTurn(400);
     expect(kinds(socket.frames)).toEqual([
       "agent_message",
       "error:not_processed",
@@ -151,16 +156,7 @@ describe("turn limits on sockets", () => {
   });
 
   it("on shutdown past the grace period, fail the running turn and answer the queued ones", async () => {
-    const { server } = await slowServer(1500, {
-      TURNS_PER_MINUTE: "0",
-      SHUTDOWN_GRACE_MS: "200",
-    });
-    const { socket } = await commander(server, "ada@example.com");
-    for (const content of SEED_INTERVIEW.slice(0, 3))
-      socket.send({ type: "user_message", content });
-    await sleep(100);
-    await server.stop();
-    expect(await socket.closed).toEqual({ code: 1001, reason: "Server shutting down" });
+    const socket = await shutDownMidTurn(1500, { SHUTDOWN_GRACE_MS: "200" });
     expect(kinds(socket.frames)).toEqual(["error", "error:not_processed", "error:not_processed"]);
   });
 });
