@@ -1,25 +1,25 @@
 const TICK_MS = 50;
-// Each tick keeps this share of the worst delay seen so far: a stall fades from view within about
-// half a second once the loop is fast again.
-const FADE = 0.7;
+// Each tick moves the average this far towards the lateness it saw: a lone stall (a garbage
+// collection, a module loading) barely moves it, while a loop that stays late drags it up within
+// a second or so.
+const WEIGHT = 0.2;
 
-/** How late the event loop has lately been to run a timer, in ms. */
+/** How late the event loop has been to run a timer lately, as a moving average in ms. */
 export class LoopDelay {
-  private recent = 0;
+  private average = 0;
   private expected = performance.now() + TICK_MS;
   private readonly timer: NodeJS.Timeout;
 
   constructor() {
     this.timer = setInterval(() => {
       const now = performance.now();
-      this.recent = Math.max(now - this.expected, this.recent * FADE);
+      this.average += (Math.max(0, now - this.expected) - this.average) * WEIGHT;
       this.expected = now + TICK_MS;
     }, TICK_MS).unref();
   }
 
-  /** The worst recent delay, counting a tick that is overdue right now. */
   get ms(): number {
-    return Math.max(this.recent, performance.now() - this.expected);
+    return this.average;
   }
 
   stop(): void {

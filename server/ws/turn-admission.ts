@@ -6,7 +6,7 @@ export interface AdmissionLimits {
   turnsPerMinute: number;
   /** Turns running at once on this server (each socket runs one at a time) before it is busy. */
   maxRunningTurns: number;
-  /** An event-loop delay above this makes the server busy too; 0 leaves it out. */
+  /** An average event-loop delay above this makes the server busy too; 0 leaves it out. */
   busyEventLoopDelayMs: number;
 }
 
@@ -22,8 +22,8 @@ const BUSY_RETRY_MS = 1_000;
 /**
  * Decides at once whether a new turn may wait for its socket, so that a saturated server answers
  * "busy, retry" instead of letting turns pile up until everyone waits. The server is saturated
- * while `maxRunningTurns` turns are running, or while its event loop is late by more than
- * `busyEventLoopDelayMs`.
+ * while `maxRunningTurns` turns are running, or while its event loop keeps running later than
+ * `busyEventLoopDelayMs` (on average over about a second: a lone stall does not count).
  */
 export class TurnAdmission {
   private running = 0;
