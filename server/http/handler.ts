@@ -103,15 +103,17 @@ export function writeReply(
     res.endWithoutBody();
     return;
   }
-  const raw = reply.body instanceof RawBody;
-  const body = reply.body instanceof RawBody ? reply.body.data : JSON.stringify(reply.body);
-  res.writeHeader("Content-Type", raw ? (reply.body as RawBody).contentType : "application/json");
+  const { contentType, data } =
+    reply.body instanceof RawBody
+      ? reply.body
+      : { contentType: "application/json", data: JSON.stringify(reply.body) };
+  res.writeHeader("Content-Type", contentType);
   if (method === "HEAD") {
-    res.writeHeader("Content-Length", String(Buffer.byteLength(body)));
+    res.writeHeader("Content-Length", String(Buffer.byteLength(data)));
     res.endWithoutBody();
     return;
   }
-  res.end(body, closeConnection);
+  res.end(data, closeConnection);
 }
 
 function readBody(res: HttpResponse, limit: number): Promise<Buffer> {
@@ -186,8 +188,8 @@ export function handle(ctx: HandlerContext, route: Route, paramCount = 0) {
       read = readHead(req, paramCount);
       declaredLength = Number(req.getHeader("content-length") || 0);
     } catch (err) {
-      ctx.log.error("request could not be read", { error: err });
-      if (!aborted) res.cork(() => writeReply(res, "GET", errorReply(err, ctx.log, {}), {}, true));
+      const reply = errorReply(err, ctx.log, { reading: "request" });
+      if (!aborted) res.cork(() => writeReply(res, "GET", reply, {}, true));
       return;
     }
     const { head, rawParams } = read;
