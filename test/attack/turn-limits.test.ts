@@ -145,7 +145,7 @@ describe("turn limits on sockets", () => {
       while (performance.now() < until);
     }, 1);
     try {
-      await sleep(1500);
+      await sleep(1000);
       socket.send({ type: "user_message", content: OFF_TOPIC });
       const busy = await socket.waitFor("error", 2);
       expect(busy).toMatchObject({ code: "busy", retry_after_ms: 1000 });
