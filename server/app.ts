@@ -1,4 +1,3 @@
-import net from "node:net";
 import uWS from "uWebSockets.js";
 import { buildGraphs, type ModelFactory } from "../graphs/index.js";
 import type { Store } from "../store/index.js";
@@ -21,6 +20,7 @@ import type { Logger } from "./log.js";
 import { protocolJsonSchema } from "./protocol/index.js";
 import { allyEndpoint } from "./ws/ally-endpoint.js";
 import { commanderEndpoint } from "./ws/commander-endpoint.js";
+import { listen } from "./listen.js";
 import type { Connection } from "./ws/connection.js";
 import { ConversationLocks } from "./ws/conversation-locks.js";
 import { FairScheduler } from "./ws/fair-scheduler.js";
@@ -45,38 +45,6 @@ export interface RunningServer {
   port: number;
   /** Stops accepting, lets running turns finish within the grace period, then closes with 1001. */
   shutdown(): Promise<void>;
-}
-
-/** The server could not take its port; `message` says why (another process holds it, say). */
-export class ListenError extends Error {}
-
-// uWS's ListenOptions.LIBUS_LISTEN_EXCLUSIVE_PORT: without it the port is opened with SO_REUSEPORT,
-// and a second server on the same port would silently share its traffic.
-const EXCLUSIVE_PORT = 1;
-type ListenWithOptions = (
-  host: string,
-  port: number,
-  options: number,
-  cb: (socket: uWS.us_listen_socket | false) => void,
-) => void;
-
-/** Why a port cannot be listened on, as the operating system tells it. */
-function whyNotListening(host: string, port: number): Promise<string> {
-  return new Promise((resolve) => {
-    const probe = net.createServer();
-    probe.once("error", (err: NodeJS.ErrnoException) =>
-      resolve(err.code === "EADDRINUSE" ? "address in use" : (err.code ?? err.message)),
-    );
-    probe.listen({ host, port, exclusive: true }, () => probe.close(() => resolve("unknown")));
-  });
-}
-
-async function listen(app: uWS.TemplatedApp, host: string, port: number) {
-  const socket = await new Promise<uWS.us_listen_socket | false>((resolve) =>
-    (app.listen as unknown as ListenWithOptions)(host, port, EXCLUSIVE_PORT, resolve),
-  );
-  if (socket) return socket;
-  throw new ListenError(`cannot listen on ${host}:${port}: ${await whyNotListening(host, port)}`);
 }
 
 /** The address a browser on this machine can open: a wildcard bind is reached on loopback. */

@@ -1,6 +1,7 @@
-import { ListenError, startServer } from "./app.js";
+import { startServer } from "./app.js";
 import { createModels, createVerifiers, openStore } from "./compose.js";
 import { ConfigError, loadConfig, secretsOf } from "./config.js";
+import { ListenError } from "./listen.js";
 import { createLogger } from "./log.js";
 import { scrubText } from "./log-redaction.js";
 import { keepServingThroughUncaughtErrors } from "./process-guards.js";
