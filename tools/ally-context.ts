@@ -24,8 +24,3 @@ export type AllyContext = z.infer<typeof AllyContextSchema>;
 export function readAllyContext(config: RunnableConfig): AllyContext {
   return AllyContextSchema.parse(config.configurable?.ally);
 }
-
-/** completed / total × 100, rounded to two decimals. */
-export function progressPercent(completed: number, total: number): number {
-  return Math.round((completed / total) * 10000) / 100;
-}

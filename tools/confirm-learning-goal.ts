@@ -1,5 +1,5 @@
 import { tool } from "@langchain/core/tools";
-import { LearningGoalSchema } from "./mission-schema.js";
+import { LearningGoalSchema } from "./learning-goal.js";
 
 /**
  * Polaris calls this once the learner has confirmed the summary. The graph reads the call's

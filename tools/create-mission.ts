@@ -1,7 +1,7 @@
 import { tool } from "@langchain/core/tools";
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
 import type { MissionStore } from "../store/index.js";
-import { MissionDraftSchema } from "./mission-schema.js";
+import { MissionDraftSchema } from "../domain/index.js";
 import { readConversation } from "./conversation.js";
 
 /**

@@ -6,7 +6,7 @@ import {
   type CommanderGraph,
 } from "../../graphs/index.js";
 import type { Store } from "../../store/index.js";
-import { MissionDraftSchema, progressPercent } from "../../tools/index.js";
+import { MissionDraftSchema, progressPercent } from "../../domain/index.js";
 import { EvalCase } from "../runner/case-schema.js";
 import {
   drawingOf,

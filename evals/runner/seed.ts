@@ -1,4 +1,4 @@
-import { progressPercent } from "../../tools/index.js";
+import { progressPercent } from "../../domain/index.js";
 import type { EvalCase } from "./case-schema.js";
 import type { Harness } from "./harness.js";
 import type { StoredOutcome } from "./trace.js";

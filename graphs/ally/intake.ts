@@ -1,5 +1,6 @@
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
-import { progressPercent, readAllyContext } from "../../tools/index.js";
+import { progressPercent } from "../../domain/index.js";
+import { readAllyContext } from "../../tools/index.js";
 import type { AllyStateUpdate, AllyStateValue } from "./state.js";
 
 /**

@@ -5,9 +5,9 @@ import {
   type BaseMessage,
 } from "@langchain/core/messages";
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
+import { MissionDraftSchema } from "../../domain/index.js";
 import {
   LearningGoalSchema,
-  MissionDraftSchema,
   confirmLearningGoal,
   type createMissionTool,
 } from "../../tools/index.js";

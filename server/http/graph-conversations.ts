@@ -1,5 +1,6 @@
 import type { ConversationLink } from "../../graphs/index.js";
-import type { Store, User } from "../../store/index.js";
+import type { User } from "../../domain/index.js";
+import type { Store } from "../../store/index.js";
 import { HttpError } from "./http-error.js";
 
 /** Who is looking: the signed-in user if any, and whether the server runs with local sign-in. */

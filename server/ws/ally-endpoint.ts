@@ -1,6 +1,7 @@
 import { HumanMessage } from "@langchain/core/messages";
 import type { AllyGraph } from "../../graphs/index.js";
-import type { Store, User } from "../../store/index.js";
+import type { User } from "../../domain/index.js";
+import type { Store } from "../../store/index.js";
 import type { AllyContext } from "../../tools/index.js";
 import type { TokenVerifier } from "../auth/index.js";
 import { AllyClientFrame, type AllyServerFrame } from "../protocol/index.js";

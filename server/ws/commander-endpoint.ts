@@ -1,6 +1,7 @@
 import { HumanMessage } from "@langchain/core/messages";
 import type { CommanderGraph } from "../../graphs/index.js";
-import type { Enrollment, Mission, Store } from "../../store/index.js";
+import type { Enrollment, Mission } from "../../domain/index.js";
+import type { Store } from "../../store/index.js";
 import type { TokenVerifier } from "../auth/index.js";
 import { CommanderClientFrame, type CommanderServerFrame } from "../protocol/index.js";
 import { authenticateSocket } from "./authenticate-socket.js";

@@ -1,7 +1,8 @@
 import { HumanMessage, type BaseMessage } from "@langchain/core/messages";
 import { fakeModel } from "@langchain/core/testing";
 import { buildAllyGraph } from "../../graphs/index.js";
-import { openSqliteStore, type MissionCreated, type Store } from "../../store/index.js";
+import type { MissionCreated } from "../../domain/index.js";
+import { openSqliteStore, type Store } from "../../store/index.js";
 import { completionRefusal, type AllyContext } from "../../tools/index.js";
 import { call, fakeFactory, nextId, say } from "./fake-models.js";
 

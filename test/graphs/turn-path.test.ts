@@ -2,7 +2,8 @@ import { HumanMessage, type BaseMessage } from "@langchain/core/messages";
 import { fakeModel } from "@langchain/core/testing";
 import { buildAllyGraph, buildCommanderGraph } from "../../graphs/index.js";
 import { drawGraph, overlayPath, readConversation } from "../../graphs/draw/index.js";
-import { openSqliteStore, type MissionCreated, type Store } from "../../store/index.js";
+import type { MissionCreated } from "../../domain/index.js";
+import { openSqliteStore, type Store } from "../../store/index.js";
 import type { AllyContext } from "../../tools/index.js";
 import { call, fakeFactory, nextId, say } from "./fake-models.js";
 
