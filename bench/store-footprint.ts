@@ -19,6 +19,7 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import { createModels, createVerifiers, openStore } from "../server/compose.js";
 import { createLogger, loadConfig, startServer } from "../server/index.js";
+import { allyThreadId, enrollmentId } from "../domain/index.js";
 import { connectFirestore } from "../store/firestore/index.js";
 import {
   firestoreThreadFootprint,
@@ -103,7 +104,7 @@ async function converse(env: Record<string, string>, turns: number) {
     }
     socket.close();
     await socket.closed;
-    return { threadId: `ally:${uid}_${mission.id}`, ms };
+    return { threadId: allyThreadId(enrollmentId(uid, mission.id)), ms };
   } finally {
     await server.shutdown();
   }

@@ -1,4 +1,5 @@
 import { tool } from "@langchain/core/tools";
+import { TOOLS } from "../domain/index.js";
 import { LearningGoalSchema } from "./learning-goal.js";
 
 /**
@@ -6,7 +7,7 @@ import { LearningGoalSchema } from "./learning-goal.js";
  * arguments; running the tool only acknowledges it.
  */
 export const confirmLearningGoal = tool(async () => "Learning goal confirmed.", {
-  name: "confirm_learning_goal",
+  name: TOOLS.confirmLearningGoal,
   description:
     "Call only after the learner has explicitly confirmed your summary of topic, level and outcome.",
   schema: LearningGoalSchema,

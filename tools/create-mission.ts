@@ -1,7 +1,7 @@
 import { tool } from "@langchain/core/tools";
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
 import type { MissionStore } from "../store/index.js";
-import { MissionDraftSchema } from "../domain/index.js";
+import { MissionDraftSchema, TOOLS, announce } from "../domain/index.js";
 import { readConversation } from "./conversation.js";
 
 /**
@@ -18,7 +18,7 @@ export function createMissionTool(missions: MissionStore) {
         creatorId: userId,
         commanderSessionId: sessionId,
       });
-      config.writer?.({
+      announce(config, {
         type: "mission_created",
         mission: created.mission,
         enrollment: created.enrollment,
@@ -26,7 +26,7 @@ export function createMissionTool(missions: MissionStore) {
       return JSON.stringify({ mission_id: created.mission.id });
     },
     {
-      name: "create_mission",
+      name: TOOLS.createMission,
       description: "Save the mission and enroll the learner in it.",
       schema: MissionDraftSchema,
     },

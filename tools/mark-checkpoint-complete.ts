@@ -3,7 +3,7 @@ import { tool, type ToolRunnableConfig } from "@langchain/core/tools";
 import { Command, getCurrentTaskInput, type LangGraphRunnableConfig } from "@langchain/langgraph";
 import { z } from "zod";
 import type { EnrollmentStore } from "../store/index.js";
-import { progressPercent } from "../domain/index.js";
+import { AGENTS, TOOLS, announce, progressPercent } from "../domain/index.js";
 import { readAllyContext } from "./ally-context.js";
 
 /** The part of the Ally's state the completion rules read. */
@@ -22,7 +22,7 @@ export function completionRefusal(
   checkpointNumber: number,
   checkpoints: string[],
 ): string | undefined {
-  if (state.active_agent !== "mission_sensei" || state.phase !== "teaching") {
+  if (state.active_agent !== AGENTS.sensei || state.phase !== "teaching") {
     return "only the teacher can complete a checkpoint, while teaching it";
   }
   const current = checkpoints[state.checkpoint_index];
@@ -48,7 +48,7 @@ export function markCheckpointCompleteTool(enrollments: EnrollmentStore) {
       const state = getCurrentTaskInput<CheckpointProgressState>(config);
       const ally = readAllyContext(config);
       const checkpoints = ally.mission.byte_size_checkpoints;
-      const toolCallId = String(config.toolCall?.id ?? "mark_checkpoint_complete");
+      const toolCallId = String(config.toolCall?.id ?? TOOLS.markCheckpointComplete);
       const refusal = completionRefusal(state, checkpoint_number, checkpoints);
       if (refusal) {
         return new Command({
@@ -71,7 +71,7 @@ export function markCheckpointCompleteTool(enrollments: EnrollmentStore) {
         progress,
         completed: finished,
       });
-      config.writer?.({ type: "checkpoint_update", completed_checkpoints: completed, progress });
+      announce(config, { type: "checkpoint_update", completed_checkpoints: completed, progress });
       return new Command({
         update: {
           messages: [
@@ -84,7 +84,7 @@ export function markCheckpointCompleteTool(enrollments: EnrollmentStore) {
           progress,
           checkpoint_index: state.checkpoint_index + 1,
           phase: finished ? "wrap_up" : "briefing",
-          active_agent: "mission_ally",
+          active_agent: AGENTS.ally,
           just_completed: title,
           learner_turns_in_checkpoint: 0,
           assessment_answered: false,
@@ -92,7 +92,7 @@ export function markCheckpointCompleteTool(enrollments: EnrollmentStore) {
       });
     },
     {
-      name: "mark_checkpoint_complete",
+      name: TOOLS.markCheckpointComplete,
       description:
         "Mark the current checkpoint complete once the learner has answered your questions and feels confident.",
       schema: z.object({

@@ -7,7 +7,8 @@ import {
   ToolMessage,
   type BaseMessage,
 } from "@langchain/core/messages";
-import { AGENT_NAMES, ScriptedChatModel, type AgentName } from "../../graphs/models/index.js";
+import { AGENT_NAMES, type AgentName } from "../../domain/index.js";
+import { ScriptedChatModel } from "../../graphs/models/index.js";
 import { loadPrompt } from "../../graphs/prompts.js";
 import {
   GenerateContentRequest,

@@ -1,5 +1,5 @@
-import type { LangGraphRunnableConfig } from "@langchain/langgraph";
-import { progressPercent } from "../../domain/index.js";
+import { END, type LangGraphRunnableConfig } from "@langchain/langgraph";
+import { AGENTS, NODES, progressPercent } from "../../domain/index.js";
 import { readAllyContext } from "../../tools/index.js";
 import type { AllyStateUpdate, AllyStateValue } from "./state.js";
 
@@ -23,7 +23,7 @@ export function intake(state: AllyStateValue, config: LangGraphRunnableConfig): 
       progress: Math.max(state.progress, progressPercent(completed.length, checkpoints.length)),
       checkpoint_index: next === -1 ? checkpoints.length : next,
       phase: next === -1 ? "wrap_up" : greeting ? "greeting" : "briefing",
-      active_agent: "mission_ally",
+      active_agent: AGENTS.ally,
       learner_turns_in_checkpoint: 0,
       assessment_answered: false,
     };
@@ -39,7 +39,7 @@ export function intake(state: AllyStateValue, config: LangGraphRunnableConfig): 
 }
 
 /** The next learner turn goes to the active agent. */
-export function routeTurn(state: AllyStateValue): "lumina" | "mission_sensei" | "__end__" {
-  if (state.phase === "done") return "__end__";
-  return state.phase === "teaching" ? "mission_sensei" : "lumina";
+export function routeTurn(state: AllyStateValue) {
+  if (state.phase === "done") return END;
+  return state.phase === "teaching" ? NODES.sensei : NODES.lumina;
 }

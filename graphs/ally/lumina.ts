@@ -1,5 +1,6 @@
 import { SystemMessage, ToolMessage } from "@langchain/core/messages";
-import type { LangGraphRunnableConfig } from "@langchain/langgraph";
+import { END, type LangGraphRunnableConfig } from "@langchain/langgraph";
+import { AGENTS, NODES } from "../../domain/index.js";
 import { startCheckpoint } from "../../tools/index.js";
 import { replyForLearner, type ModelFactory } from "../models/index.js";
 import { renderPrompt } from "../prompts.js";
@@ -16,7 +17,7 @@ function taskFor(state: AllyStateValue): LuminaTask {
 
 /** Lumina: greets, briefs each checkpoint, handles the learner's reply to it, and wraps up. */
 export function luminaNode(models: ModelFactory) {
-  const model = models.forAgent("mission_ally");
+  const model = models.forAgent(AGENTS.ally);
   const conversing = model.bindTools!([startCheckpoint]);
   return async (
     state: AllyStateValue,
@@ -39,12 +40,12 @@ export function luminaNode(models: ModelFactory) {
       messages: [
         reply,
         new ToolMessage({
-          tool_call_id: call.id ?? "start_checkpoint",
+          tool_call_id: call.id ?? startCheckpoint.name,
           content: "Teaching begins.",
         }),
       ],
       phase: "teaching",
-      active_agent: "mission_sensei",
+      active_agent: AGENTS.sensei,
       learner_turns_in_checkpoint: 0,
       assessment_answered: false,
     };
@@ -52,7 +53,7 @@ export function luminaNode(models: ModelFactory) {
 }
 
 /** After Lumina: hand over to the sensei when teaching starts, close after the wrap-up. */
-export function afterLumina(state: AllyStateValue): "mission_sensei" | "close_session" | "__end__" {
-  if (state.phase === "teaching") return "mission_sensei";
-  return state.phase === "done" ? "close_session" : "__end__";
+export function afterLumina(state: AllyStateValue) {
+  if (state.phase === "teaching") return NODES.sensei;
+  return state.phase === "done" ? NODES.closeSession : END;
 }

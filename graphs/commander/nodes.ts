@@ -5,7 +5,7 @@ import {
   type BaseMessage,
 } from "@langchain/core/messages";
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
-import { MissionDraftSchema } from "../../domain/index.js";
+import { AGENTS, MissionDraftSchema } from "../../domain/index.js";
 import {
   LearningGoalSchema,
   confirmLearningGoal,
@@ -33,8 +33,8 @@ function transcript(messages: BaseMessage[]): string {
 }
 
 export function polarisNode(deps: CommanderDeps) {
-  const search = deps.models.grounding?.searchTools("polaris") ?? [];
-  const model = deps.models.forAgent("polaris").bindTools!([confirmLearningGoal, ...search]);
+  const search = deps.models.grounding?.searchTools(AGENTS.polaris) ?? [];
+  const model = deps.models.forAgent(AGENTS.polaris).bindTools!([confirmLearningGoal, ...search]);
   return async (
     state: CommanderStateValue,
     config: LangGraphRunnableConfig,
@@ -49,7 +49,7 @@ export function polarisNode(deps: CommanderDeps) {
     const call = reply.tool_calls?.find((c) => c.name === confirmLearningGoal.name);
     if (!call) return { messages: [reply] };
     const goal = LearningGoalSchema.safeParse(call.args);
-    const toolCallId = call.id ?? "confirm_learning_goal";
+    const toolCallId = call.id ?? confirmLearningGoal.name;
     if (!goal.success) {
       return {
         messages: [
@@ -74,7 +74,7 @@ export function polarisNode(deps: CommanderDeps) {
 
 export function curatorNode(deps: CommanderDeps) {
   const model = deps.models
-    .forAgent("mission_curator")
+    .forAgent(AGENTS.curator)
     .withStructuredOutput(MissionDraftSchema, { name: "mission" });
   return async (
     state: CommanderStateValue,

@@ -1,6 +1,6 @@
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
 import type { YoutubeSettings } from "../../tools/index.js";
-import { AGENT_NAMES, type AgentName } from "./agents.js";
+import { AGENT_NAMES, type AgentName } from "../../domain/index.js";
 import { GeminiChatModel } from "./gemini-chat-model.js";
 import { geminiSettingsFor } from "./gemini-settings.js";
 import { createGrounding, type Grounding } from "./grounding.js";

@@ -1,4 +1,3 @@
-export { AGENT_NAMES, type AgentName } from "./agents.js";
 export { createModelFactory, type ModelFactory, type ModelSettings } from "./factory.js";
 export { finishReasonOf, replyForLearner, EmptyReplyError } from "./finish-reason.js";
 export { GeminiChatModel, type GeminiChatModelFields } from "./gemini-chat-model.js";

@@ -1,6 +1,6 @@
 import { HumanMessage } from "@langchain/core/messages";
-import type { AllyGraph } from "../../graphs/index.js";
-import type { User } from "../../domain/index.js";
+import { nodeAgents, type AllyGraph } from "../../graphs/index.js";
+import { AGENTS, allyThreadId, type User } from "../../domain/index.js";
 import type { Store } from "../../store/index.js";
 import type { AllyContext } from "../../tools/index.js";
 import type { TokenVerifier } from "../auth/index.js";
@@ -21,9 +21,6 @@ const COMPLETED = "Congratulations! You've completed the mission!";
 const TURN_FAILED =
   "Sorry, something went wrong while processing your message. Please send it again.";
 
-const agentOf = (node: string) =>
-  node === "lumina" ? "mission_ally" : node === "mission_sensei" ? "mission_sensei" : undefined;
-
 /**
  * `WS /api/v1/mission-ally/ws?mission_id=…`: every turn is bracketed by processing markers, with
  * one `agent_message` per utterance, handovers between Lumina and the sensei, progress updates,
@@ -31,6 +28,7 @@ const agentOf = (node: string) =>
  */
 export function allyEndpoint(deps: AllyEndpointDeps): EndpointSpec {
   const { store } = deps;
+  const agentOf = nodeAgents(deps.graph);
 
   /** Everything a turn needs, read fresh so profile and mission edits reach the next turn. */
   async function loadContext(
@@ -80,7 +78,7 @@ export function allyEndpoint(deps: AllyEndpointDeps): EndpointSpec {
       const allySession = await store.allySessions.getForEnrollment(enrollment.id);
       if (!allySession) throw new CloseWith(1008, "Enrollment session not found");
 
-      const threadId = `ally:${enrollment.id}`;
+      const threadId = allyThreadId(enrollment.id);
       const { values, history } = await readThread(deps.graph, {
         configurable: { thread_id: threadId },
       });
@@ -100,7 +98,7 @@ export function allyEndpoint(deps: AllyEndpointDeps): EndpointSpec {
 
       const tokens = data.query.get("stream") === "tokens";
       let finished = false;
-      let speaking = String(values.active_agent ?? "mission_ally");
+      let speaking = String(values.active_agent ?? AGENTS.ally);
       return {
         key: threadId,
         runTurn: async (text) => {
@@ -147,11 +145,8 @@ export function allyEndpoint(deps: AllyEndpointDeps): EndpointSpec {
                   message: `Handing over to ${event.agent}...`,
                 });
               } else if (event.event.type === "checkpoint_update") {
-                const update = event.event as unknown as {
-                  completed_checkpoints: string[];
-                  progress: number;
-                };
-                send({ type: "checkpoint_update", ...update });
+                const { completed_checkpoints, progress } = event.event;
+                send({ type: "checkpoint_update", completed_checkpoints, progress });
               } else if (event.event.type === "session_closed") {
                 closed = true;
               }

@@ -1,6 +1,6 @@
 import { HumanMessage } from "@langchain/core/messages";
-import type { CommanderGraph } from "../../graphs/index.js";
-import type { Enrollment, Mission } from "../../domain/index.js";
+import { nodeAgents, type CommanderGraph } from "../../graphs/index.js";
+import { AGENTS, commanderThreadId, type Enrollment, type Mission } from "../../domain/index.js";
 import type { Store } from "../../store/index.js";
 import type { TokenVerifier } from "../auth/index.js";
 import { CommanderClientFrame, type CommanderServerFrame } from "../protocol/index.js";
@@ -23,13 +23,6 @@ const TURN_FAILED =
   "Sorry, something went wrong while processing your message. Please send it again.";
 const NO_REPLY = "I couldn't come up with a reply to that. Could you rephrase it?";
 
-const agentOf = (node: string) =>
-  node === "polaris"
-    ? "polaris"
-    : node === "mission_curator" || node === "create_mission"
-      ? "mission_curator"
-      : undefined;
-
 const missionCreated = (mission: Mission, enrollment: Enrollment): CommanderServerFrame => ({
   type: "mission_created",
   message: CREATED,
@@ -43,6 +36,7 @@ const missionCreated = (mission: Mission, enrollment: Enrollment): CommanderServ
  * markers and the curator handover, `?stream=tokens` adds deltas.
  */
 export function commanderEndpoint(deps: CommanderEndpointDeps): EndpointSpec {
+  const agentOf = nodeAgents(deps.graph);
   return {
     path: "/api/v1/mission-commander/ws",
     clientSchema: CommanderClientFrame,
@@ -58,7 +52,7 @@ export function commanderEndpoint(deps: CommanderEndpointDeps): EndpointSpec {
 
       const config = {
         configurable: {
-          thread_id: `commander:${session.id}`,
+          thread_id: commanderThreadId(session.id),
           user_id: user.id,
           session_id: session.id,
           learner_name: user.name ?? "there",
@@ -99,7 +93,7 @@ export function commanderEndpoint(deps: CommanderEndpointDeps): EndpointSpec {
               { ...config, signal: connection.abort.signal },
               {
                 agentOf,
-                startingAgent: "polaris",
+                startingAgent: AGENTS.polaris,
                 tokens,
                 onUsage: (usage) =>
                   connection.log.info("turn usage", { session_id: session.id, usage }),
@@ -124,11 +118,7 @@ export function commanderEndpoint(deps: CommanderEndpointDeps): EndpointSpec {
               } else if (event.kind === "handover" && allEvents) {
                 send({ type: "agent_handover", agent: event.agent, message: CURATING });
               } else if (event.kind === "app" && event.event.type === "mission_created") {
-                const { mission, enrollment } = event.event as unknown as {
-                  mission: Mission;
-                  enrollment: Enrollment;
-                };
-                created = missionCreated(mission, enrollment);
+                created = missionCreated(event.event.mission, event.event.enrollment);
               }
             }
           } catch (err) {

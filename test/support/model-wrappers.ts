@@ -3,7 +3,8 @@ import { BaseChatModel as ChatModelBase } from "@langchain/core/language_models/
 import type { AIMessage, BaseMessage } from "@langchain/core/messages";
 import type { ChatResult } from "@langchain/core/outputs";
 import type { Runnable } from "@langchain/core/runnables";
-import type { AgentName, ModelFactory } from "../../graphs/index.js";
+import type { AgentName } from "../../domain/index.js";
+import type { ModelFactory } from "../../graphs/index.js";
 
 export interface ConcurrencyProbe {
   active: number;

@@ -1,6 +1,7 @@
 import { SystemMessage, isAIMessage, type BaseMessage } from "@langchain/core/messages";
 import { END, START, StateGraph, type LangGraphRunnableConfig } from "@langchain/langgraph";
 import { ToolNode } from "@langchain/langgraph/prebuilt";
+import { AGENTS, GRAPHS, NODES, TOOLS } from "../../../domain/index.js";
 import type { EnrollmentStore } from "../../../store/index.js";
 import { markCheckpointCompleteTool } from "../../../tools/index.js";
 import { replyForLearner, type ModelFactory } from "../../models/index.js";
@@ -11,20 +12,18 @@ import { AllyState, type AllyStateValue } from "../state.js";
 
 const MAX_REFUSALS_PER_TURN = 2;
 
-const VIDEO_SEARCH_TOOL = "fetch_youtube_videos";
-
 const thisTurn = (messages: BaseMessage[]) =>
   messages.slice(messages.findLastIndex((m) => m.type === "human") + 1);
 
 const videoSearchesThisTurn = (messages: BaseMessage[]) =>
-  thisTurn(messages).filter((m) => m.type === "tool" && m.name === VIDEO_SEARCH_TOOL).length;
+  thisTurn(messages).filter((m) => m.type === "tool" && m.name === TOOLS.fetchYoutubeVideos).length;
 
 function teachNode(
   models: ModelFactory,
   markComplete: ReturnType<typeof markCheckpointCompleteTool>,
 ) {
-  const sensei = models.forAgent("mission_sensei");
-  const search = models.grounding?.searchTools("mission_sensei") ?? [];
+  const sensei = models.forAgent(AGENTS.sensei);
+  const search = models.grounding?.searchTools(AGENTS.sensei) ?? [];
   const videoTool = models.grounding?.videoTool;
   const teaching = sensei.bindTools!([markComplete, ...search]);
   const withVideos = videoTool ? sensei.bindTools!([markComplete, videoTool, ...search]) : teaching;
@@ -52,7 +51,7 @@ function lastToolCalls(messages: BaseMessage[]) {
 }
 
 const completionCall = (messages: BaseMessage[]) =>
-  lastToolCalls(messages).find((c) => c.name === "mark_checkpoint_complete");
+  lastToolCalls(messages).find((c) => c.name === TOOLS.markCheckpointComplete);
 
 /** Runs the completion tool; its rules, not the prompt, decide whether progress moves. */
 function markCompleteNode(markComplete: ReturnType<typeof markCheckpointCompleteTool>) {
@@ -68,14 +67,14 @@ function markCompleteNode(markComplete: ReturnType<typeof markCheckpointComplete
 
 /** A video search goes first: the search node answers every call of that reply. */
 function afterTeach(state: AllyStateValue) {
-  if (lastToolCalls(state.messages).some((c) => c.name === VIDEO_SEARCH_TOOL))
-    return "video_search";
-  return completionCall(state.messages) ? "mark_complete" : END;
+  if (lastToolCalls(state.messages).some((c) => c.name === TOOLS.fetchYoutubeVideos))
+    return NODES.videoSearch;
+  return completionCall(state.messages) ? NODES.markComplete : END;
 }
 
 /** Back to the teacher with the results; a second search in one turn ends it instead. */
 const afterVideoSearch = (state: AllyStateValue) =>
-  videoSearchesThisTurn(state.messages) > 1 ? END : "teach";
+  videoSearchesThisTurn(state.messages) > 1 ? END : NODES.teach;
 
 /** A refused completion goes back to the teacher to answer it, a bounded number of times. */
 function afterMarkComplete(state: AllyStateValue) {
@@ -83,7 +82,7 @@ function afterMarkComplete(state: AllyStateValue) {
   const refusals = thisTurn(state.messages).filter(
     (m) => m.type === "tool" && m.text.startsWith("Refused:"),
   ).length;
-  return refusals >= MAX_REFUSALS_PER_TURN ? END : "teach";
+  return refusals >= MAX_REFUSALS_PER_TURN ? END : NODES.teach;
 }
 
 /**
@@ -93,20 +92,20 @@ function afterMarkComplete(state: AllyStateValue) {
 export function buildSenseiGraph(options: { models: ModelFactory; enrollments: EnrollmentStore }) {
   const markComplete = markCheckpointCompleteTool(options.enrollments);
   return new StateGraph(AllyState)
-    .addNode("teach", recordStep(teachNode(options.models, markComplete)), {
-      metadata: { agent: "mission_sensei", prompt: "prompts/ally/mission_sensei.md" },
+    .addNode(NODES.teach, recordStep(teachNode(options.models, markComplete)), {
+      metadata: { agent: AGENTS.sensei, prompt: "prompts/ally/mission_sensei.md" },
     })
-    .addNode("mark_complete", recordStep(markCompleteNode(markComplete)), {
-      metadata: { agent: "mission_sensei", tool: "mark_checkpoint_complete" },
+    .addNode(NODES.markComplete, recordStep(markCompleteNode(markComplete)), {
+      metadata: { agent: AGENTS.sensei, tool: TOOLS.markCheckpointComplete },
     })
-    .addNode("video_search", recordStep(videoSearchNode(options.models)), {
-      metadata: { agent: "mission_sensei", tool: VIDEO_SEARCH_TOOL },
+    .addNode(NODES.videoSearch, recordStep(videoSearchNode(options.models)), {
+      metadata: { agent: AGENTS.sensei, tool: TOOLS.fetchYoutubeVideos },
     })
-    .addEdge(START, "teach")
-    .addConditionalEdges("teach", afterTeach, ["video_search", "mark_complete", END])
-    .addConditionalEdges("video_search", afterVideoSearch, ["teach", END])
-    .addConditionalEdges("mark_complete", afterMarkComplete, ["teach", END])
-    .compile({ checkpointer: false, name: "mission_sensei" });
+    .addEdge(START, NODES.teach)
+    .addConditionalEdges(NODES.teach, afterTeach, [NODES.videoSearch, NODES.markComplete, END])
+    .addConditionalEdges(NODES.videoSearch, afterVideoSearch, [NODES.teach, END])
+    .addConditionalEdges(NODES.markComplete, afterMarkComplete, [NODES.teach, END])
+    .compile({ checkpointer: false, name: GRAPHS.sensei });
 }
 
 export type SenseiGraph = ReturnType<typeof buildSenseiGraph>;

@@ -1,10 +1,9 @@
+import { TOOLS } from "../../../domain/index.js";
 import { learnerNameFrom } from "./context.js";
 import { lastHumanText } from "./conversation.js";
 import { hasPhrase, isAgreement, isSkipRequest, splitList, wordsOf } from "./language.js";
 import { teachingStyles, type TeachingStyle } from "./styles.js";
 import type { ScriptInput, ScriptedReply } from "./types.js";
-
-const START_CHECKPOINT_TOOL = "start_checkpoint";
 
 const FIT_QUESTION = "Does that fit what you're hoping to learn?";
 
@@ -115,7 +114,7 @@ function converse(messageText: string, mission: Mission, canStart: boolean): Scr
   }
   if (isAgreement(messageText)) {
     const text = "Wonderful — let's dive in.";
-    return canStart ? { text, toolCalls: [{ name: START_CHECKPOINT_TOOL, args: {} }] } : { text };
+    return canStart ? { text, toolCalls: [{ name: TOOLS.startCheckpoint, args: {} }] } : { text };
   }
   if (isOffTopicQuestion(messageText, mission)) {
     return {
@@ -144,7 +143,7 @@ export function luminaScript({ messages, context, tools }: ScriptInput): Scripte
     case "wrap_up":
       return { text: wrapUp(name, mission) };
     default: {
-      const canStart = tools.some((tool) => tool.name === START_CHECKPOINT_TOOL);
+      const canStart = tools.some((tool) => tool.name === TOOLS.startCheckpoint);
       return converse(lastHumanText(messages), mission, canStart);
     }
   }

@@ -1,3 +1,4 @@
+import { TOOLS } from "../../../domain/index.js";
 import { HumanMessage, ToolMessage, type BaseMessage } from "@langchain/core/messages";
 import { learnerNameFrom } from "./context.js";
 import { isRefusal } from "./conversation.js";
@@ -21,8 +22,6 @@ import {
   type Level,
 } from "./language.js";
 import type { ScriptInput, ScriptedReply } from "./types.js";
-
-const CONFIRM_GOAL_TOOL = "confirm_learning_goal";
 
 const FOUNDATIONS_NOTE = ", starting from the foundations";
 
@@ -68,8 +67,8 @@ export function polarisScript({ messages, context, tools }: ScriptInput): Script
 
   if (reaction === "confirmed") {
     const goal = goalOf(interview);
-    if (goal !== undefined && tools.some((tool) => tool.name === CONFIRM_GOAL_TOOL)) {
-      return { text: "", toolCalls: [{ name: CONFIRM_GOAL_TOOL, args: { ...goal } }] };
+    if (goal !== undefined && tools.some((tool) => tool.name === TOOLS.confirmLearningGoal)) {
+      return { text: "", toolCalls: [{ name: TOOLS.confirmLearningGoal, args: { ...goal } }] };
     }
   }
   return { text: compose(interview, reaction, isFirstTurn, learnerName) };

@@ -10,7 +10,7 @@ import {
 import { AIMessageChunk, type BaseMessage, type UsageMetadata } from "@langchain/core/messages";
 import { ChatGenerationChunk, type ChatResult } from "@langchain/core/outputs";
 import type { Runnable } from "@langchain/core/runnables";
-import type { AgentName } from "../agents.js";
+import type { AgentName } from "../../../domain/index.js";
 import { parseSessionContext } from "./context.js";
 import { SCRIPTS } from "./scripts.js";
 import { toBoundTool, toToolDefinition } from "./tool-definitions.js";

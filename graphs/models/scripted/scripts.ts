@@ -1,4 +1,4 @@
-import type { AgentName } from "../agents.js";
+import type { AgentName } from "../../../domain/index.js";
 import { curatorScript } from "./curator-script.js";
 import { luminaScript } from "./lumina-script.js";
 import { polarisScript } from "./polaris-script.js";

@@ -1,3 +1,4 @@
+import { TOOLS } from "../../../domain/index.js";
 import { HumanMessage, ToolMessage, type BaseMessage } from "@langchain/core/messages";
 import { learnerNameFrom } from "./context.js";
 import { isRefusal } from "./conversation.js";
@@ -25,8 +26,6 @@ import {
 import { recommendedVideo, videoSearch } from "./sensei-video.js";
 import { teachingStyles } from "./styles.js";
 import type { ScriptInput, ScriptedReply } from "./types.js";
-
-const MARK_COMPLETE_TOOL = "mark_checkpoint_complete";
 
 type Stage =
   | { kind: "concept"; concept: number }
@@ -229,10 +228,12 @@ export function senseiScript({ messages, context, tools }: ScriptInput): Scripte
   const canComplete =
     reaction.kind === "complete" &&
     Number.isFinite(checkpointNumber) &&
-    tools.some((tool) => tool.name === MARK_COMPLETE_TOOL);
+    tools.some((tool) => tool.name === TOOLS.markCheckpointComplete);
   if (!canComplete) return { text };
   return {
     text,
-    toolCalls: [{ name: MARK_COMPLETE_TOOL, args: { checkpoint_number: checkpointNumber } }],
+    toolCalls: [
+      { name: TOOLS.markCheckpointComplete, args: { checkpoint_number: checkpointNumber } },
+    ],
   };
 }

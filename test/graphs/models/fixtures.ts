@@ -6,7 +6,8 @@ import {
 } from "@langchain/core/messages";
 import { tool } from "@langchain/core/tools";
 import { z } from "zod";
-import { ScriptedChatModel, type AgentName } from "../../../graphs/models/index.js";
+import type { AgentName } from "../../../domain/index.js";
+import { ScriptedChatModel } from "../../../graphs/models/index.js";
 
 /** A system prompt that ends with the session context block, as the real prompts do. */
 export function systemPrompt(context: Record<string, string | number>): SystemMessage {
