@@ -3,20 +3,21 @@ import { MissionSchema } from "./mission.js";
 
 // What the server hands each graph for a turn, as the graph's LangGraph context (`context` in the
 // run's config, `config.context` in its nodes and tools). Each graph declares its schema, so
-// LangGraph checks it when a run starts, and every reader goes through it.
+// LangGraph checks it when a run starts, and every reader goes through it. Every field is
+// required (LangGraph types a run's context with every key present), so "not set" is null.
 
 const promptsDir = z
   .string()
-  .optional()
+  .nullable()
   .describe(
-    "Another copy of prompts/ to render the agents' prompts from; the shipped ones if unset",
+    "Another copy of prompts/ to render the agents' prompts from; null for the shipped ones",
   );
 
 /** A Mission Commander turn: who is being interviewed, in which session. */
 export const CommanderContextSchema = z.object({
   user_id: z.string().describe("The learner being interviewed"),
   session_id: z.string().describe("The Commander session the new mission completes"),
-  learner_name: z.string().default("there").describe("How Polaris addresses the learner"),
+  learner_name: z.string().describe("How Polaris addresses the learner"),
   prompts_dir: promptsDir,
 });
 export type CommanderContext = z.infer<typeof CommanderContextSchema>;

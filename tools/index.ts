@@ -1,7 +1,5 @@
-export { AllyContextSchema, readAllyContext, type AllyContext } from "./ally-context.js";
 export { confirmLearningGoal } from "./confirm-learning-goal.js";
 export { createMissionTool } from "./create-mission.js";
-export { readConversation, type Conversation } from "./conversation.js";
 export {
   completionRefusal,
   markCheckpointCompleteTool,

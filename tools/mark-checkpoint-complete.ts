@@ -3,8 +3,7 @@ import { tool, type ToolRunnableConfig } from "@langchain/core/tools";
 import { Command, getCurrentTaskInput, type LangGraphRunnableConfig } from "@langchain/langgraph";
 import { z } from "zod";
 import type { EnrollmentStore } from "../store/index.js";
-import { AGENTS, TOOLS, announce, progressPercent } from "../domain/index.js";
-import { readAllyContext } from "./ally-context.js";
+import { AGENTS, TOOLS, announce, progressPercent, readAllyContext } from "../domain/index.js";
 
 /** The part of the Ally's state the completion rules read. */
 export interface CheckpointProgressState {

@@ -1,5 +1,5 @@
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
-import { readAllyContext } from "../../tools/index.js";
+import { readAllyContext } from "../../domain/index.js";
 import type { AllyStateValue } from "./state.js";
 
 const list = (items: string[]) => (items.length > 0 ? items.join(" | ") : "none");

@@ -5,9 +5,16 @@ import {
   type BaseCheckpointSaver,
   type LangGraphRunnableConfig,
 } from "@langchain/langgraph";
-import { AGENTS, GRAPHS, NODES, announce } from "../../domain/index.js";
+import {
+  AGENTS,
+  AllyContextSchema,
+  GRAPHS,
+  NODES,
+  announce,
+  readAllyContext,
+  type AllyContext,
+} from "../../domain/index.js";
 import type { AllySessionStore, EnrollmentStore } from "../../store/index.js";
-import { readAllyContext } from "../../tools/index.js";
 import type { ModelFactory } from "../models/index.js";
 import { recordStep, stepsInside } from "../turn-path.js";
 import { intake, routeTurn } from "./intake.js";
@@ -30,7 +37,7 @@ export interface AllyGraphOptions {
 function senseiNode(sensei: SenseiGraph) {
   return async (
     state: AllyStateValue,
-    config: LangGraphRunnableConfig,
+    config: LangGraphRunnableConfig<AllyContext>,
   ): Promise<AllyStateUpdate> => {
     const { messages, turn_path, ...rest } = await sensei.invoke(state, config);
     const known = new Set(state.messages.map((m) => m.id));
@@ -58,7 +65,7 @@ const afterSensei = (state: AllyStateValue) => (state.phase === "teaching" ? END
 
 export function buildAllyGraph(options: AllyGraphOptions) {
   const sensei = buildSenseiGraph(options);
-  return new StateGraph(AllyState)
+  return new StateGraph(AllyState, AllyContextSchema)
     .addNode(NODES.intake, recordStep(intake))
     .addNode(NODES.lumina, recordStep(luminaNode(options.models)), {
       metadata: { agent: AGENTS.ally, prompt: "prompts/ally/lumina.md" },

@@ -1,6 +1,5 @@
 import { END, type LangGraphRunnableConfig } from "@langchain/langgraph";
-import { AGENTS, NODES, progressPercent } from "../../domain/index.js";
-import { readAllyContext } from "../../tools/index.js";
+import { AGENTS, NODES, progressPercent, readAllyContext } from "../../domain/index.js";
 import type { AllyStateUpdate, AllyStateValue } from "./state.js";
 
 /**

@@ -1,6 +1,6 @@
 import { SystemMessage, ToolMessage } from "@langchain/core/messages";
 import { END, type LangGraphRunnableConfig } from "@langchain/langgraph";
-import { AGENTS, NODES } from "../../domain/index.js";
+import { AGENTS, NODES, readAllyContext } from "../../domain/index.js";
 import { startCheckpoint } from "../../tools/index.js";
 import { replyForLearner, type ModelFactory } from "../models/index.js";
 import { renderPrompt } from "../prompts.js";
@@ -25,7 +25,9 @@ export function luminaNode(models: ModelFactory) {
   ): Promise<AllyStateUpdate> => {
     const task = taskFor(state);
     const context = promptContext(state, config);
-    const system = new SystemMessage(renderPrompt("ally/lumina.md", { ...context, task }, config));
+    const system = new SystemMessage(
+      renderPrompt("ally/lumina.md", { ...context, task }, readAllyContext(config).prompts_dir),
+    );
     const reply = replyForLearner(
       await (task === "converse" ? conversing : model).invoke([system, ...state.messages], config),
       task === "wrap_up" ? "celebrating your mission" : `**${context.checkpoint_title}**`,

@@ -1,5 +1,5 @@
 import { END, START, StateGraph, type BaseCheckpointSaver } from "@langchain/langgraph";
-import { AGENTS, GRAPHS, NODES, TOOLS } from "../../domain/index.js";
+import { AGENTS, CommanderContextSchema, GRAPHS, NODES, TOOLS } from "../../domain/index.js";
 import { createMissionTool } from "../../tools/index.js";
 import type { MissionStore } from "../../store/index.js";
 import type { ModelFactory } from "../models/index.js";
@@ -30,7 +30,7 @@ const afterPolaris = (state: CommanderStateValue) => {
 
 export function buildCommanderGraph(options: CommanderGraphOptions) {
   const deps = { models: options.models, createMission: createMissionTool(options.missions) };
-  return new StateGraph(CommanderState)
+  return new StateGraph(CommanderState, CommanderContextSchema)
     .addNode(NODES.polaris, recordStep(polarisNode(deps)), {
       metadata: { agent: AGENTS.polaris, prompt: "prompts/commander/polaris.md" },
     })

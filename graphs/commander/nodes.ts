@@ -5,7 +5,7 @@ import {
   type BaseMessage,
 } from "@langchain/core/messages";
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
-import { AGENTS, MissionDraftSchema } from "../../domain/index.js";
+import { AGENTS, MissionDraftSchema, readCommanderContext } from "../../domain/index.js";
 import {
   LearningGoalSchema,
   confirmLearningGoal,
@@ -19,11 +19,6 @@ export interface CommanderDeps {
   models: ModelFactory;
   createMission: ReturnType<typeof createMissionTool>;
 }
-
-const learnerName = (config: LangGraphRunnableConfig) =>
-  typeof config.configurable?.learner_name === "string" && config.configurable.learner_name
-    ? config.configurable.learner_name
-    : "there";
 
 function transcript(messages: BaseMessage[]): string {
   return messages
@@ -39,8 +34,9 @@ export function polarisNode(deps: CommanderDeps) {
     state: CommanderStateValue,
     config: LangGraphRunnableConfig,
   ): Promise<CommanderStateUpdate> => {
+    const { learner_name, prompts_dir } = readCommanderContext(config);
     const system = new SystemMessage(
-      renderPrompt("commander/polaris.md", { learner_name: learnerName(config) }, config),
+      renderPrompt("commander/polaris.md", { learner_name }, prompts_dir),
     );
     const reply = replyForLearner(
       await model.invoke([system, ...state.messages], config),
@@ -89,7 +85,7 @@ export function curatorNode(deps: CommanderDeps) {
           level: state.goal.level,
           outcome: state.goal.outcome,
         },
-        config,
+        readCommanderContext(config).prompts_dir,
       ),
     );
     // The mission arrives as JSON text, which is data for create_mission: never stream it as tokens.

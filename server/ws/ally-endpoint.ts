@@ -1,8 +1,7 @@
 import { HumanMessage } from "@langchain/core/messages";
 import { nodeAgents, type AllyGraph } from "../../graphs/index.js";
-import { AGENTS, allyThreadId, type User } from "../../domain/index.js";
+import { AGENTS, allyThreadId, type AllyContext, type User } from "../../domain/index.js";
 import type { Store } from "../../store/index.js";
-import type { AllyContext } from "../../tools/index.js";
 import type { TokenVerifier } from "../auth/index.js";
 import { AllyClientFrame, type AllyServerFrame } from "../protocol/index.js";
 import { authenticateSocket } from "./authenticate-socket.js";
@@ -14,6 +13,8 @@ export interface AllyEndpointDeps {
   store: Store;
   verifier: TokenVerifier;
   graph: AllyGraph;
+  /** Another copy of `prompts/` for the agents to read; undefined for the shipped prompts. */
+  promptsDir?: string;
 }
 
 const CONNECTED = "Connected to Lumina. Ready to start learning!";
@@ -57,6 +58,7 @@ export function allyEndpoint(deps: AllyEndpointDeps): EndpointSpec {
         byte_size_checkpoints: mission.byte_size_checkpoints,
       },
       stored_completed_checkpoints: enrollment.completed_checkpoints,
+      prompts_dir: deps.promptsDir ?? null,
     };
   }
 
@@ -106,9 +108,9 @@ export function allyEndpoint(deps: AllyEndpointDeps): EndpointSpec {
           send({ type: "agent_processing_start" });
           let closed = false;
           try {
-            const ally = await loadContext(user, missionId, allySession.id);
             const config = {
-              configurable: { thread_id: threadId, ally },
+              configurable: { thread_id: threadId },
+              context: await loadContext(user, missionId, allySession.id),
               signal: connection.abort.signal,
             };
             const events = streamTurn(

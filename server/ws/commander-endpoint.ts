@@ -1,6 +1,12 @@
 import { HumanMessage } from "@langchain/core/messages";
 import { nodeAgents, type CommanderGraph } from "../../graphs/index.js";
-import { AGENTS, commanderThreadId, type Enrollment, type Mission } from "../../domain/index.js";
+import {
+  AGENTS,
+  commanderThreadId,
+  type CommanderContext,
+  type Enrollment,
+  type Mission,
+} from "../../domain/index.js";
 import type { Store } from "../../store/index.js";
 import type { TokenVerifier } from "../auth/index.js";
 import { CommanderClientFrame, type CommanderServerFrame } from "../protocol/index.js";
@@ -14,6 +20,8 @@ export interface CommanderEndpointDeps {
   store: Store;
   verifier: TokenVerifier;
   graph: CommanderGraph;
+  /** Another copy of `prompts/` for the agents to read; undefined for the shipped prompts. */
+  promptsDir?: string;
 }
 
 const CONNECTED = "Connected to Mission Commander. Starting your learning journey...";
@@ -50,14 +58,13 @@ export function commanderEndpoint(deps: CommanderEndpointDeps): EndpointSpec {
       if (!session) throw new CloseWith(1008, "Invalid session");
       if (session.user_id !== user.id) throw new CloseWith(1008, "Session user mismatch");
 
-      const config = {
-        configurable: {
-          thread_id: commanderThreadId(session.id),
-          user_id: user.id,
-          session_id: session.id,
-          learner_name: user.name ?? "there",
-        },
+      const context: CommanderContext = {
+        user_id: user.id,
+        session_id: session.id,
+        learner_name: user.name || "there",
+        prompts_dir: deps.promptsDir ?? null,
       };
+      const config = { configurable: { thread_id: commanderThreadId(session.id) }, context };
       const { history } = await readThread(deps.graph, config);
       const resuming = session.status === "abandoned" || session.status === "error";
       if (resuming) await deps.store.commanderSessions.setStatus(session.id, "active");

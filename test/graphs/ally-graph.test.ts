@@ -1,9 +1,9 @@
 import { HumanMessage, type BaseMessage } from "@langchain/core/messages";
 import { fakeModel } from "@langchain/core/testing";
 import { buildAllyGraph } from "../../graphs/index.js";
-import type { MissionCreated } from "../../domain/index.js";
+import type { AllyContext, MissionCreated } from "../../domain/index.js";
 import { openSqliteStore, type Store } from "../../store/index.js";
-import { completionRefusal, type AllyContext } from "../../tools/index.js";
+import { completionRefusal } from "../../tools/index.js";
 import { call, fakeFactory, nextId, say } from "./fake-models.js";
 
 const checkpoints = ["Basics", "Loops", "Functions", "Project"];
@@ -43,6 +43,7 @@ async function context(): Promise<AllyContext> {
       byte_size_checkpoints: checkpoints,
     },
     stored_completed_checkpoints: enrollment?.completed_checkpoints ?? [],
+    prompts_dir: null,
   };
 }
 
@@ -56,7 +57,8 @@ function setup(lumina: ReturnType<typeof fakeModel>, sensei: ReturnType<typeof f
   const events: Record<string, unknown>[] = [];
   const turn = async (text: string) => {
     const config = {
-      configurable: { thread_id: "t", ally: await context() },
+      configurable: { thread_id: "t" },
+      context: await context(),
       streamMode: ["custom", "updates"] as const,
     };
     for await (const [mode, chunk] of await graph.stream(

@@ -1,7 +1,14 @@
 import { SystemMessage, isAIMessage, type BaseMessage } from "@langchain/core/messages";
 import { END, START, StateGraph, type LangGraphRunnableConfig } from "@langchain/langgraph";
 import { ToolNode } from "@langchain/langgraph/prebuilt";
-import { AGENTS, GRAPHS, NODES, TOOLS } from "../../../domain/index.js";
+import {
+  AGENTS,
+  AllyContextSchema,
+  GRAPHS,
+  NODES,
+  TOOLS,
+  readAllyContext,
+} from "../../../domain/index.js";
 import type { EnrollmentStore } from "../../../store/index.js";
 import { markCheckpointCompleteTool } from "../../../tools/index.js";
 import { replyForLearner, type ModelFactory } from "../../models/index.js";
@@ -29,7 +36,9 @@ function teachNode(
   const withVideos = videoTool ? sensei.bindTools!([markComplete, videoTool, ...search]) : teaching;
   return async (state: AllyStateValue, config: LangGraphRunnableConfig) => {
     const context = promptContext(state, config);
-    const system = new SystemMessage(renderPrompt("ally/mission_sensei.md", context, config));
+    const system = new SystemMessage(
+      renderPrompt("ally/mission_sensei.md", context, readAllyContext(config).prompts_dir),
+    );
     // One video search per turn, and a turn presents at most one new concept.
     const model = videoSearchesThisTurn(state.messages) > 0 ? teaching : withVideos;
     const reply = await model.invoke([system, ...state.messages], config);
@@ -91,7 +100,7 @@ function afterMarkComplete(state: AllyStateValue) {
  */
 export function buildSenseiGraph(options: { models: ModelFactory; enrollments: EnrollmentStore }) {
   const markComplete = markCheckpointCompleteTool(options.enrollments);
-  return new StateGraph(AllyState)
+  return new StateGraph(AllyState, AllyContextSchema)
     .addNode(NODES.teach, recordStep(teachNode(options.models, markComplete)), {
       metadata: { agent: AGENTS.sensei, prompt: "prompts/ally/mission_sensei.md" },
     })
