@@ -3,11 +3,10 @@ import { END, type LangGraphRunnableConfig } from "@langchain/langgraph";
 import { AGENTS, NODES, readAllyContext } from "../../domain/index.js";
 import { startCheckpoint } from "../../tools/index.js";
 import { replyForLearner, type ModelFactory } from "../models/index.js";
+import { promptValues, withSession, type LuminaTask } from "../agent-sessions.js";
 import { renderPrompt } from "../prompts.js";
-import { promptContext } from "./context.js";
+import { luminaSession } from "./sessions.js";
 import type { AllyStateUpdate, AllyStateValue } from "./state.js";
-
-type LuminaTask = "greet_and_brief" | "brief" | "converse" | "wrap_up";
 
 function taskFor(state: AllyStateValue): LuminaTask {
   if (state.phase === "greeting") return "greet_and_brief";
@@ -24,13 +23,17 @@ export function luminaNode(models: ModelFactory) {
     config: LangGraphRunnableConfig,
   ): Promise<AllyStateUpdate> => {
     const task = taskFor(state);
-    const context = promptContext(state, config);
+    const context = readAllyContext(config);
+    const session = luminaSession(state, context, task);
     const system = new SystemMessage(
-      renderPrompt("ally/lumina.md", { ...context, task }, readAllyContext(config).prompts_dir),
+      renderPrompt("ally/lumina.md", promptValues(session), context.prompts_dir),
     );
     const reply = replyForLearner(
-      await (task === "converse" ? conversing : model).invoke([system, ...state.messages], config),
-      task === "wrap_up" ? "celebrating your mission" : `**${context.checkpoint_title}**`,
+      await (task === "converse" ? conversing : model).invoke(
+        [system, ...state.messages],
+        withSession(config, session),
+      ),
+      task === "wrap_up" ? "celebrating your mission" : `**${session.checkpoint_title}**`,
     );
     if (task === "greet_and_brief") return { messages: [reply], phase: "briefing" };
     if (task === "wrap_up") return { messages: [reply], phase: "done" };

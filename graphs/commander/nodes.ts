@@ -12,6 +12,7 @@ import {
   type createMissionTool,
 } from "../../tools/index.js";
 import { replyForLearner, type ModelFactory } from "../models/index.js";
+import { promptValues, withSession, type AgentSession } from "../agent-sessions.js";
 import { renderPrompt } from "../prompts.js";
 import type { CommanderStateUpdate, CommanderStateValue } from "./state.js";
 
@@ -35,11 +36,12 @@ export function polarisNode(deps: CommanderDeps) {
     config: LangGraphRunnableConfig,
   ): Promise<CommanderStateUpdate> => {
     const { learner_name, prompts_dir } = readCommanderContext(config);
+    const session: AgentSession<"polaris"> = { learner_name };
     const system = new SystemMessage(
-      renderPrompt("commander/polaris.md", { learner_name }, prompts_dir),
+      renderPrompt("commander/polaris.md", promptValues(session), prompts_dir),
     );
     const reply = replyForLearner(
-      await model.invoke([system, ...state.messages], config),
+      await model.invoke([system, ...state.messages], withSession(config, session)),
       "your learning goal",
     );
     const call = reply.tool_calls?.find((c) => c.name === confirmLearningGoal.name);
@@ -77,20 +79,18 @@ export function curatorNode(deps: CommanderDeps) {
     config: LangGraphRunnableConfig,
   ): Promise<CommanderStateUpdate> => {
     if (!state.goal) throw new Error("mission_curator ran without a confirmed goal");
+    const { topic, level, outcome } = state.goal;
+    const session: AgentSession<"mission_curator"> = { topic, level, outcome };
     const system = new SystemMessage(
       renderPrompt(
         "commander/mission_curator.md",
-        {
-          topic: state.goal.topic,
-          level: state.goal.level,
-          outcome: state.goal.outcome,
-        },
+        promptValues(session),
         readCommanderContext(config).prompts_dir,
       ),
     );
     // The mission arrives as JSON text, which is data for create_mission: never stream it as tokens.
     const draft = await model.invoke([system, new HumanMessage(transcript(state.messages))], {
-      ...config,
+      ...withSession(config, session),
       tags: [...(config.tags ?? []), "structured_output", "nostream"],
     });
     return { draft: MissionDraftSchema.parse(draft) };

@@ -6,5 +6,5 @@ export {
   ScriptedChatModel,
   type ScriptedChatModelCallOptions,
   type ScriptedChatModelFields,
-} from "./scripted/scripted-chat-model.js";
+} from "./offline/scripted-chat-model.js";
 export { UsageTally, type TokenUsage, type TurnUsage } from "./usage-tally.js";

@@ -1,5 +1,6 @@
 import { HumanMessage, type BaseMessage } from "@langchain/core/messages";
 import { fakeModel } from "@langchain/core/testing";
+import { getConfigTypeSchema } from "@langchain/langgraph/zod/schema";
 import { buildAllyGraph } from "../../graphs/index.js";
 import type { AllyContext, MissionCreated } from "../../domain/index.js";
 import { openSqliteStore, type Store } from "../../store/index.js";
@@ -73,6 +74,26 @@ function setup(lumina: ReturnType<typeof fakeModel>, sensei: ReturnType<typeof f
 }
 
 describe("Ally phase machine", () => {
+  it("declares its run-time context, and refuses a run without it", async () => {
+    const lumina = fakeModel().respond(say("Hi!"));
+    const { graph } = setup(lumina, fakeModel());
+    expect(getConfigTypeSchema(graph)).toMatchObject({
+      required: [
+        "user_id",
+        "ally_session_id",
+        "learner",
+        "mission",
+        "stored_completed_checkpoints",
+        "prompts_dir",
+      ],
+    });
+    const input = { messages: [new HumanMessage({ id: nextId("h"), content: "Hello" })] };
+    await expect(graph.invoke(input, { configurable: { thread_id: "bare" } })).rejects.toThrow(
+      /ally_session_id/,
+    );
+    expect(lumina.callCount).toBe(0);
+  });
+
   it("walks greeting → briefing → teaching → completion → next briefing, handing over both ways", async () => {
     const lumina = fakeModel()
       .respond(say("Hi Ada! Checkpoint 1 of 4: Basics. Does that fit?"))

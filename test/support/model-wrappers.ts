@@ -2,9 +2,12 @@ import type { BaseChatModel, BindToolsInput } from "@langchain/core/language_mod
 import { BaseChatModel as ChatModelBase } from "@langchain/core/language_models/chat_models";
 import type { AIMessage, BaseMessage } from "@langchain/core/messages";
 import type { ChatResult } from "@langchain/core/outputs";
-import type { Runnable } from "@langchain/core/runnables";
+import type { Runnable, RunnableConfig } from "@langchain/core/runnables";
 import type { AgentName } from "../../domain/index.js";
 import type { ModelFactory } from "../../graphs/index.js";
+
+/** A model call's options with the session the graph nodes pass as its run-time context. */
+type Session = RunnableConfig & { context?: unknown };
 
 export interface ConcurrencyProbe {
   active: number;
@@ -21,7 +24,7 @@ export interface WrapOptions {
 /** Wraps a model to slow it down or make it fail, and records how many calls overlap. */
 class WrappedModel extends ChatModelBase {
   constructor(
-    private readonly inner: Runnable<BaseMessage[], AIMessage>,
+    private readonly inner: Runnable<BaseMessage[], AIMessage, Session>,
     private readonly options: WrapOptions,
     private readonly probe: ConcurrencyProbe,
     private readonly source: BaseChatModel,
@@ -34,11 +37,18 @@ class WrappedModel extends ChatModelBase {
   }
 
   override bindTools(tools: BindToolsInput[], kwargs?: Record<string, unknown>) {
-    const bound = this.source.bindTools!(tools, kwargs) as Runnable<BaseMessage[], AIMessage>;
+    const bound = this.source.bindTools!(tools, kwargs) as Runnable<
+      BaseMessage[],
+      AIMessage,
+      Session
+    >;
     return new WrappedModel(bound, this.options, this.probe, this.source);
   }
 
-  async _generate(messages: BaseMessage[]): Promise<ChatResult> {
+  async _generate(
+    messages: BaseMessage[],
+    options: this["ParsedCallOptions"] & { context?: unknown },
+  ): Promise<ChatResult> {
     this.probe.calls += 1;
     this.probe.active += 1;
     this.probe.max = Math.max(this.probe.max, this.probe.active);
@@ -46,7 +56,8 @@ class WrappedModel extends ChatModelBase {
       await new Promise((resolve) => setTimeout(resolve, this.options.delayMs ?? 0));
       if (this.probe.calls <= (this.options.failures ?? 0))
         throw new Error("model endpoint unavailable");
-      const message = await this.inner.invoke(messages);
+      // The session travels as the call's run-time context, as the graph nodes pass it.
+      const message = await this.inner.invoke(messages, { context: options.context });
       return { generations: [{ message, text: message.text }] };
     } finally {
       this.probe.active -= 1;
@@ -62,7 +73,7 @@ export function wrapFactory(
 ): { factory: ModelFactory; probe: ConcurrencyProbe } {
   const probe: ConcurrencyProbe = { active: 0, max: 0, calls: 0 };
   const source = base.forAgent(agent);
-  const inner = source as unknown as Runnable<BaseMessage[], AIMessage>;
+  const inner = source as unknown as Runnable<BaseMessage[], AIMessage, Session>;
   const wrapped = new WrappedModel(inner, options, probe, source);
   return {
     probe,

@@ -12,9 +12,10 @@ import {
 import type { EnrollmentStore } from "../../../store/index.js";
 import { markCheckpointCompleteTool } from "../../../tools/index.js";
 import { replyForLearner, type ModelFactory } from "../../models/index.js";
+import { promptValues, withSession } from "../../agent-sessions.js";
 import { renderPrompt } from "../../prompts.js";
 import { recordStep } from "../../turn-path.js";
-import { promptContext } from "../context.js";
+import { senseiSession } from "../sessions.js";
 import { AllyState, type AllyStateValue } from "../state.js";
 
 const MAX_REFUSALS_PER_TURN = 2;
@@ -35,14 +36,15 @@ function teachNode(
   const teaching = sensei.bindTools!([markComplete, ...search]);
   const withVideos = videoTool ? sensei.bindTools!([markComplete, videoTool, ...search]) : teaching;
   return async (state: AllyStateValue, config: LangGraphRunnableConfig) => {
-    const context = promptContext(state, config);
+    const context = readAllyContext(config);
+    const session = senseiSession(state, context);
     const system = new SystemMessage(
-      renderPrompt("ally/mission_sensei.md", context, readAllyContext(config).prompts_dir),
+      renderPrompt("ally/mission_sensei.md", promptValues(session), context.prompts_dir),
     );
     // One video search per turn, and a turn presents at most one new concept.
     const model = videoSearchesThisTurn(state.messages) > 0 ? teaching : withVideos;
-    const reply = await model.invoke([system, ...state.messages], config);
-    return { messages: [replyForLearner(reply, `**${context.checkpoint_title}**`)] };
+    const reply = await model.invoke([system, ...state.messages], withSession(config, session));
+    return { messages: [replyForLearner(reply, `**${session.checkpoint_title}**`)] };
   };
 }
 
