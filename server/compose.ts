@@ -6,9 +6,12 @@ import {
   type FirebaseTokenVerifier,
   type TokenVerifier,
 } from "./auth/index.js";
+import { startServer, type RunningServer, type ServerDeps } from "./app.js";
 import { ConfigError, type Config } from "./config.js";
+import { createLogger } from "./log.js";
 
-// How the configuration picks each part. `main.ts` and the tests assemble the server the same way.
+// How the configuration picks each part of the server, and the one place the parts are put
+// together: `main.ts`, the tests, the eval harness and the benchmarks all build their server here.
 
 export async function openStore(config: Config): Promise<Store> {
   if (config.store === "sqlite") return openSqliteStore({ path: config.sqlitePath });
@@ -55,4 +58,42 @@ export async function createVerifiers(config: Config): Promise<Verifiers> {
 
 export function createModels(config: Config): ModelFactory {
   return createModelFactory(config.models);
+}
+
+/**
+ * Everything the server runs on, as the configuration picks it. `overrides` replaces any part:
+ * a model factory that fails on purpose, a store the caller opened, a verifier for test tokens.
+ */
+export async function assembleServer(
+  config: Config,
+  overrides: Partial<Omit<ServerDeps, "config">> = {},
+): Promise<ServerDeps> {
+  const log = overrides.log ?? createLogger(config.logLevel);
+  const verifiers: Verifiers = overrides.verifier
+    ? {
+        verifier: overrides.verifier,
+        localIssuer: overrides.localIssuer,
+        firebase: overrides.firebase,
+      }
+    : await createVerifiers(config);
+  const models = overrides.models ?? createModels(config);
+  const store = overrides.store ?? (await openStore(config));
+  return { config, log, store, models, ...verifiers };
+}
+
+/** A listening server and the parts it runs on. */
+export interface BuiltServer extends RunningServer, ServerDeps {}
+
+/** Assembles the server from `config` (and `overrides`) and starts it listening. */
+export async function buildServer(
+  config: Config,
+  overrides: Partial<Omit<ServerDeps, "config">> = {},
+): Promise<BuiltServer> {
+  const deps = await assembleServer(config, overrides);
+  try {
+    return { ...deps, ...(await startServer(deps)) };
+  } catch (err) {
+    if (!overrides.store) await deps.store.close();
+    throw err;
+  }
 }
