@@ -49,8 +49,8 @@ async function turn(socket: TestSocket, message: string): Promise<Frame[]> {
   const from = socket.frames.length;
   socket.send({ type: "user_message", message });
   await socket.waitFor("agent_processing_end", from);
-  await new Promise((resolve) => setTimeout(resolve, 20));
-  return socket.frames.slice(from);
+  await socket.settle();
+  return socket.frames.slice(from).filter((f) => f.type !== "pong");
 }
 
 /** A learner who agrees to briefings, answers questions and says they are confident. */

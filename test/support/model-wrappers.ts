@@ -15,13 +15,36 @@ export interface ConcurrencyProbe {
   calls: number;
 }
 
+/**
+ * Holds model calls until the test opens it, and tells the test when the first call is waiting,
+ * so a test can act in the middle of a turn without guessing how long the turn takes.
+ */
+export class Gate {
+  private release!: () => void;
+  private arrive!: () => void;
+  private readonly opened = new Promise<void>((resolve) => (this.release = resolve));
+  /** Resolves once a call is waiting at the gate. */
+  readonly reached = new Promise<void>((resolve) => (this.arrive = resolve));
+
+  async pass(): Promise<void> {
+    this.arrive();
+    await this.opened;
+  }
+
+  /** Lets the waiting call and every later one through. */
+  open(): void {
+    this.release();
+  }
+}
+
 export interface WrapOptions {
-  delayMs?: number;
+  /** Calls wait here until the test opens it. */
+  gate?: Gate;
   /** The first this-many calls throw, as a failing model endpoint would. */
   failures?: number;
 }
 
-/** Wraps a model to slow it down or make it fail, and records how many calls overlap. */
+/** Wraps a model to hold it back or make it fail, and records how many calls overlap. */
 class WrappedModel extends ChatModelBase {
   constructor(
     private readonly inner: Runnable<BaseMessage[], AIMessage, Session>,
@@ -53,7 +76,7 @@ class WrappedModel extends ChatModelBase {
     this.probe.active += 1;
     this.probe.max = Math.max(this.probe.max, this.probe.active);
     try {
-      await new Promise((resolve) => setTimeout(resolve, this.options.delayMs ?? 0));
+      await this.options.gate?.pass();
       if (this.probe.calls <= (this.options.failures ?? 0))
         throw new Error("model endpoint unavailable");
       // The session travels as the call's run-time context, as the graph nodes pass it.
@@ -65,7 +88,7 @@ class WrappedModel extends ChatModelBase {
   }
 }
 
-/** The given factory with `agent`'s model slowed down or failing. */
+/** The given factory with `agent`'s model held back or failing. */
 export function wrapFactory(
   base: ModelFactory,
   agent: AgentName,
