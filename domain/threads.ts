@@ -1,9 +1,12 @@
+import { parseEnrollmentId } from "./enrollment.js";
+
 /**
  * Every conversation is one LangGraph thread: `commander:{sessionId}` for a Commander session,
- * `ally:{enrollmentId}` for the Ally on an enrollment.
+ * `ally:{enrollmentId}` (`ally:{userId}_{missionId}`) for the Ally on an enrollment.
  */
 export type ThreadOwner =
-  { agent: "commander"; sessionId: string } | { agent: "ally"; enrollmentId: string };
+  | { agent: "commander"; sessionId: string }
+  | { agent: "ally"; enrollmentId: string; userId: string; missionId: string };
 
 const COMMANDER = "commander:";
 const ALLY = "ally:";
@@ -21,8 +24,7 @@ export function parseThreadId(threadId: string): ThreadOwner | undefined {
   if (threadId.startsWith(COMMANDER) && threadId.length > COMMANDER.length) {
     return { agent: "commander", sessionId: threadId.slice(COMMANDER.length) };
   }
-  if (threadId.startsWith(ALLY) && threadId.length > ALLY.length) {
-    return { agent: "ally", enrollmentId: threadId.slice(ALLY.length) };
-  }
-  return undefined;
+  const enrollmentId = threadId.startsWith(ALLY) ? threadId.slice(ALLY.length) : "";
+  const enrollment = parseEnrollmentId(enrollmentId);
+  return enrollment && { agent: "ally", enrollmentId, ...enrollment };
 }

@@ -1,11 +1,6 @@
 import { createModelFactory, type ModelFactory } from "../graphs/index.js";
 import { loadFirestoreStore, openSqliteStore, type Store } from "../store/index.js";
-import {
-  LocalTokenVerifier,
-  loadOrCreateSecret,
-  type FirebaseTokenVerifier,
-  type TokenVerifier,
-} from "./auth/index.js";
+import { LocalTokenVerifier, loadOrCreateSecret } from "./auth/index.js";
 import { startServer, type RunningServer, type ServerDeps } from "./app.js";
 import { ConfigError, type Config } from "./config.js";
 import { createLogger } from "./log.js";
@@ -25,13 +20,7 @@ export async function openStore(config: Config): Promise<Store> {
   );
 }
 
-export interface Verifiers {
-  verifier: TokenVerifier;
-  /** Present in local mode, where the server signs its own tokens. */
-  localIssuer?: LocalTokenVerifier;
-  /** Present in firebase mode: it also issues and revokes Firebase session cookies. */
-  firebase?: FirebaseTokenVerifier;
-}
+export type Verifiers = Pick<ServerDeps, "verifier" | "localIssuer" | "firebase">;
 
 export async function createVerifiers(config: Config): Promise<Verifiers> {
   if (config.auth === "firebase") {
@@ -60,25 +49,25 @@ export function createModels(config: Config): ModelFactory {
   return createModelFactory(config.models);
 }
 
+/** Parts that replace what the configuration would pick. */
+export type ServerOverrides = Partial<Omit<ServerDeps, "config">>;
+
 /**
  * Everything the server runs on, as the configuration picks it. `overrides` replaces any part:
- * a model factory that fails on purpose, a store the caller opened, a verifier for test tokens.
+ * a model factory that fails on purpose, a store the caller opened, a verifier for test tokens
+ * (with the issuer and Firebase parts that go with it, if any).
  */
 export async function assembleServer(
   config: Config,
-  overrides: Partial<Omit<ServerDeps, "config">> = {},
+  overrides: ServerOverrides = {},
 ): Promise<ServerDeps> {
   const log = overrides.log ?? createLogger(config.logLevel);
-  const verifiers: Verifiers = overrides.verifier
-    ? {
-        verifier: overrides.verifier,
-        localIssuer: overrides.localIssuer,
-        firebase: overrides.firebase,
-      }
+  const { verifier, localIssuer, firebase } = overrides.verifier
+    ? { ...overrides, verifier: overrides.verifier }
     : await createVerifiers(config);
   const models = overrides.models ?? createModels(config);
   const store = overrides.store ?? (await openStore(config));
-  return { config, log, store, models, ...verifiers };
+  return { config, log, store, models, verifier, localIssuer, firebase };
 }
 
 /** A listening server and the parts it runs on. */
@@ -87,7 +76,7 @@ export interface BuiltServer extends RunningServer, ServerDeps {}
 /** Assembles the server from `config` (and `overrides`) and starts it listening. */
 export async function buildServer(
   config: Config,
-  overrides: Partial<Omit<ServerDeps, "config">> = {},
+  overrides: ServerOverrides = {},
 ): Promise<BuiltServer> {
   const deps = await assembleServer(config, overrides);
   try {

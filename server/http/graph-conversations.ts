@@ -1,11 +1,5 @@
 import type { ConversationLink } from "../../graphs/index.js";
-import {
-  allyThreadId,
-  commanderThreadId,
-  parseEnrollmentId,
-  parseThreadId,
-  type User,
-} from "../../domain/index.js";
+import { allyThreadId, commanderThreadId, parseThreadId, type User } from "../../domain/index.js";
 import type { Store } from "../../store/index.js";
 import { HttpError } from "./http-error.js";
 
@@ -96,12 +90,10 @@ const RESOLVERS: Record<string, Resolver> = {
     const thread = idParam(query, "thread");
     if (thread !== undefined) {
       const owner = parseThreadId(thread);
-      const enrollment =
-        owner?.agent === "ally" ? parseEnrollmentId(owner.enrollmentId) : undefined;
-      if (!enrollment) {
+      if (owner?.agent !== "ally") {
         throw new HttpError(400, "Ally threads are named ally:<user_id>_<mission_id>.");
       }
-      return allyConversation(store, enrollment.userId, enrollment.missionId, viewer);
+      return allyConversation(store, owner.userId, owner.missionId, viewer);
     }
     const missionId = idParam(query, "mission_id");
     if (missionId === undefined) return undefined;
