@@ -4,6 +4,7 @@ import { AllyServerFrame } from "../../server/protocol/index.js";
 import { SEED_INTERVIEW } from "../support/seed-interview.js";
 import { Gate, wrapFactory } from "../support/model-wrappers.js";
 import { startTestServer, type TestServer } from "../support/test-server.js";
+import { allyTurn as turn, learnerReply } from "../support/ally-learner.js";
 import { TestSocket, type Frame } from "../support/ws-client.js";
 import { GIT_MISSION } from "../support/missions.js";
 
@@ -43,23 +44,6 @@ async function missionFromCommander(): Promise<{ id: string; byte_size_checkpoin
     await socket.waitForFrames(from + 1);
   }
   return socket.frames.at(-1)!.mission as { id: string; byte_size_checkpoints: string[] };
-}
-
-/** A learner who agrees to briefings, answers questions and says they are confident. */
-function learnerReply(frames: Frame[]): string {
-  const last = frames.filter((f) => f.type === "agent_message").at(-1)?.message as string;
-  if (/fit/i.test(last) && /\?\s*$/.test(last)) return "Yes, that sounds great!";
-  if (/confident/i.test(last)) return "I feel confident about it.";
-  return "I think it means breaking the idea into smaller parts and applying them step by step.";
-}
-
-/** The turn's frames, from the message sent to `agent_processing_end` (and `session_closed`). */
-async function turn(socket: TestSocket, message: string): Promise<Frame[]> {
-  const from = socket.frames.length;
-  socket.send({ type: "user_message", message });
-  await socket.waitFor("agent_processing_end", from);
-  await socket.settle();
-  return socket.frames.slice(from).filter((f) => f.type !== "pong");
 }
 
 /** Seed 000's MissionAllyClient, with `ws` as the WebSocket and the URL pointed at the test server. */
