@@ -71,6 +71,38 @@ export function parseEnrollmentId(id: string): { userId: string; missionId: stri
   return { userId: id.slice(0, split), missionId: id.slice(split + 1) };
 }
 
+/**
+ * The positions in the mission of the completed checkpoints, in the order they are listed. Titles
+ * are what the store keeps and the clients see, but a checkpoint is identified by its position:
+ * each completed title takes the first position with that title not taken yet, so every one of
+ * several checkpoints that share a title can be completed.
+ */
+export function completedPositions(
+  checkpoints: readonly string[],
+  completed: readonly string[],
+): number[] {
+  const positions: number[] = [];
+  for (const title of completed) {
+    const position = checkpoints.findIndex((c, i) => c === title && !positions.includes(i));
+    if (position !== -1) positions.push(position);
+  }
+  return positions;
+}
+
+/** The titles at `positions`, in the mission's order, as the clients are sent them. */
+export function titlesAt(checkpoints: readonly string[], positions: readonly number[]): string[] {
+  return checkpoints.filter((_, i) => positions.includes(i));
+}
+
+/** The first checkpoint not completed yet, or the number of checkpoints when all are. */
+export function nextCheckpoint(
+  checkpoints: readonly string[],
+  positions: readonly number[],
+): number {
+  const next = checkpoints.findIndex((_, i) => !positions.includes(i));
+  return next === -1 ? checkpoints.length : next;
+}
+
 /** completed / total × 100, rounded to two decimals. */
 export function progressPercent(completed: number, total: number): number {
   return Math.round((completed / total) * 10000) / 100;
@@ -86,9 +118,14 @@ export function mergeProgress(
   update: ProgressUpdate,
   now: string,
 ): ProgressFields {
+  // Titles count once per checkpoint that has them, so a title shared by several checkpoints
+  // is kept as often as the longer of the two lists completed it.
   const checkpoints = [...current.completed_checkpoints];
-  for (const checkpoint of update.completed_checkpoints) {
-    if (!checkpoints.includes(checkpoint)) checkpoints.push(checkpoint);
+  const seen = new Map<string, number>();
+  for (const title of update.completed_checkpoints) {
+    const times = (seen.get(title) ?? 0) + 1;
+    seen.set(title, times);
+    if (checkpoints.filter((c) => c === title).length < times) checkpoints.push(title);
   }
   return {
     progress: Math.max(current.progress, update.progress),

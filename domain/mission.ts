@@ -30,6 +30,27 @@ export type Mission = z.infer<typeof MissionSchema>;
 const line = z.string().trim().min(1);
 
 /**
+ * Why these checkpoint titles cannot make a mission, or undefined when they can. A learner tells
+ * the checkpoints apart by their titles, so each needs one of its own: none blank, no two alike
+ * (after trimming). Completion tracks positions, so missions stored before this rule, duplicates
+ * and all, can still be completed.
+ */
+export function checkpointTitlesProblem(titles: readonly string[]): string | undefined {
+  const positions = new Map<string, number>();
+  for (const [index, raw] of titles.entries()) {
+    const title = raw.trim();
+    if (title === "")
+      return `Checkpoint ${index + 1} has a blank title; every checkpoint needs one.`;
+    const earlier = positions.get(title);
+    if (earlier !== undefined) {
+      return `Checkpoints ${earlier + 1} and ${index + 1} are both titled "${title.slice(0, 80)}"; each checkpoint needs a title of its own.`;
+    }
+    positions.set(title, index);
+  }
+  return undefined;
+}
+
+/**
  * A mission's content before it exists, as the curator writes it and `create_mission` and
  * `POST /api/v1/missions/enrollment` accept it: every field of a mission but those the store
  * fills in, with the rules a new mission must meet.
@@ -49,6 +70,10 @@ export const MissionDraftSchema = MissionSchema.omit({
     .array(line.max(200))
     .min(4)
     .max(6)
+    .superRefine((titles, ctx) => {
+      const problem = checkpointTitlesProblem(titles);
+      if (problem) ctx.addIssue({ code: "custom", message: problem });
+    })
     .describe("4 to 6 ordered checkpoints, foundations first"),
   skills: z.array(line).max(12),
 });

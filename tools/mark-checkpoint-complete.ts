@@ -3,7 +3,16 @@ import { tool, type ToolRunnableConfig } from "@langchain/core/tools";
 import { Command, getCurrentTaskInput, type LangGraphRunnableConfig } from "@langchain/langgraph";
 import { z } from "zod";
 import type { EnrollmentStore } from "../store/index.js";
-import { AGENTS, TOOLS, announce, progressPercent, readAllyContext } from "../domain/index.js";
+import {
+  AGENTS,
+  TOOLS,
+  announce,
+  completedPositions,
+  nextCheckpoint,
+  progressPercent,
+  readAllyContext,
+  titlesAt,
+} from "../domain/index.js";
 
 /** The part of the Ally's state the completion rules read. */
 export interface CheckpointProgressState {
@@ -15,7 +24,10 @@ export interface CheckpointProgressState {
   assessment_answered: boolean;
 }
 
-/** Why a completion is not allowed now, or undefined when it is. */
+/**
+ * Why a completion is not allowed now, or undefined when it is. Checkpoints are identified by
+ * position, so several that share a title are each completed in turn.
+ */
 export function completionRefusal(
   state: CheckpointProgressState,
   checkpointNumber: number,
@@ -29,7 +41,11 @@ export function completionRefusal(
   if (checkpointNumber !== state.checkpoint_index + 1) {
     return `only the current checkpoint (${state.checkpoint_index + 1}) can be completed`;
   }
-  if (state.completed_checkpoints.includes(current)) return "this checkpoint is already complete";
+  if (
+    completedPositions(checkpoints, state.completed_checkpoints).includes(state.checkpoint_index)
+  ) {
+    return "this checkpoint is already complete";
+  }
   if (!state.assessment_answered) {
     return "the learner has not answered a comprehension question in this checkpoint yet";
   }
@@ -58,12 +74,16 @@ export function markCheckpointCompleteTool(enrollments: EnrollmentStore) {
           },
         });
       }
-      const title = checkpoints[state.checkpoint_index] as string;
-      const completed = [...state.completed_checkpoints, title];
-      const finished = completed.length >= checkpoints.length;
+      const positions = [
+        ...completedPositions(checkpoints, state.completed_checkpoints),
+        state.checkpoint_index,
+      ];
+      const completed = titlesAt(checkpoints, positions);
+      const next = nextCheckpoint(checkpoints, positions);
+      const finished = next === checkpoints.length;
       const progress = Math.max(
         state.progress,
-        progressPercent(completed.length, checkpoints.length),
+        progressPercent(positions.length, checkpoints.length),
       );
       await enrollments.recordProgress(ally.user_id, ally.mission.id, {
         completed_checkpoints: completed,
@@ -81,10 +101,10 @@ export function markCheckpointCompleteTool(enrollments: EnrollmentStore) {
           ],
           completed_checkpoints: completed,
           progress,
-          checkpoint_index: state.checkpoint_index + 1,
+          checkpoint_index: next,
           phase: finished ? "wrap_up" : "briefing",
           active_agent: AGENTS.ally,
-          just_completed: title,
+          just_completed: checkpoints[state.checkpoint_index],
           learner_turns_in_checkpoint: 0,
           assessment_answered: false,
         },

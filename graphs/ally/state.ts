@@ -18,6 +18,10 @@ export const AllyState = new StateSchema({
   phase: AllyPhase.default("greeting"),
   /** Index of the checkpoint being briefed or taught. */
   checkpoint_index: z.number().int().min(0).default(0),
+  /**
+   * The titles of the completed checkpoints, as the client is sent them. Completion goes by
+   * position (`completedPositions`), so a title repeats once per checkpoint that has it.
+   */
   completed_checkpoints: z.array(z.string()).default([]),
   progress: z.number().min(0).max(100).default(0),
   /** Who the next learner turn goes to. */

@@ -1,5 +1,9 @@
 import { z } from "zod";
-import { MissionDraftSchema, MissionPatchSchema } from "../../domain/index.js";
+import {
+  MissionDraftSchema,
+  MissionPatchSchema,
+  checkpointTitlesProblem,
+} from "../../domain/index.js";
 import { authenticate, type AuthContext } from "./authenticate.js";
 import { jsonBody, type RequestInfo, type Route } from "./handler.js";
 import { HttpError } from "./http-error.js";
@@ -16,11 +20,21 @@ function invalid(error: z.ZodError): HttpError {
 
 const missionId = (req: RequestInfo) => req.params[0] ?? "";
 
+/** Blank or repeated checkpoint titles are a 400 of their own, whatever else the body holds. */
+function checkCheckpointTitles(body: Record<string, unknown>): void {
+  const titles = body.byte_size_checkpoints;
+  if (!Array.isArray(titles) || !titles.every((t) => typeof t === "string")) return;
+  const problem = checkpointTitlesProblem(titles);
+  if (problem) throw new HttpError(400, `Invalid field 'byte_size_checkpoints': ${problem}`);
+}
+
 /** `POST /api/v1/missions/enrollment`: creates a mission and enrolls its creator, atomically. */
 export function createEnrollmentRoute(ctx: AuthContext): Route {
   return async (req) => {
     const user = await authenticate(ctx, req);
-    const parsed = MissionCreate.safeParse(jsonBody(req));
+    const body = jsonBody(req);
+    checkCheckpointTitles(body);
+    const parsed = MissionCreate.safeParse(body);
     if (!parsed.success) throw invalid(parsed.error);
     const created = await ctx.store.missions.createWithEnrollment({
       draft: parsed.data,

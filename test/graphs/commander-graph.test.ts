@@ -167,3 +167,34 @@ describe("Commander graph", () => {
     expect(await store.missions.get(state.mission_id!)).toMatchObject({ title: draft.title });
   });
 });
+
+describe("Commander curation of checkpoint titles", () => {
+  it("asks the curator again, on the next message, when its checkpoints share a title", async () => {
+    const polaris = fakeModel().respondWithTools([
+      { name: "confirm_learning_goal", args: goal, id: "c1" },
+    ]);
+    const repeating = fakeModel().structuredResponse({
+      ...draft,
+      byte_size_checkpoints: ["Rust basics", "Ownership", "Rust basics", "A small CLI in Rust"],
+    });
+    const failing = graphWith(polaris, repeating);
+    await expect(failing.invoke(human("yes"), { ...config(), durability: "exit" })).rejects.toThrow(
+      /Checkpoints 1 and 3 are both titled/,
+    );
+    expect((await failing.getState(config())).values).toMatchObject({
+      phase: "curating",
+      mission_id: null,
+    });
+    expect(await store.enrollments.listForUser("u1")).toEqual([]);
+
+    const curator = fakeModel().structuredResponse(draft);
+    const state = await graphWith(polaris, curator).invoke(human("please try again"), {
+      ...config(),
+      durability: "exit",
+    });
+    expect(state.phase).toBe("created");
+    expect((await store.missions.get(state.mission_id!))?.byte_size_checkpoints).toEqual(
+      draft.byte_size_checkpoints,
+    );
+  });
+});

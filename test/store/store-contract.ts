@@ -444,6 +444,28 @@ export function describeStoreContract(
         expect((await store.enrollments.listForUser("uid-ada"))[0]).toMatchObject(expected);
       });
 
+      it("keeps a title that several checkpoints share once per checkpoint completed", async () => {
+        const { mission } = await store.missions.createWithEnrollment({
+          draft: draft({ byte_size_checkpoints: ["Drill", "Drill", "Review"] }),
+          creatorId: "uid-ada",
+        });
+        const record = (completed_checkpoints: string[], progress: number) =>
+          store.enrollments.recordProgress("uid-ada", mission.id, {
+            completed_checkpoints,
+            progress,
+            completed: false,
+          });
+
+        await record(["Drill"], 33.33);
+        await record(["Drill", "Drill"], 66.67);
+        const stale = await record(["Drill"], 33.33);
+
+        const expected = { completed_checkpoints: ["Drill", "Drill"], progress: 66.67 };
+        expect(stale).toMatchObject(expected);
+        expect(await store.enrollments.get("uid-ada", mission.id)).toMatchObject(expected);
+        expect((await store.enrollments.listForUser("uid-ada"))[0]).toMatchObject(expected);
+      });
+
       it("rejects progress for a missing enrollment", async () => {
         const { mission } = await store.missions.createWithEnrollment({
           draft: draft(),
