@@ -1,10 +1,10 @@
 import { AIMessage, HumanMessage, ToolMessage } from "@langchain/core/messages";
 import { fakeModel } from "@langchain/core/testing";
-import type { AllyContext, MissionCreated } from "../../domain/index.js";
-import { buildAllyGraph } from "../../graphs/index.js";
-import { openSqliteStore, type Store } from "../../store/index.js";
+import type { MissionCreated } from "../../domain/index.js";
+import type { Store } from "../../store/index.js";
 import { completionRefusal } from "../../tools/index.js";
-import { call, fakeFactory, nextId, say } from "./fake-models.js";
+import { openAllyHarness, type AllyHarness } from "./ally-harness.js";
+import { call, nextId, say } from "./fake-models.js";
 
 // Missions stored before checkpoint titles had to differ may repeat one. Completion goes by
 // position, so a learner on such a mission still gets through every checkpoint.
@@ -12,61 +12,12 @@ import { call, fakeFactory, nextId, say } from "./fake-models.js";
 const checkpoints = ["Practice", "Practice", "Practice", "Practice"];
 let store: Store;
 let created: MissionCreated;
+let setup: AllyHarness["setup"];
 
 beforeEach(async () => {
-  store = openSqliteStore({ path: ":memory:" });
-  created = await store.missions.createWithEnrollment({
-    creatorId: "u1",
-    draft: {
-      title: "Scales",
-      short_description: "s",
-      description: "d",
-      level: "Beginner",
-      topics_to_cover: ["x"],
-      learning_goal: "g",
-      byte_size_checkpoints: checkpoints,
-      skills: [],
-      is_public: true,
-    },
-  });
+  ({ store, created, setup } = await openAllyHarness({ title: "Scales", checkpoints }));
 });
 afterEach(() => store.close());
-
-async function context(): Promise<AllyContext> {
-  const enrollment = await store.enrollments.get("u1", created.mission.id);
-  return {
-    user_id: "u1",
-    ally_session_id: created.allySession.id,
-    learner: { name: "Ada", learning_style: [] },
-    mission: {
-      id: created.mission.id,
-      title: "Scales",
-      level: "Beginner",
-      byte_size_checkpoints: checkpoints,
-    },
-    stored_completed_checkpoints: enrollment?.completed_checkpoints ?? [],
-    prompts_dir: null,
-  };
-}
-
-function setup(lumina: ReturnType<typeof fakeModel>, sensei: ReturnType<typeof fakeModel>) {
-  const graph = buildAllyGraph({
-    models: fakeFactory({ mission_ally: lumina, mission_sensei: sensei }),
-    enrollments: store.enrollments,
-    allySessions: store.allySessions,
-    checkpointer: store.checkpointer,
-  });
-  const events: Record<string, unknown>[] = [];
-  const turn = async (text: string) => {
-    const stream = await graph.stream(
-      { messages: [new HumanMessage({ id: nextId("h"), content: text })] },
-      { configurable: { thread_id: "t" }, context: await context(), streamMode: ["custom"] },
-    );
-    for await (const [, chunk] of stream) events.push(chunk as Record<string, unknown>);
-    return (await graph.getState({ configurable: { thread_id: "t" } })).values;
-  };
-  return { graph, turn, events };
-}
 
 describe("a mission whose checkpoints share a title", () => {
   it("lets the teacher complete the second checkpoint after the first, as a new one", () => {
