@@ -58,10 +58,8 @@ export function assertNativeUws(): void {
 export async function startServer(deps: ServerDeps): Promise<RunningServer> {
   assertNativeUws();
   const { config, store, verifier, log } = deps;
-  const prompts = { configurable: { prompts_dir: config.promptsDir } };
-  const graphs = buildGraphs(deps.models, store);
-  const commander = graphs.commander.withConfig(prompts);
-  const ally = graphs.ally.withConfig(prompts);
+  const { commander, ally } = buildGraphs(deps.models, store);
+  const promptsDir = config.promptsDir;
 
   let draining = false;
   const connections = new Set<Connection>();
@@ -149,8 +147,8 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
       .post("/api/v1/auth/logout", handle(http, routes.logout))
       .get("/api/v1/auth/session-status", handle(http, routes.sessionStatus));
   }
-  registerEndpoint(app, ws, commanderEndpoint({ store, verifier, graph: commander }));
-  registerEndpoint(app, ws, allyEndpoint({ store, verifier, graph: ally }));
+  registerEndpoint(app, ws, commanderEndpoint({ store, verifier, graph: commander, promptsDir }));
+  registerEndpoint(app, ws, allyEndpoint({ store, verifier, graph: ally, promptsDir }));
   app.any(
     "/*",
     handle(http, () => ({ status: 404, body: { detail: "Not Found" } })),

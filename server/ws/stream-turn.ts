@@ -1,6 +1,7 @@
 import { AIMessageChunk, isAIMessage, type BaseMessage } from "@langchain/core/messages";
 import type { RunnableConfig } from "@langchain/core/runnables";
 import { BaseCheckpointSaver } from "@langchain/langgraph-checkpoint";
+import { AppEventSchema, type AppEvent } from "../../domain/index.js";
 import { UsageTally, type TurnUsage } from "../../graphs/index.js";
 
 /** What a turn produced, in order, independent of any wire format. */
@@ -8,7 +9,7 @@ export type TurnEvent =
   | { kind: "handover"; agent: string }
   | { kind: "delta"; id: string; agent: string; text: string }
   | { kind: "message"; id: string; agent: string; text: string }
-  | { kind: "app"; event: Record<string, unknown> & { type: string } };
+  | { kind: "app"; event: AppEvent };
 
 export interface StreamableGraph {
   checkpointer?: BaseCheckpointSaver | boolean;
@@ -113,7 +114,8 @@ async function* turnEvents(
   for await (const item of stream) {
     const [namespace, mode, payload] = item as Chunk;
     if (mode === "custom") {
-      yield { kind: "app", event: payload as Extract<TurnEvent, { kind: "app" }>["event"] };
+      const event = AppEventSchema.safeParse(payload);
+      if (event.success) yield { kind: "app", event: event.data };
     } else if (mode === "messages") {
       const [chunk, meta] = payload as [BaseMessage, { langgraph_node?: string }];
       // Inside a subgraph the node is an inner one ("teach"); the agent is the subgraph's.

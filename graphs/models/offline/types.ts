@@ -17,10 +17,11 @@ export interface ScriptedReply {
   toolCalls?: ScriptedToolCall[];
 }
 
-export interface ScriptInput {
+/** What a script plays from: the conversation, the agent's session, and the tools bound. */
+export interface ScriptInput<Session> {
   messages: BaseMessage[];
-  context: Record<string, string>;
+  session: Session;
   tools: BoundTool[];
 }
 
-export type Script = (input: ScriptInput) => ScriptedReply;
+export type Script<Session> = (input: ScriptInput<Session>) => ScriptedReply;

@@ -1,8 +1,7 @@
 import { HumanMessage, ToolMessage, type BaseMessage } from "@langchain/core/messages";
+import { TOOLS } from "../../../domain/index.js";
 import type { Lesson } from "./sensei-lessons.js";
 import type { BoundTool, ScriptedReply } from "./types.js";
-
-export const VIDEO_TOOL = "fetch_youtube_videos";
 
 interface FoundVideo {
   title: string;
@@ -31,7 +30,7 @@ function firstVideo(result: string): FoundVideo | undefined {
  */
 export function recommendedVideo(messages: readonly BaseMessage[]): string | undefined {
   const result = sinceLastLearnerMessage(messages).findLast(
-    (m) => ToolMessage.isInstance(m) && m.name === VIDEO_TOOL,
+    (m) => ToolMessage.isInstance(m) && m.name === TOOLS.fetchYoutubeVideos,
   );
   if (!result) return undefined;
   const video = firstVideo(result.text);
@@ -45,12 +44,12 @@ export function videoSearch(
   tools: readonly BoundTool[],
   lesson: Lesson,
 ): ScriptedReply | undefined {
-  if (!tools.some((tool) => tool.name === VIDEO_TOOL)) return undefined;
+  if (!tools.some((tool) => tool.name === TOOLS.fetchYoutubeVideos)) return undefined;
   return {
     text: "",
     toolCalls: [
       {
-        name: VIDEO_TOOL,
+        name: TOOLS.fetchYoutubeVideos,
         args: { search_query: `${lesson.title} for ${lesson.level.toLowerCase()}s` },
       },
     ],

@@ -1,10 +1,10 @@
-import { learnerNameFrom } from "./context.js";
+import { TOOLS } from "../../../domain/index.js";
+import type { AgentSession } from "../../agent-sessions.js";
+import { learnerName } from "./learner-name.js";
 import { lastHumanText } from "./conversation.js";
-import { hasPhrase, isAgreement, isSkipRequest, splitList, wordsOf } from "./language.js";
+import { hasPhrase, isAgreement, isSkipRequest, wordsOf } from "./language.js";
 import { teachingStyles, type TeachingStyle } from "./styles.js";
 import type { ScriptInput, ScriptedReply } from "./types.js";
-
-const START_CHECKPOINT_TOOL = "start_checkpoint";
 
 const FIT_QUESTION = "Does that fit what you're hoping to learn?";
 
@@ -17,16 +17,16 @@ interface Mission {
   styles: TeachingStyle[];
 }
 
-function missionFrom(context: Record<string, string>): Mission {
-  const number = Number.parseInt(context["checkpoint_number"] ?? "", 10);
-  const total = Number.parseInt(context["checkpoint_total"] ?? "", 10);
+type LuminaSession = AgentSession<"mission_ally">;
+
+function missionFrom(session: LuminaSession): Mission {
   return {
-    title: context["mission_title"]?.trim() || "your mission",
-    checkpointTitle: context["checkpoint_title"]?.trim() || "this checkpoint",
-    number: Number.isFinite(number) && number > 0 ? number : 1,
-    total: Number.isFinite(total) && total > 0 ? total : 1,
-    completed: splitList(context["completed_checkpoints"]),
-    styles: teachingStyles(context["learning_style"]),
+    title: session.mission_title.trim() || "your mission",
+    checkpointTitle: session.checkpoint_title.trim() || "this checkpoint",
+    number: session.checkpoint_number,
+    total: session.checkpoint_total,
+    completed: session.completed_checkpoints,
+    styles: teachingStyles(session.learning_style),
   };
 }
 
@@ -115,7 +115,7 @@ function converse(messageText: string, mission: Mission, canStart: boolean): Scr
   }
   if (isAgreement(messageText)) {
     const text = "Wonderful — let's dive in.";
-    return canStart ? { text, toolCalls: [{ name: START_CHECKPOINT_TOOL, args: {} }] } : { text };
+    return canStart ? { text, toolCalls: [{ name: TOOLS.startCheckpoint, args: {} }] } : { text };
   }
   if (isOffTopicQuestion(messageText, mission)) {
     return {
@@ -127,24 +127,28 @@ function converse(messageText: string, mission: Mission, canStart: boolean): Scr
   };
 }
 
-export function luminaScript({ messages, context, tools }: ScriptInput): ScriptedReply {
-  const mission = missionFrom(context);
-  const name = learnerNameFrom(context);
-  const justCompleted = context["just_completed"]?.trim() ?? "none";
-  switch (context["task"]?.trim()) {
+export function luminaScript({
+  messages,
+  session,
+  tools,
+}: ScriptInput<LuminaSession>): ScriptedReply {
+  const mission = missionFrom(session);
+  const name = learnerName(session.learner_name);
+  const justCompleted = session.just_completed?.trim() ?? "";
+  switch (session.task) {
     case "greet_and_brief":
       return { text: `${greeting(name, mission)}\n\n${briefing(mission)}` };
     case "brief": {
       const celebration =
-        justCompleted === "" || justCompleted.toLowerCase() === "none"
+        justCompleted === ""
           ? ""
           : `Brilliant work completing **${justCompleted}**, that's real progress!\n\n`;
       return { text: `${celebration}${briefing(mission)}` };
     }
     case "wrap_up":
       return { text: wrapUp(name, mission) };
-    default: {
-      const canStart = tools.some((tool) => tool.name === START_CHECKPOINT_TOOL);
+    case "converse": {
+      const canStart = tools.some((tool) => tool.name === TOOLS.startCheckpoint);
       return converse(lastHumanText(messages), mission, canStart);
     }
   }

@@ -1,5 +1,8 @@
+import type { Level } from "../../../domain/index.js";
+import { TOOLS } from "../../../domain/index.js";
 import { HumanMessage, ToolMessage, type BaseMessage } from "@langchain/core/messages";
-import { learnerNameFrom } from "./context.js";
+import type { AgentSession } from "../../agent-sessions.js";
+import { learnerName as nameOf } from "./learner-name.js";
 import { isRefusal } from "./conversation.js";
 import { prerequisitesFor } from "./foundations.js";
 import {
@@ -18,11 +21,8 @@ import {
   wantsFoundations,
   withArticle,
   wordsOf,
-  type Level,
 } from "./language.js";
 import type { ScriptInput, ScriptedReply } from "./types.js";
-
-const CONFIRM_GOAL_TOOL = "confirm_learning_goal";
 
 const FOUNDATIONS_NOTE = ", starting from the foundations";
 
@@ -62,14 +62,18 @@ function nextStep(interview: Interview): Step {
   return interview.summaryRejected ? "change" : "confirmation";
 }
 
-export function polarisScript({ messages, context, tools }: ScriptInput): ScriptedReply {
+export function polarisScript({
+  messages,
+  session,
+  tools,
+}: ScriptInput<AgentSession<"polaris">>): ScriptedReply {
   const { interview, reaction, isFirstTurn } = replay(messages);
-  const learnerName = learnerNameFrom(context) ?? "there";
+  const learnerName = nameOf(session.learner_name) ?? "there";
 
   if (reaction === "confirmed") {
     const goal = goalOf(interview);
-    if (goal !== undefined && tools.some((tool) => tool.name === CONFIRM_GOAL_TOOL)) {
-      return { text: "", toolCalls: [{ name: CONFIRM_GOAL_TOOL, args: { ...goal } }] };
+    if (goal !== undefined && tools.some((tool) => tool.name === TOOLS.confirmLearningGoal)) {
+      return { text: "", toolCalls: [{ name: TOOLS.confirmLearningGoal, args: { ...goal } }] };
     }
   }
   return { text: compose(interview, reaction, isFirstTurn, learnerName) };

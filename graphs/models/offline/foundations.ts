@@ -1,4 +1,5 @@
-import { hasPhrase, type Level } from "./language.js";
+import type { Level } from "../../../domain/index.js";
+import { hasPhrase } from "./language.js";
 
 type Field = "code" | "maths" | "language" | "general";
 

@@ -1,12 +1,6 @@
-import {
-  asSubject,
-  capitalise,
-  isActionPhrase,
-  isLevel,
-  withArticle,
-  wordsOf,
-  type Level,
-} from "./language.js";
+import type { Level } from "../../../domain/index.js";
+import { asSubject, capitalise, isActionPhrase, withArticle, wordsOf } from "./language.js";
+import type { AgentSession } from "../../agent-sessions.js";
 import type { ScriptInput, ScriptedReply } from "./types.js";
 
 const FOUNDATIONS_NOTE = /,?\s*starting from the foundations\s*$/i;
@@ -27,21 +21,18 @@ function includesPhrase(text: string, phrase: string): boolean {
   return ` ${wordsOf(text).join(" ")} `.includes(` ${wordsOf(phrase).join(" ")} `);
 }
 
-function briefFrom(context: Record<string, string>): Brief {
-  const rawTopic = context["topic"]?.trim() || "your chosen topic";
+function briefFrom(session: AgentSession<"mission_curator">): Brief {
+  const rawTopic = session.topic.trim() || "your chosen topic";
   const topic = asSubject(rawTopic);
-  const level = context["level"]?.trim();
-  const rawOutcome = context["outcome"]?.trim() || `build practical confidence with ${topic}`;
+  const rawOutcome = session.outcome.trim() || `build practical confidence with ${topic}`;
   const outcome = rawOutcome.replace(FOUNDATIONS_NOTE, "");
   const bareTopic = rawTopic.replace(/^how to\s+/i, "");
   return {
     topic,
-    level: isLevel(level) ? level : "Beginner",
+    level: session.level,
     outcome,
     outcomeNamesTopic: includesPhrase(outcome, topic) || includesPhrase(outcome, bareTopic),
-    includeFoundations:
-      context["include_foundations"]?.trim().toLowerCase() === "yes" ||
-      FOUNDATIONS_NOTE.test(rawOutcome),
+    includeFoundations: FOUNDATIONS_NOTE.test(rawOutcome),
   };
 }
 
@@ -162,8 +153,11 @@ function learningGoal(brief: Brief): string {
   ].join(" ");
 }
 
-export function curatorScript({ context, tools }: ScriptInput): ScriptedReply {
-  const brief = briefFrom(context);
+export function curatorScript({
+  session,
+  tools,
+}: ScriptInput<AgentSession<"mission_curator">>): ScriptedReply {
+  const brief = briefFrom(session);
   const title = `${capitalise(brief.topic)}: ${SUBTITLES[brief.level]}`;
   const shortDescription = `${capitalise(withArticle(brief.level.toLowerCase()))} mission that takes you through ${brief.topic} step by step, ${aimOf(brief)}.`;
   const target = tools[0];

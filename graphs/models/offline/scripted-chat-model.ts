@@ -10,14 +10,15 @@ import {
 import { AIMessageChunk, type BaseMessage, type UsageMetadata } from "@langchain/core/messages";
 import { ChatGenerationChunk, type ChatResult } from "@langchain/core/outputs";
 import type { Runnable } from "@langchain/core/runnables";
-import type { AgentName } from "../agents.js";
-import { parseSessionContext } from "./context.js";
-import { SCRIPTS } from "./scripts.js";
+import type { AgentName } from "../../../domain/index.js";
+import { playScript } from "./scripts.js";
 import { toBoundTool, toToolDefinition } from "./tool-definitions.js";
 import type { ScriptedReply } from "./types.js";
 
 export interface ScriptedChatModelCallOptions extends BaseChatModelCallOptions {
   tools?: ToolDefinition[];
+  /** The agent's session (`graphs/agent-sessions.ts`), which the graph nodes pass with each call. */
+  context?: unknown;
 }
 
 export interface ScriptedChatModelFields extends BaseChatModelParams {
@@ -34,9 +35,10 @@ function wordCount(text: string): number {
 }
 
 /**
- * The offline model: a deterministic chat model that plays one agent's role from a script.
- * The same messages, session context and bound tools always give the same text and tool calls;
- * only message and tool-call ids differ between calls.
+ * The offline model: a deterministic chat model that plays one agent's role from a script. It
+ * reads the agent's session from the call's run-time context, never from the prompt text. The
+ * same messages, session and bound tools always give the same text and tool calls; only message
+ * and tool-call ids differ between calls.
  */
 export class ScriptedChatModel extends BaseChatModel<ScriptedChatModelCallOptions> {
   readonly agent: AgentName;
@@ -62,9 +64,9 @@ export class ScriptedChatModel extends BaseChatModel<ScriptedChatModelCallOption
   }
 
   private reply(messages: BaseMessage[], options: this["ParsedCallOptions"]): ScriptedReply {
-    return SCRIPTS[this.agent]({
+    return playScript(this.agent, {
       messages,
-      context: parseSessionContext(messages),
+      options,
       tools: (options.tools ?? []).map(toBoundTool),
     });
   }

@@ -4,12 +4,7 @@
  * non-word character turned into a space, so phrases match whole words only.
  */
 
-const LEVELS = ["Beginner", "Intermediate", "Advanced"] as const;
-export type Level = (typeof LEVELS)[number];
-
-export function isLevel(value: string | undefined): value is Level {
-  return LEVELS.some((level) => level === value);
-}
+import type { Level } from "../../../domain/index.js";
 
 function padded(text: string): string {
   const plain = text

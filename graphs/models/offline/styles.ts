@@ -1,5 +1,3 @@
-import { splitList } from "./language.js";
-
 const TEACHING_STYLES = ["examples", "analogies", "step-by-step", "visual", "hands-on"] as const;
 export type TeachingStyle = (typeof TEACHING_STYLES)[number];
 
@@ -11,10 +9,10 @@ const STYLE_CUES: Record<TeachingStyle, RegExp> = {
   "hands-on": /hands|practi|doing|kinesthetic|interactive|exercise/i,
 };
 
-/** The recognised styles in a `learning_style` value, in the learner's order, without repeats. */
-export function teachingStyles(learningStyle: string | undefined): TeachingStyle[] {
+/** The recognised styles among a learner's `learning_style` tags, in their order, without repeats. */
+export function teachingStyles(learningStyle: readonly string[]): TeachingStyle[] {
   const styles: TeachingStyle[] = [];
-  for (const tag of splitList(learningStyle)) {
+  for (const tag of learningStyle) {
     const style = TEACHING_STYLES.find((candidate) => STYLE_CUES[candidate].test(tag));
     if (style !== undefined && !styles.includes(style)) styles.push(style);
   }

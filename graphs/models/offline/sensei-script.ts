@@ -1,10 +1,11 @@
+import { TOOLS } from "../../../domain/index.js";
 import { HumanMessage, ToolMessage, type BaseMessage } from "@langchain/core/messages";
-import { learnerNameFrom } from "./context.js";
+import type { AgentSession } from "../../agent-sessions.js";
+import { learnerName } from "./learner-name.js";
 import { isRefusal } from "./conversation.js";
 import {
   isBulkSkipRequest,
   isConfident,
-  isLevel,
   isSkipRequest,
   isUnconfident,
   isUnsure,
@@ -25,8 +26,6 @@ import {
 import { recommendedVideo, videoSearch } from "./sensei-video.js";
 import { teachingStyles } from "./styles.js";
 import type { ScriptInput, ScriptedReply } from "./types.js";
-
-const MARK_COMPLETE_TOOL = "mark_checkpoint_complete";
 
 type Stage =
   | { kind: "concept"; concept: number }
@@ -55,13 +54,14 @@ interface Teaching {
   simplified: boolean;
 }
 
-function lessonFrom(context: Record<string, string>): Lesson {
-  const level = context["learner_level"]?.trim();
+type SenseiSession = AgentSession<"mission_sensei">;
+
+function lessonFrom(session: SenseiSession): Lesson {
   return {
-    title: context["checkpoint_title"]?.trim() || "this checkpoint",
-    missionTitle: context["mission_title"]?.trim() || "your mission",
-    level: isLevel(level) ? level : "Beginner",
-    styles: teachingStyles(context["learning_style"]),
+    title: session.checkpoint_title.trim() || "this checkpoint",
+    missionTitle: session.mission_title.trim() || "your mission",
+    level: session.learner_level,
+    styles: teachingStyles(session.learning_style),
   };
 }
 
@@ -212,10 +212,14 @@ function compose(
   }
 }
 
-export function senseiScript({ messages, context, tools }: ScriptInput): ScriptedReply {
-  const lesson = lessonFrom(context);
-  const turns = Number.parseInt(context["learner_turns_in_checkpoint"] ?? "", 10);
-  const events = checkpointEvents(messages, Number.isFinite(turns) ? turns : 0);
+export function senseiScript({
+  messages,
+  session,
+  tools,
+}: ScriptInput<SenseiSession>): ScriptedReply {
+  const lesson = lessonFrom(session);
+  const turns = session.learner_turns_in_checkpoint;
+  const events = checkpointEvents(messages, turns);
   const { teaching, reaction } = replay(events, conceptCount(lesson.level));
   const newConcept = reaction.kind === "start" || reaction.kind === "next_concept";
   const video = newConcept ? recommendedVideo(messages) : "";
@@ -223,16 +227,12 @@ export function senseiScript({ messages, context, tools }: ScriptInput): Scripte
     const search = videoSearch(tools, lesson);
     if (search) return search;
   }
-  const text = compose(reaction, teaching, lesson, learnerNameFrom(context), video);
+  const text = compose(reaction, teaching, lesson, learnerName(session.learner_name), video);
 
-  const checkpointNumber = Number.parseInt(context["checkpoint_number"] ?? "", 10);
   const canComplete =
     reaction.kind === "complete" &&
-    Number.isFinite(checkpointNumber) &&
-    tools.some((tool) => tool.name === MARK_COMPLETE_TOOL);
+    tools.some((tool) => tool.name === TOOLS.markCheckpointComplete);
   if (!canComplete) return { text };
-  return {
-    text,
-    toolCalls: [{ name: MARK_COMPLETE_TOOL, args: { checkpoint_number: checkpointNumber } }],
-  };
+  const args = { checkpoint_number: session.checkpoint_number };
+  return { text, toolCalls: [{ name: TOOLS.markCheckpointComplete, args }] };
 }

@@ -1,4 +1,4 @@
-import type { Level } from "./language.js";
+import type { Level } from "../../../domain/index.js";
 import type { TeachingStyle } from "./styles.js";
 
 /** What the teaching text is built from: the current checkpoint and the learner. */
