@@ -52,6 +52,10 @@ const ConfigSchema = z
     PROMPTS_DIR: optionalText,
     LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
     LOCAL_TOKEN_TTL_SECONDS: positiveInt(2 * 24 * 3600),
+    // Instances that share it accept each other's local tokens; the message never echoes the value.
+    LOCAL_AUTH_SECRET: optionalText.pipe(
+      z.string().min(32, "must be at least 32 characters (openssl rand -base64 48)").optional(),
+    ),
     COOKIE_SECURE: z.enum(["true", "false"]).default("false"),
     SESSION_COOKIE_SAMESITE: z.enum(["None", "Lax", "Strict"]).optional(),
     // Firebase makes session cookies from 5 minutes to 2 weeks long.
@@ -135,6 +139,8 @@ const ConfigSchema = z
       promptsDir: env.PROMPTS_DIR,
       logLevel: env.LOG_LEVEL,
       localTokenTtlSeconds: env.LOCAL_TOKEN_TTL_SECONDS,
+      /** Signs local tokens instead of the secret kept in `DATA_DIR`. */
+      localAuthSecret: env.LOCAL_AUTH_SECRET,
       cookie: { secure: secureCookie, sameSite },
       sessionCookieMaxAgeSeconds: env.SESSION_COOKIE_MAX_AGE_SECONDS,
       authCache: { ttlSeconds: env.AUTH_CACHE_TTL_SECONDS, maxEntries: env.AUTH_CACHE_MAX_ENTRIES },
