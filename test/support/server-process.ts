@@ -7,10 +7,25 @@ export interface ServerProcess {
   exited: Promise<number | null>;
 }
 
-/** Runs `server/main.ts` as its own process, the way `npm start` does, and waits until it listens. */
-export async function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ["--import", "tsx", "server/main.ts"], {
-    env: { ...process.env, PORT: "0", LOG_LEVEL: "info", ...env },
+export interface ServerCommand {
+  /** Node's arguments; by default `server/main.ts` through tsx, the way `npm start` runs it. */
+  args?: string[];
+  cwd?: string;
+  /** The environment starts empty but for PATH and HOME, rather than inheriting this process's. */
+  cleanEnv?: boolean;
+}
+
+/** Runs the server as its own process and waits until it listens. */
+export async function startServerProcess(
+  env: Record<string, string>,
+  command: ServerCommand = {},
+): Promise<ServerProcess> {
+  const base = command.cleanEnv
+    ? { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "" }
+    : process.env;
+  const child = spawn(process.execPath, command.args ?? ["--import", "tsx", "server/main.ts"], {
+    cwd: command.cwd,
+    env: { ...base, PORT: "0", LOG_LEVEL: "info", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   const output: string[] = [];

@@ -1,0 +1,195 @@
+import { execFile } from "node:child_process";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { startServerProcess, type ServerProcess } from "../support/server-process.js";
+import { SEED_INTERVIEW } from "../support/seed-interview.js";
+import { TestSocket, type Frame } from "../support/ws-client.js";
+
+const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+const run = promisify(execFile);
+const npm = (args: string[], cwd: string) =>
+  run("npm", ["--no-audit", "--no-fund", ...args], { cwd, maxBuffer: 16 * 1024 * 1024 });
+
+const SQLITE_ADDON = "node_modules/better-sqlite3/build/Release/better_sqlite3.node";
+const versionOf = (root: string, pkg: string): string =>
+  (
+    JSON.parse(readFileSync(join(root, "node_modules", pkg, "package.json"), "utf8")) as {
+      version: string;
+    }
+  ).version;
+
+let app: string;
+let elsewhere: string;
+let server: ServerProcess | undefined;
+
+// What a production image does, in a clean folder: the build's output, the lock file, and
+// `npm ci --omit=dev`. One shortcut: better-sqlite3's install script downloads a prebuilt addon from
+// GitHub, which this machine cannot reach, and then compiles it from source (about 90 s on two
+// cores). The folder installs with --ignore-scripts instead and gets the addon this checkout already
+// built for the same better-sqlite3 version and the same Node; no other production package needs
+// its install script (see `allowScripts` in package.json).
+beforeAll(async () => {
+  app = mkdtempSync(join(tmpdir(), "learnforge-prod-"));
+  elsewhere = mkdtempSync(join(tmpdir(), "learnforge-cwd-"));
+  await npm(["run", "build", "--", "--out-dir", join(app, "dist")], ROOT);
+  for (const file of ["package.json", "package-lock.json"]) {
+    copyFileSync(join(ROOT, file), join(app, file));
+  }
+  await npm(["ci", "--omit=dev", "--ignore-scripts", "--prefer-offline"], app);
+  expect(versionOf(app, "better-sqlite3")).toBe(versionOf(ROOT, "better-sqlite3"));
+  mkdirSync(dirname(join(app, SQLITE_ADDON)), { recursive: true });
+  copyFileSync(join(ROOT, SQLITE_ADDON), join(app, SQLITE_ADDON));
+}, 240_000);
+
+afterAll(async () => {
+  if (server) {
+    server.child.kill("SIGTERM");
+    await server.exited;
+  }
+  rmSync(app, { recursive: true, force: true });
+  rmSync(elsewhere, { recursive: true, force: true });
+});
+
+async function interview(http: string, ws: string): Promise<Frame[]> {
+  const login = await fetch(`${http}/api/v1/auth/dev-login`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ email: "ada@example.com", name: "Ada" }),
+  });
+  const { token } = (await login.json()) as { token: string };
+  const session = await fetch(`${http}/api/v1/sessions`, {
+    method: "POST",
+    headers: { Authorization: `Bearer ${token}` },
+  });
+  const { session_id } = (await session.json()) as { session_id: string };
+  const socket = new TestSocket(
+    `${ws}/api/v1/mission-commander/ws?session_id=${session_id}&token=${token}`,
+  );
+  await socket.waitFor("connected");
+  for (const content of SEED_INTERVIEW) {
+    const from = socket.frames.length;
+    socket.send({ type: "user_message", content });
+    await socket.waitForFrames(from + 1);
+  }
+  await socket.closed;
+  return socket.frames;
+}
+
+describe("the production install", () => {
+  it("holds production dependencies only", () => {
+    for (const dev of ["tsx", "typescript", "vitest", "firebase-tools", "playwright-core"]) {
+      expect(existsSync(join(app, "node_modules", dev)), dev).toBe(false);
+    }
+    for (const runtime of ["@langchain/langgraph", "firebase-admin", "mermaid", "prom-client"]) {
+      expect(existsSync(join(app, "node_modules", runtime)), runtime).toBe(true);
+    }
+  });
+
+  it("runs the compiled server with node from any folder and serves a whole interview", async () => {
+    server = await startServerProcess(
+      { DATA_DIR: join(app, "data"), HOST: "127.0.0.1" },
+      {
+        args: ["--enable-source-maps", join(app, "dist/server/main.js")],
+        cwd: elsewhere,
+        cleanEnv: true,
+      },
+    );
+    const http = `http://127.0.0.1:${server.port}`;
+    const frames = await interview(http, `ws://127.0.0.1:${server.port}`);
+    // The prompts were read from the build's copy: the agents' replies follow them to the mission.
+    expect(frames.map((f) => f.type)).toEqual([
+      "connected",
+      "agent_message",
+      "agent_message",
+      "agent_message",
+      "agent_message",
+      "mission_created",
+    ]);
+
+    // The graph pages find their templates under dist/web and Mermaid in node_modules.
+    const page = await fetch(`${http}/graphs/mission_commander`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain("/graphs/assets/mermaid.min.js");
+    const mermaid = await fetch(`${http}/graphs/assets/mermaid.min.js`);
+    expect(mermaid.status).toBe(200);
+    expect((await mermaid.text()).length).toBeGreaterThan(1_000_000);
+    expect((await fetch(`${http}/graphs/assets/graphs.css`)).status).toBe(200);
+  });
+});
+
+describe("the production image's uWebSockets.js", () => {
+  type Lock = { packages: Record<string, Record<string, unknown>> };
+  const readLock = (dir: string) =>
+    JSON.parse(readFileSync(join(dir, "package-lock.json"), "utf8")) as Lock;
+  // Packages only our development build of uWebSockets.js pulls in.
+  const ONLY_FOR_THE_FORK =
+    /^node_modules\/(uWebSockets\.js\/|bufferutil$|utf-8-validate$|node-gyp-build$)/;
+
+  it("is swapped in the lock file for @btc-vision/uwebsockets.js 20.57.0, all else as locked", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "learnforge-uws-"));
+    try {
+      for (const file of ["package.json", "package-lock.json"]) {
+        copyFileSync(join(ROOT, file), join(dir, file));
+      }
+      await run("sh", [join(ROOT, "deploy/use-node24-uws.sh")], { cwd: dir });
+      const before = readLock(ROOT).packages;
+      const after = readLock(dir).packages;
+      expect(after["node_modules/uWebSockets.js"]).toMatchObject({
+        name: "@btc-vision/uwebsockets.js",
+        version: "20.57.0",
+        integrity:
+          "sha512-SuPpEjSKZ7P58L/27BXXsrGsMwLmPupfYny8oJsOmFZ4+zX7Ca97nBPtZ3ngKbfeDZzTyi7rXri74INGerhugg==",
+      });
+      const others = (packages: Lock["packages"]) =>
+        Object.entries(packages).filter(
+          ([path]) =>
+            path !== "" && path !== "node_modules/uWebSockets.js" && !ONLY_FOR_THE_FORK.test(path),
+        );
+      expect(Object.fromEntries(others(after))).toEqual(Object.fromEntries(others(before)));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("the Dockerfile", () => {
+  const dockerfile = () => readFileSync(join(ROOT, "Dockerfile"), "utf8");
+
+  it("runs the file the build writes, as a user other than root", () => {
+    const cmd = JSON.parse(/^CMD (\[.*\])$/m.exec(dockerfile())?.[1] ?? "[]") as string[];
+    expect(cmd[0]).toBe("node");
+    expect(existsSync(join(app, cmd.at(-1) ?? "missing"))).toBe(true);
+    expect(/^USER (\S+)$/m.exec(dockerfile())?.[1]).toMatch(/^(?!root$|0$)/);
+  });
+
+  it("sends the build stage every file the build reads", () => {
+    const ignored = readFileSync(join(ROOT, ".dockerignore"), "utf8")
+      .split("\n")
+      .map((line) => line.trim())
+      .filter((line) => line && !line.startsWith("#"));
+    const needed = [
+      "package.json",
+      "package-lock.json",
+      "tsconfig.json",
+      "tsconfig.build.json",
+      "scripts/build.ts",
+      "deploy/use-node24-uws.sh",
+      "server/main.ts",
+      "graphs/index.ts",
+      "tools/index.ts",
+      "store/index.ts",
+      "prompts",
+      "web",
+    ];
+    for (const path of needed) {
+      expect(existsSync(join(ROOT, path)), path).toBe(true);
+      expect(
+        ignored.filter((rule) => path === rule || path.startsWith(`${rule}/`)),
+        path,
+      ).toEqual([]);
+    }
+  });
+});
