@@ -15,6 +15,14 @@ import {
 import { createSessionRoute, getSessionRoute } from "./http/session-routes.js";
 import { enrolledMissionsRoute, profileRoute, updateUserRoute } from "./http/user-routes.js";
 import type { Logger } from "./log.js";
+import {
+  flushTraces,
+  instrumentStore,
+  metricsRoute,
+  readyRoute,
+  ServerMetrics,
+  storeProbe,
+} from "./observability/index.js";
 import { protocolJsonSchema } from "./protocol/index.js";
 import { allyEndpoint } from "./ws/ally-endpoint.js";
 import { commanderEndpoint } from "./ws/commander-endpoint.js";
@@ -52,7 +60,9 @@ export function assertNativeUws(): void {
 
 export async function startServer(deps: ServerDeps): Promise<RunningServer> {
   assertNativeUws();
-  const { config, store, verifier, log } = deps;
+  const { config, verifier, log } = deps;
+  const metrics = new ServerMetrics();
+  const store = instrumentStore(deps.store, metrics);
   const prompts = { configurable: { prompts_dir: config.promptsDir } };
   const graphs = buildGraphs(deps.models, store);
   const commander = graphs.commander.withConfig(prompts);
@@ -64,8 +74,9 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
     log,
     allowedOrigins: config.allowedOrigins,
     maxBodyBytes: 256 * 1024,
+    onInternalError: () => metrics.error("http_internal"),
   };
-  const ws: EndpointContext = {
+  const ws: Omit<EndpointContext, "sockets"> = {
     log,
     limits: {
       maxFrameBytes: config.maxFrameBytes,
@@ -85,11 +96,17 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
     graphs: [commander, ally],
   });
   const healthy = handle(http, () => ({ status: 200, body: { status: "healthy" } }));
+  const ready = handle(
+    http,
+    readyRoute(() => draining, storeProbe(deps.store)),
+  );
 
   const app = uWS
     .App()
     .get("/health", healthy)
     .get("/api/health", healthy)
+    .get("/ready", ready)
+    .get("/metrics", handle(http, metricsRoute(metrics, config.metricsToken)))
     .post("/api/v1/sessions", handle(http, createSessionRoute(auth)))
     .post("/api/v1/sessions/", handle(http, createSessionRoute(auth)))
     .get("/api/v1/sessions/:id", handle(http, getSessionRoute(auth), 1))
@@ -133,8 +150,16 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
       .post("/api/v1/auth/logout", handle(http, routes.logout))
       .get("/api/v1/auth/session-status", handle(http, routes.sessionStatus));
   }
-  registerEndpoint(app, ws, commanderEndpoint({ store, verifier, graph: commander }));
-  registerEndpoint(app, ws, allyEndpoint({ store, verifier, graph: ally }));
+  registerEndpoint(
+    app,
+    { ...ws, sockets: metrics.sockets("commander") },
+    commanderEndpoint({ store, verifier, graph: commander, turns: metrics.turnsOf("commander") }),
+  );
+  registerEndpoint(
+    app,
+    { ...ws, sockets: metrics.sockets("ally") },
+    allyEndpoint({ store, verifier, graph: ally, turns: metrics.turnsOf("ally") }),
+  );
   app.any(
     "/*",
     handle(http, () => ({ status: 404, body: { detail: "Not Found" } })),
@@ -149,6 +174,7 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
   });
   const port = uWS.us_socket_local_port(listenSocket);
   log.info("listening", { host: config.host, port });
+  if (config.tracing) log.info("LangSmith tracing on", config.tracing);
 
   return {
     port,
@@ -168,6 +194,7 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
         await finished;
       }
       for (const c of connections) c.close(1001, "Server shutting down");
+      if (config.tracing) await flushTraces();
       await store.close();
       log.info("stopped");
     },

@@ -73,6 +73,14 @@ const ConfigSchema = z
     WS_IDLE_TIMEOUT_SECONDS: positiveInt(600),
     WS_MAX_BACKPRESSURE_BYTES: positiveInt(1024 * 1024),
     SHUTDOWN_GRACE_MS: positiveInt(10_000),
+    METRICS_TOKEN: optionalText.pipe(
+      z.string().min(16, "must be at least 16 characters").optional(),
+    ),
+    // LangSmith's own variables: LangChain reads them itself, at run time.
+    LANGSMITH_TRACING: z.enum(["true", "false"]).default("false"),
+    LANGSMITH_ENDPOINT: optionalText.pipe(z.url().optional()),
+    LANGSMITH_API_KEY: optionalText,
+    LANGSMITH_PROJECT: optionalText,
   })
   .transform((env, ctx) => {
     // Firebase auth is the default once a Firebase project is configured.
@@ -80,6 +88,14 @@ const ConfigSchema = z
     const secureCookie = auth === "firebase" || env.COOKIE_SECURE === "true";
     // Cross-site frontends need SameSite=None, which browsers accept only on Secure cookies.
     const sameSite = env.SESSION_COOKIE_SAMESITE ?? (secureCookie ? "None" : "Lax");
+    const tracing = env.LANGSMITH_TRACING === "true";
+    if (tracing && !env.LANGSMITH_API_KEY) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["LANGSMITH_API_KEY"],
+        message: "LANGSMITH_TRACING=true needs LANGSMITH_API_KEY",
+      });
+    }
     if (sameSite === "None" && !secureCookie) {
       ctx.addIssue({
         code: "custom",
@@ -149,6 +165,14 @@ const ConfigSchema = z
       wsIdleTimeoutSeconds: env.WS_IDLE_TIMEOUT_SECONDS,
       wsMaxBackpressureBytes: env.WS_MAX_BACKPRESSURE_BYTES,
       shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
+      /** Required as a bearer token by `GET /metrics`; unset, only loopback clients may scrape. */
+      metricsToken: env.METRICS_TOKEN,
+      tracing: tracing
+        ? {
+            endpoint: env.LANGSMITH_ENDPOINT ?? "https://api.smith.langchain.com",
+            project: env.LANGSMITH_PROJECT ?? "default",
+          }
+        : undefined,
     };
   });
 

@@ -3,6 +3,7 @@ import type { AllyGraph } from "../../graphs/index.js";
 import type { Store, User } from "../../store/index.js";
 import type { AllyContext } from "../../tools/index.js";
 import type { TokenVerifier } from "../auth/index.js";
+import type { TurnObserver } from "../observability/metrics.js";
 import { AllyClientFrame, type AllyServerFrame } from "../protocol/index.js";
 import { authenticateSocket } from "./authenticate-socket.js";
 import { readThread } from "./history.js";
@@ -13,6 +14,7 @@ export interface AllyEndpointDeps {
   store: Store;
   verifier: TokenVerifier;
   graph: AllyGraph;
+  turns?: TurnObserver;
 }
 
 const CONNECTED = "Connected to Lumina. Ready to start learning!";
@@ -120,6 +122,7 @@ export function allyEndpoint(deps: AllyEndpointDeps): EndpointSpec {
                 agentOf,
                 startingAgent: speaking,
                 tokens,
+                observer: deps.turns,
                 onUsage: (usage) =>
                   connection.log.info("turn usage", { enrollment_id: enrollment.id, usage }),
               },

@@ -2,6 +2,7 @@ import { HumanMessage } from "@langchain/core/messages";
 import type { CommanderGraph } from "../../graphs/index.js";
 import type { Enrollment, Mission, Store } from "../../store/index.js";
 import type { TokenVerifier } from "../auth/index.js";
+import type { TurnObserver } from "../observability/metrics.js";
 import { CommanderClientFrame, type CommanderServerFrame } from "../protocol/index.js";
 import { authenticateSocket } from "./authenticate-socket.js";
 import type { Connection } from "./connection.js";
@@ -13,6 +14,7 @@ export interface CommanderEndpointDeps {
   store: Store;
   verifier: TokenVerifier;
   graph: CommanderGraph;
+  turns?: TurnObserver;
 }
 
 const CONNECTED = "Connected to Mission Commander. Starting your learning journey...";
@@ -100,6 +102,7 @@ export function commanderEndpoint(deps: CommanderEndpointDeps): EndpointSpec {
                 agentOf,
                 startingAgent: "polaris",
                 tokens,
+                observer: deps.turns,
                 onUsage: (usage) =>
                   connection.log.info("turn usage", { session_id: session.id, usage }),
               },

@@ -9,6 +9,8 @@ export interface ConnectionLimits {
 
 export interface SocketData {
   connection?: Connection;
+  /** Carried, with the conversation's id once known, by every log line about the socket. */
+  requestId: string;
   query: URLSearchParams;
   cookieHeader: string;
   authorizationHeader: string;
@@ -32,7 +34,7 @@ export class Connection {
   constructor(
     private readonly ws: WebSocket<SocketData>,
     private readonly limits: ConnectionLimits,
-    readonly log: Logger,
+    public log: Logger,
   ) {
     this.touch();
   }

@@ -1,0 +1,13 @@
+export { instrumentStore } from "./instrument-store.js";
+export {
+  ERROR_KINDS,
+  ServerMetrics,
+  type EndpointName,
+  type ErrorKind,
+  type SocketObserver,
+  type TurnObserver,
+} from "./metrics.js";
+export { storeProbe } from "./readiness.js";
+export { requestId } from "./request-id.js";
+export { metricsRoute, readyRoute } from "./routes.js";
+export { flushTraces } from "./tracing.js";
