@@ -178,6 +178,9 @@ const ConfigSchema = z
 
 export type Config = z.output<typeof ConfigSchema>;
 
+/** Every environment variable the configuration reads. */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(ConfigSchema.in.shape);
+
 export class ConfigError extends Error {}
 
 /** Reads the configuration once from the environment; a bad value fails with every problem named. */
