@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Checks the production Node on this machine, as far as it can run here:
+# Checks the production Node, Node 24, on this machine:
 # - the parts of the suite that never load uWebSockets.js (graphs, tools, models, both stores,
 #   eval scorers, server units) run on Node 24;
-# - the server type-checks against the uWebSockets.js build that production runs (20.57.0).
-# Our development uWS build has no Node 24 binary, and the production build needs glibc >= 2.38
-# (this Debian 12 has 2.36), so nothing that opens a socket runs on Node 24 here; see the README.
+# - the server type-checks against the uWebSockets.js build that production runs (20.57.0);
+# - on Debian-like x64 machines, the production install (Node 24, uWS 20.57) serves a whole
+#   mission (test/deploy/production-pair.test.ts). The uWS 20.57 binaries need glibc >= 2.38, which
+#   Debian 12 lacks, so Node 24 runs there on Debian 13's C library, fetched with apt-get and loaded
+#   by its own dynamic loader; the system is left as it was.
 #
 # Node 24 comes from the npm package node-<platform>-<arch>. better-sqlite3's addon in node_modules
 # is built for the Node that installed it, so it is compiled once for Node 24 (about a minute) from
@@ -15,12 +17,12 @@ cd "$(dirname "$0")/.."
 
 NODE24_VERSION=24.22.3
 UWS_PRODUCTION_VERSION=20.57.0
-# Test files (vitest filters) that never start a server.
-UWS_FREE_TESTS=(
+# Test files (vitest filters): those that never start a server, and the production pair's.
+NODE24_TESTS=(
   test/graphs/ test/tools/ test/models/ test/store/
   scorer.test.ts test/evals/case-format test/evals/baseline-diff
   test/server/auth test/server/protocol test/server/session-cookie test/server/stream-turn
-  test/server/ttl-cache
+  test/server/ttl-cache test/deploy/production-pair
 )
 
 cache="${LEARNFORGE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/learnforge}"
@@ -85,8 +87,33 @@ cat >"$tsconfig" <<JSON
 JSON
 node node_modules/typescript/bin/tsc -p "$tsconfig"
 
-echo "Running the uWS-free tests on Node $NODE24_VERSION…" >&2
-PATH="$node24/bin:$PATH" BETTER_SQLITE3_ADDON="$addon" \
+# Debian 13's libc6, libstdc++6 and libgcc-s1, unpacked (not installed) into the cache.
+glibc=""
+if [ "$platform" = linux-x64 ] && command -v apt-get >/dev/null && command -v dpkg-deb >/dev/null; then
+  runtime="$cache/debian-trixie-runtime"
+  if [ ! -e "$runtime/usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2" ]; then
+    echo "Fetching Debian 13's C library with apt-get (once)…" >&2
+    work="$(mktemp -d)"
+    mkdir -p "$work/lists/partial" "$work/cache/archives/partial"
+    echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian trixie main" \
+      >"$work/sources.list"
+    apt=(apt-get -qq -o "Dir::Etc::SourceList=$work/sources.list" -o Dir::Etc::SourceParts=/nonexistent
+      -o "Dir::State::Lists=$work/lists" -o "Dir::Cache=$work/cache" -o Debug::NoLocking=true)
+    "${apt[@]}" update
+    (cd "$work" && "${apt[@]}" download libc6:amd64 libstdc++6:amd64 libgcc-s1:amd64)
+    for deb in "$work"/*.deb; do dpkg-deb -x "$deb" "$work/runtime"; done
+    mkdir -p "$(dirname "$runtime")"
+    [ -d "$runtime" ] || mv "$work/runtime" "$runtime"
+    rm -rf "$work"
+  fi
+  glibc="$runtime/usr/lib/x86_64-linux-gnu"
+else
+  echo "The production pair's test is skipped: it needs an x64 Linux with apt-get" >&2
+fi
+
+echo "Running the uWS-free tests and the production pair on Node $NODE24_VERSION…" >&2
+PATH="$node24/bin:$PATH" BETTER_SQLITE3_ADDON="$addon" LEARNFORGE_NODE24="$node24/bin/node" \
+  LEARNFORGE_GLIBC_2_38_LIBS="$glibc" \
   NODE_OPTIONS="--import=$PWD/scripts/node24/better-sqlite3-addon.mjs" \
   "$node24/bin/node" node_modules/vitest/vitest.mjs run --project default --project firestore \
-  "${UWS_FREE_TESTS[@]}"
+  "${NODE24_TESTS[@]}"

@@ -1,47 +1,18 @@
-import { execFile } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { promisify } from "node:util";
+import { join } from "node:path";
+import { installForProduction, ROOT, run } from "../support/production-install.js";
 import { startServerProcess, type ServerProcess } from "../support/server-process.js";
-import { SEED_INTERVIEW } from "../support/seed-interview.js";
-import { TestSocket, type Frame } from "../support/ws-client.js";
-
-const ROOT = fileURLToPath(new URL("../../", import.meta.url));
-const run = promisify(execFile);
-const npm = (args: string[], cwd: string) =>
-  run("npm", ["--no-audit", "--no-fund", ...args], { cwd, maxBuffer: 16 * 1024 * 1024 });
-
-const SQLITE_ADDON = "node_modules/better-sqlite3/build/Release/better_sqlite3.node";
-const versionOf = (root: string, pkg: string): string =>
-  (
-    JSON.parse(readFileSync(join(root, "node_modules", pkg, "package.json"), "utf8")) as {
-      version: string;
-    }
-  ).version;
+import { interview, signIn } from "../support/whole-mission.js";
 
 let app: string;
 let elsewhere: string;
 let server: ServerProcess | undefined;
 
-// What a production image does, in a clean folder: the build's output, the lock file, and
-// `npm ci --omit=dev`. One shortcut: better-sqlite3's install script downloads a prebuilt addon from
-// GitHub, which this machine cannot reach, and then compiles it from source (about 90 s on two
-// cores). The folder installs with --ignore-scripts instead and gets the addon this checkout already
-// built for the same better-sqlite3 version and the same Node; no other production package needs
-// its install script (see `allowScripts` in package.json).
 beforeAll(async () => {
   app = mkdtempSync(join(tmpdir(), "learnforge-prod-"));
   elsewhere = mkdtempSync(join(tmpdir(), "learnforge-cwd-"));
-  await npm(["run", "build", "--", "--out-dir", join(app, "dist")], ROOT);
-  for (const file of ["package.json", "package-lock.json"]) {
-    copyFileSync(join(ROOT, file), join(app, file));
-  }
-  await npm(["ci", "--omit=dev", "--ignore-scripts", "--prefer-offline"], app);
-  expect(versionOf(app, "better-sqlite3")).toBe(versionOf(ROOT, "better-sqlite3"));
-  mkdirSync(dirname(join(app, SQLITE_ADDON)), { recursive: true });
-  copyFileSync(join(ROOT, SQLITE_ADDON), join(app, SQLITE_ADDON));
+  await installForProduction(app);
 }, 240_000);
 
 afterAll(async () => {
@@ -52,31 +23,6 @@ afterAll(async () => {
   rmSync(app, { recursive: true, force: true });
   rmSync(elsewhere, { recursive: true, force: true });
 });
-
-async function interview(http: string, ws: string): Promise<Frame[]> {
-  const login = await fetch(`${http}/api/v1/auth/dev-login`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({ email: "ada@example.com", name: "Ada" }),
-  });
-  const { token } = (await login.json()) as { token: string };
-  const session = await fetch(`${http}/api/v1/sessions`, {
-    method: "POST",
-    headers: { Authorization: `Bearer ${token}` },
-  });
-  const { session_id } = (await session.json()) as { session_id: string };
-  const socket = new TestSocket(
-    `${ws}/api/v1/mission-commander/ws?session_id=${session_id}&token=${token}`,
-  );
-  await socket.waitFor("connected");
-  for (const content of SEED_INTERVIEW) {
-    const from = socket.frames.length;
-    socket.send({ type: "user_message", content });
-    await socket.waitForFrames(from + 1);
-  }
-  await socket.closed;
-  return socket.frames;
-}
 
 describe("the production install", () => {
   it("holds production dependencies only", () => {
@@ -97,8 +43,8 @@ describe("the production install", () => {
         cleanEnv: true,
       },
     );
-    const http = `http://127.0.0.1:${server.port}`;
-    const frames = await interview(http, `ws://127.0.0.1:${server.port}`);
+    const host = `127.0.0.1:${server.port}`;
+    const frames = await interview(host, await signIn(host));
     // The prompts were read from the build's copy: the agents' replies follow them to the mission.
     expect(frames.map((f) => f.type)).toEqual([
       "connected",
@@ -109,6 +55,7 @@ describe("the production install", () => {
       "mission_created",
     ]);
 
+    const http = `http://${host}`;
     // The graph pages find their templates under dist/web and Mermaid in node_modules.
     const page = await fetch(`${http}/graphs/mission_commander`);
     expect(page.status).toBe(200);

@@ -8,7 +8,9 @@ export interface ServerProcess {
 }
 
 export interface ServerCommand {
-  /** Node's arguments; by default `server/main.ts` through tsx, the way `npm start` runs it. */
+  /** This process's Node by default. */
+  executable?: string;
+  /** Its arguments; by default `server/main.ts` through tsx, the way `npm start` runs it. */
   args?: string[];
   cwd?: string;
   /** The environment starts empty but for PATH and HOME, rather than inheriting this process's. */
@@ -23,7 +25,8 @@ export async function startServerProcess(
   const base = command.cleanEnv
     ? { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "" }
     : process.env;
-  const child = spawn(process.execPath, command.args ?? ["--import", "tsx", "server/main.ts"], {
+  const executable = command.executable ?? process.execPath;
+  const child = spawn(executable, command.args ?? ["--import", "tsx", "server/main.ts"], {
     cwd: command.cwd,
     env: { ...base, PORT: "0", LOG_LEVEL: "info", ...env },
     stdio: ["ignore", "pipe", "pipe"],
