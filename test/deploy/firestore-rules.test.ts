@@ -13,8 +13,8 @@ import {
 } from "../support/emulator-processes.js";
 import { emulatorFirestore, firestoreEmulator } from "../support/emulators.js";
 import { GIT_MISSION } from "../support/missions.js";
-import { SEED_INTERVIEW } from "../support/seed-interview.js";
 import { startTestServer, type TestServer } from "../support/test-server.js";
+import { interview } from "../support/whole-mission.js";
 import { TestSocket } from "../support/ws-client.js";
 
 const RULES_FILE = fileURLToPath(new URL("../../firestore.rules", import.meta.url));
@@ -97,17 +97,8 @@ beforeAll(async () => {
   const login = await server.login("ada@example.com", "Ada");
   uid = login.uid;
   // A learner's whole footprint: an interview that created a mission, and an Ally turn.
-  const { session_id } = await server.createSession(login.token);
-  const commander = new TestSocket(
-    `${server.ws}/api/v1/mission-commander/ws?session_id=${session_id}&token=${login.token}`,
-  );
-  await commander.waitFor("connected");
-  for (const content of SEED_INTERVIEW) {
-    const from = commander.frames.length;
-    commander.send({ type: "user_message", content });
-    await commander.waitForFrames(from + 1);
-  }
-  await commander.closed;
+  const { frames } = await interview(`127.0.0.1:${server.port}`, login.token);
+  expect(frames.at(-1)?.type).toBe("mission_created");
   const enrolled = await fetch(`${server.http}/api/v1/missions/enrollment`, {
     method: "POST",
     headers: { Authorization: `Bearer ${login.token}`, "Content-Type": "application/json" },

@@ -2,7 +2,11 @@ import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from "nod
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { installForProduction, ROOT, run } from "../support/production-install.js";
-import { startServerProcess, type ServerProcess } from "../support/server-process.js";
+import {
+  startServerProcess,
+  stopServerProcess,
+  type ServerProcess,
+} from "../support/server-process.js";
 import { interview, signIn } from "../support/whole-mission.js";
 
 let app: string;
@@ -16,10 +20,7 @@ beforeAll(async () => {
 }, 240_000);
 
 afterAll(async () => {
-  if (server) {
-    server.child.kill("SIGTERM");
-    await server.exited;
-  }
+  await stopServerProcess(server);
   rmSync(app, { recursive: true, force: true });
   rmSync(elsewhere, { recursive: true, force: true });
 });
@@ -44,7 +45,7 @@ describe("the production install", () => {
       },
     );
     const host = `127.0.0.1:${server.port}`;
-    const frames = await interview(host, await signIn(host));
+    const { frames } = await interview(host, await signIn(host));
     // The prompts were read from the build's copy: the agents' replies follow them to the mission.
     expect(frames.map((f) => f.type)).toEqual([
       "connected",

@@ -3,7 +3,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { metricValue, parseMetrics } from "../support/prometheus.js";
 import { installForProduction } from "../support/production-install.js";
-import { startServerProcess, type ServerProcess } from "../support/server-process.js";
+import {
+  startServerProcess,
+  stopServerProcess,
+  type ServerProcess,
+} from "../support/server-process.js";
 import { interview, signIn, wholeAllySession } from "../support/whole-mission.js";
 
 // `npm test`'s Node 24 pass (scripts/test-on-node24.sh) provides what this needs: Node 24, the
@@ -25,10 +29,7 @@ describe.skipIf(!node24 || !glibc || !sqliteAddon)(
     }, 240_000);
 
     afterAll(async () => {
-      if (server) {
-        server.child.kill("SIGTERM");
-        await server.exited;
-      }
+      await stopServerProcess(server);
       rmSync(app, { recursive: true, force: true });
     });
 
@@ -59,7 +60,7 @@ describe.skipIf(!node24 || !glibc || !sqliteAddon)(
       expect(metricValue(metrics, "nodejs_version_info", { major: "24" })).toBe(1);
 
       const token = await signIn(host);
-      const created = (await interview(host, token)).at(-1)!;
+      const created = (await interview(host, token)).frames.at(-1)!;
       expect(created.type).toBe("mission_created");
       const mission = created.mission as { id: string };
       const ally = await wholeAllySession(host, token, mission.id);

@@ -3,8 +3,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { LangSmithStandIn, type TracedRun } from "../support/langsmith-stand-in.js";
 import { SEED_INTERVIEW } from "../support/seed-interview.js";
-import { startServerProcess, type ServerProcess } from "../support/server-process.js";
-import { TestSocket } from "../support/ws-client.js";
+import {
+  startServerProcess,
+  stopServerProcess,
+  type ServerProcess,
+} from "../support/server-process.js";
+import { interview, signIn } from "../support/whole-mission.js";
 
 const API_KEY = "lsv2-test-key-0123456789";
 const PROJECT = "learnforge-e2e";
@@ -18,10 +22,7 @@ beforeEach(async () => {
   dataDir = mkdtempSync(join(tmpdir(), "learnforge-tracing-"));
 });
 afterEach(async () => {
-  if (server && server.child.exitCode === null) {
-    server.child.kill("SIGTERM");
-    await server.exited;
-  }
+  await stopServerProcess(server);
   server = undefined;
   await standIn.close();
   rmSync(dataDir, { recursive: true, force: true });
@@ -41,28 +42,10 @@ async function start(env: Record<string, string>) {
 
 /** Signs in, opens a Commander session and answers its first `turns` questions. */
 async function converse(host: string, turns: number) {
-  const login = await fetch(`http://${host}/api/v1/auth/dev-login`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({ email: "ada@example.com", name: "Ada" }),
-  });
-  const { token } = (await login.json()) as { token: string };
-  const created = await fetch(`http://${host}/api/v1/sessions`, {
-    method: "POST",
-    headers: { Authorization: `Bearer ${token}` },
-  });
-  const { session_id } = (await created.json()) as { session_id: string };
-  const socket = new TestSocket(
-    `ws://${host}/api/v1/mission-commander/ws?session_id=${session_id}&token=${token}`,
-  );
-  await socket.waitFor("connected");
-  for (const content of SEED_INTERVIEW.slice(0, turns)) {
-    const from = socket.frames.length;
-    socket.send({ type: "user_message", content });
-    expect((await socket.waitForFrames(from + 1))[from]?.type).toBe("agent_message");
-  }
-  socket.close();
-  return { token, threadId: `commander:${session_id}` };
+  const token = await signIn(host);
+  const { sessionId, frames } = await interview(host, token, SEED_INTERVIEW.slice(0, turns));
+  expect(frames.map((f) => f.type)).toEqual(["connected", ...Array(turns).fill("agent_message")]);
+  return { token, threadId: `commander:${sessionId}` };
 }
 
 const rootRuns = (): TracedRun[] => [...standIn.runs.values()].filter((r) => !r.parent_run_id);

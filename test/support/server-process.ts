@@ -56,3 +56,10 @@ export async function startServerProcess(
   });
   return { child, port, output, exited };
 }
+
+/** Stops a server process started here, if it still runs, and waits for it to exit. */
+export async function stopServerProcess(server: ServerProcess | undefined): Promise<void> {
+  if (!server || server.child.exitCode !== null || server.child.signalCode !== null) return;
+  server.child.kill("SIGTERM");
+  await server.exited;
+}

@@ -11,8 +11,15 @@ export async function signIn(host: string): Promise<string> {
   return ((await res.json()) as { token: string }).token;
 }
 
-/** The seed interview with the Commander, from a new session to `mission_created`. */
-export async function interview(host: string, token: string): Promise<Frame[]> {
+/**
+ * A Commander session with `messages` sent one at a time, each waiting for its reply: by default
+ * the seed interview, from a new session to `mission_created`.
+ */
+export async function interview(
+  host: string,
+  token: string,
+  messages: readonly string[] = SEED_INTERVIEW,
+): Promise<{ sessionId: string; frames: Frame[] }> {
   const res = await fetch(`http://${host}/api/v1/sessions`, {
     method: "POST",
     headers: { Authorization: `Bearer ${token}` },
@@ -22,13 +29,14 @@ export async function interview(host: string, token: string): Promise<Frame[]> {
     `ws://${host}/api/v1/mission-commander/ws?session_id=${session_id}&token=${token}`,
   );
   await socket.waitFor("connected");
-  for (const content of SEED_INTERVIEW) {
+  for (const content of messages) {
     const from = socket.frames.length;
     socket.send({ type: "user_message", content });
     await socket.waitForFrames(from + 1);
   }
+  socket.close();
   await socket.closed;
-  return socket.frames;
+  return { sessionId: session_id, frames: socket.frames };
 }
 
 /** A learner who agrees to briefings, answers questions and says they are confident. */
