@@ -95,11 +95,7 @@ export function registerEndpoint(
     },
     open: (ws) => {
       const data = ws.getUserData();
-      const connection = new Connection(
-        ws,
-        ctx.limits,
-        ctx.log.child({ request_id: data.requestId }),
-      );
+      const connection = new Connection(ws, ctx.limits, ctx.log, { request_id: data.requestId });
       data.connection = connection;
       ctx.connections.add(connection);
       ctx.sockets.opened();
@@ -108,7 +104,7 @@ export function registerEndpoint(
         .then((conversation) => {
           if (!conversation) return;
           conversations.set(connection, conversation);
-          connection.log = connection.log.child({ conversation_id: conversation.key });
+          connection.logFields.conversation_id = conversation.key;
           ctx.live.claim(conversation.key, connection);
           connection.startTurns((text) =>
             ctx.locks
