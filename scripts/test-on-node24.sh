@@ -54,17 +54,25 @@ unpack "node-$platform@$NODE24_VERSION" "$node24"
 
 sqlite_version="$(node -p 'require("./node_modules/better-sqlite3/package.json").version')"
 addon="$cache/better-sqlite3-$sqlite_version-node-$NODE24_VERSION-$platform.node"
-if [ ! -f "$addon" ]; then
+loads_on_node24() { "$node24/bin/node" -e 'process.dlopen({ exports: {} }, process.argv[1])' "$1" 2>/dev/null; }
+if [ ! -f "$addon" ] || ! loads_on_node24 "$addon"; then
   echo "Compiling better-sqlite3 $sqlite_version for Node $NODE24_VERSION (once, about a minute)…" >&2
   gyp="$(npm root -g)/npm/node_modules/node-gyp/bin/node-gyp.js"
   work="$(mktemp -d)"
   cp -r node_modules/better-sqlite3/{binding.gyp,deps,src,package.json} "$work/"
-  if ! (cd "$work" && "$node24/bin/node" "$gyp" rebuild --release --nodedir="$node24" --jobs=2 \
-    >build.log 2>&1); then
+  # node-gyp takes npm's settings from the environment over its own arguments (under `npm test`,
+  # npm_config_nodedir names this Node's headers), so the Node 24 headers go in both.
+  if ! (cd "$work" && npm_config_nodedir="$node24" "$node24/bin/node" "$gyp" rebuild --release \
+    --nodedir="$node24" --jobs=2 >build.log 2>&1); then
     tail -30 "$work/build.log" >&2
     exit 1
   fi
-  cp "$work/build/Release/better_sqlite3.node" "$addon.$$" && mv "$addon.$$" "$addon"
+  built="$work/build/Release/better_sqlite3.node"
+  if ! loads_on_node24 "$built"; then
+    echo "better-sqlite3 was compiled, but Node $NODE24_VERSION cannot load it" >&2
+    exit 1
+  fi
+  cp "$built" "$addon.$$" && mv "$addon.$$" "$addon"
   rm -rf "$work"
 fi
 

@@ -105,12 +105,13 @@ export class ServerMetrics implements StoreCallObserver {
     registers: [this.registry],
   });
 
+  readonly contentType = this.registry.contentType;
+
   constructor() {
+    // Every series exists from the start, at zero, so rates and alerts see the first error.
     for (const kind of ERROR_KINDS) this.errors.inc({ kind }, 0);
     for (const endpoint of ["commander", "ally"] as const) this.openSockets.set({ endpoint }, 0);
   }
-
-  readonly contentType = this.registry.contentType;
 
   /** The exposition text: this server's metrics, then the process's. */
   async scrape(): Promise<string> {
