@@ -1,6 +1,8 @@
 // Compiles the server to JavaScript for production: `dist/` mirrors the source folders, with the
 // files the server reads from disk at run time (prompts/, web/) copied beside the code that reads
-// them relative to itself. Run `node dist/server/main.js` from anywhere.
+// them relative to itself. The web app's sources stay TypeScript (the server bundles them when a
+// page first asks); the client library they import is compiled with the server. Run
+// `node dist/server/main.js` from anywhere.
 //
 //   npm run build [-- --out-dir <folder>]
 

@@ -5,7 +5,7 @@ import type { FirebaseTokenVerifier, LocalTokenVerifier, TokenVerifier } from ".
 import type { Config } from "./config.js";
 import { authRoutes } from "./http/auth-routes.js";
 import { corsHeaders, handle, type HandlerContext } from "./http/handler.js";
-import { devLoginRoute } from "./http/dev-login-route.js";
+import { devLoginRoute, localLogoutRoute } from "./http/dev-login-route.js";
 import { GRAPHS_PATH, graphRoutes } from "./http/graph-routes.js";
 import {
   createEnrollmentRoute,
@@ -14,6 +14,7 @@ import {
 } from "./http/mission-routes.js";
 import { createSessionRoute, getSessionRoute } from "./http/session-routes.js";
 import { enrolledMissionsRoute, profileRoute, updateUserRoute } from "./http/user-routes.js";
+import { webAppRoutes } from "./http/web-app-routes.js";
 import type { Logger } from "./log.js";
 import {
   flushTraces,
@@ -48,6 +49,10 @@ export interface RunningServer {
   /** Stops accepting, lets running turns finish within the grace period, then closes with 1001. */
   shutdown(): Promise<void>;
 }
+
+/** The address a browser on this machine can open: a wildcard bind is reached on loopback. */
+const browsable = (host: string) =>
+  host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host.includes(":") ? `[${host}]` : host;
 
 /** uWS silently falls back to a pure-JS build that cannot serve WebSockets; refuse to run on it. */
 export function assertNativeUws(): void {
@@ -100,9 +105,18 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
     http,
     readyRoute(() => draining, storeProbe(deps.store)),
   );
+  const webApp = webAppRoutes({
+    auth: config.auth,
+    firebase: {
+      apiKey: config.firebase.webApiKey,
+      authEmulatorHost: config.firebase.authEmulatorHost,
+    },
+  });
 
   const app = uWS
     .App()
+    .get("/", handle(http, webApp.page))
+    .get("/app/:file", handle(http, webApp.asset, 1))
     .get("/health", healthy)
     .get("/api/health", healthy)
     .get("/ready", ready)
@@ -136,7 +150,9 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
       store,
       cookie: config.cookie,
     });
-    app.post("/api/v1/auth/dev-login", handle(http, route));
+    app
+      .post("/api/v1/auth/dev-login", handle(http, route))
+      .post("/api/v1/auth/logout", handle(http, localLogoutRoute(config.cookie)));
   }
   if (deps.firebase) {
     const routes = authRoutes({
@@ -174,6 +190,7 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
   });
   const port = uWS.us_socket_local_port(listenSocket);
   log.info("listening", { host: config.host, port });
+  log.info(`open http://${browsable(config.host)}:${port}`);
   if (config.tracing) log.info("LangSmith tracing on", config.tracing);
 
   return {

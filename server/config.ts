@@ -28,6 +28,7 @@ const ConfigSchema = z
     FIRESTORE_EMULATOR_HOST: optionalText,
     FIRESTORE_TIMEOUT_MS: positiveInt(10_000),
     FIREBASE_AUTH_EMULATOR_HOST: optionalText,
+    FIREBASE_API_KEY: optionalText,
     GOOGLE_API_KEY: optionalText,
     GEMINI_BASE_URL: optionalText,
     GEMINI_MODEL: z.string().default("gemini-2.5-flash"),
@@ -118,6 +119,8 @@ const ConfigSchema = z
         firestoreEmulatorHost: env.FIRESTORE_EMULATOR_HOST,
         firestoreTimeoutMs: env.FIRESTORE_TIMEOUT_MS,
         authEmulatorHost: env.FIREBASE_AUTH_EMULATOR_HOST,
+        /** The web API key the learner's web app signs in with (public, like in any Firebase web app). */
+        webApiKey: env.FIREBASE_API_KEY,
       },
       models: {
         googleApiKey: env.GOOGLE_API_KEY,

@@ -3,7 +3,7 @@ import type { Store } from "../../store/index.js";
 import type { LocalTokenVerifier } from "../auth/index.js";
 import { jsonBody, type Route } from "./handler.js";
 import { HttpError } from "./http-error.js";
-import { sessionCookie, type CookieSettings } from "./session-cookie.js";
+import { clearedSessionCookie, sessionCookie, type CookieSettings } from "./session-cookie.js";
 
 const DevLogin = z.object({
   email: z.email().max(320),
@@ -32,4 +32,16 @@ export function devLoginRoute(ctx: DevLoginContext): Route {
       headers: { "Set-Cookie": sessionCookie(issued.token, issued.expiresIn, ctx.cookie) },
     };
   };
+}
+
+/**
+ * Local mode's `POST /api/v1/auth/logout`: forgets the `session` cookie in this browser. Local
+ * tokens cannot be revoked; they expire after `LOCAL_TOKEN_TTL_SECONDS`.
+ */
+export function localLogoutRoute(cookie: CookieSettings): Route {
+  return () => ({
+    status: 200,
+    body: { message: "Signed out" },
+    headers: { "Set-Cookie": clearedSessionCookie(cookie) },
+  });
 }

@@ -35,7 +35,7 @@ describe("the production install", () => {
     }
   });
 
-  it("runs the compiled server with node from any folder and serves a whole interview", async () => {
+  it("runs the compiled server with node from any folder: a whole interview, the pages, the web app", async () => {
     server = await startServerProcess(
       { DATA_DIR: join(app, "data"), HOST: "127.0.0.1" },
       {
@@ -65,6 +65,20 @@ describe("the production install", () => {
     expect(mermaid.status).toBe(200);
     expect((await mermaid.text()).length).toBeGreaterThan(1_000_000);
     expect((await fetch(`${http}/graphs/assets/graphs.css`)).status).toBe(200);
+
+    // The web app: its page from dist/web, and its script bundled from the build's sources.
+    const html = await (await fetch(`${http}/`)).text();
+    const links = [...html.matchAll(/(?:src|href)="(\/app\/[^"]+)"/g)].map((m) => m[1]!);
+    expect(links.map((l) => l.split("?")[0]).sort()).toEqual([
+      "/app/app.css",
+      "/app/app.js",
+      "/app/icon.svg",
+    ]);
+    for (const link of links) expect((await fetch(http + link)).status, link).toBe(200);
+    const script = await (
+      await fetch(http + links.find((l) => l.startsWith("/app/app.js"))!)
+    ).text();
+    expect(script).toContain("/api/v1/mission-ally/ws");
   });
 });
 
@@ -125,6 +139,7 @@ describe("the Dockerfile", () => {
       "tsconfig.build.json",
       "scripts/build.ts",
       "deploy/use-node24-uws.sh",
+      "client/index.ts",
       "server/main.ts",
       "graphs/index.ts",
       "tools/index.ts",

@@ -1,0 +1,34 @@
+/**
+ * The part of the WebSocket API the client uses. Browsers' `WebSocket` and the `ws` package both
+ * provide it (Node 20 has no global WebSocket without a flag, so pass `ws` there).
+ */
+export interface WebSocketLike {
+  readonly readyState: number;
+  addEventListener(type: "message", listener: (event: { data: unknown }) => void): void;
+  addEventListener(
+    type: "close",
+    listener: (event: { code: number; reason: string }) => void,
+  ): void;
+  addEventListener(type: "error", listener: (event: unknown) => void): void;
+  send(data: string): void;
+  close(code?: number, reason?: string): void;
+}
+
+/** `new WebSocket(url, protocols, options)`: `ws` takes `{ headers }` as options; browsers ignore it. */
+export type WebSocketConstructor = new (
+  url: string,
+  protocols?: string | string[],
+  options?: { headers?: Record<string, string> },
+) => WebSocketLike;
+
+export const OPEN = 1;
+
+export function defaultWebSocket(): WebSocketConstructor {
+  const global = (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
+  if (!global) {
+    throw new Error(
+      "No global WebSocket here (Node 20 needs --experimental-websocket): pass one, e.g. { WebSocket } from the ws package",
+    );
+  }
+  return global;
+}

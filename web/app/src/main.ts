@@ -1,0 +1,4 @@
+import "./jitless.js";
+import { startApp } from "./app.js";
+
+void startApp();
