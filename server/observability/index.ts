@@ -1,6 +1,5 @@
 export { instrumentStore } from "./instrument-store.js";
 export {
-  ERROR_KINDS,
   ServerMetrics,
   type EndpointName,
   type ErrorKind,
@@ -8,6 +7,5 @@ export {
   type TurnObserver,
 } from "./metrics.js";
 export { storeProbe } from "./readiness.js";
-export { requestId } from "./request-id.js";
 export { metricsRoute, readyRoute } from "./routes.js";
 export { flushTraces } from "./tracing.js";

@@ -3,7 +3,7 @@ import type { AllyGraph } from "../../graphs/index.js";
 import type { Store, User } from "../../store/index.js";
 import type { AllyContext } from "../../tools/index.js";
 import type { TokenVerifier } from "../auth/index.js";
-import type { TurnObserver } from "../observability/metrics.js";
+import type { TurnObserver } from "../observability/index.js";
 import { AllyClientFrame, type AllyServerFrame } from "../protocol/index.js";
 import { authenticateSocket } from "./authenticate-socket.js";
 import { readThread } from "./history.js";

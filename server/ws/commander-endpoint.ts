@@ -2,7 +2,7 @@ import { HumanMessage } from "@langchain/core/messages";
 import type { CommanderGraph } from "../../graphs/index.js";
 import type { Enrollment, Mission, Store } from "../../store/index.js";
 import type { TokenVerifier } from "../auth/index.js";
-import type { TurnObserver } from "../observability/metrics.js";
+import type { TurnObserver } from "../observability/index.js";
 import { CommanderClientFrame, type CommanderServerFrame } from "../protocol/index.js";
 import { authenticateSocket } from "./authenticate-socket.js";
 import type { Connection } from "./connection.js";

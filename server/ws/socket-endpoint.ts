@@ -1,7 +1,7 @@
 import type { TemplatedApp, WebSocketBehavior } from "uWebSockets.js";
 import type { z } from "zod";
 import type { Logger } from "../log.js";
-import type { SocketObserver } from "../observability/metrics.js";
+import type { SocketObserver } from "../observability/index.js";
 import { requestId } from "../observability/request-id.js";
 import { parseClientFrame } from "../protocol/index.js";
 import { Connection, type ConnectionLimits, type SocketData } from "./connection.js";

@@ -2,7 +2,7 @@ import { AIMessageChunk, isAIMessage, type BaseMessage } from "@langchain/core/m
 import type { RunnableConfig } from "@langchain/core/runnables";
 import { BaseCheckpointSaver } from "@langchain/langgraph-checkpoint";
 import { UsageTally, type TurnUsage } from "../../graphs/index.js";
-import type { TurnObserver } from "../observability/metrics.js";
+import type { TurnObserver } from "../observability/index.js";
 
 /** What a turn produced, in order, independent of any wire format. */
 export type TurnEvent =
