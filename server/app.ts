@@ -16,6 +16,14 @@ import { createSessionRoute, getSessionRoute } from "./http/session-routes.js";
 import { enrolledMissionsRoute, profileRoute, updateUserRoute } from "./http/user-routes.js";
 import { webAppRoutes } from "./http/web-app-routes.js";
 import type { Logger } from "./log.js";
+import {
+  flushTraces,
+  instrumentStore,
+  metricsRoute,
+  readyRoute,
+  ServerMetrics,
+  storeProbe,
+} from "./observability/index.js";
 import { protocolJsonSchema } from "./protocol/index.js";
 import { allyEndpoint } from "./ws/ally-endpoint.js";
 import { commanderEndpoint } from "./ws/commander-endpoint.js";
@@ -57,7 +65,9 @@ export function assertNativeUws(): void {
 
 export async function startServer(deps: ServerDeps): Promise<RunningServer> {
   assertNativeUws();
-  const { config, store, verifier, log } = deps;
+  const { config, verifier, log } = deps;
+  const metrics = new ServerMetrics();
+  const store = instrumentStore(deps.store, metrics);
   const { commander, ally } = buildGraphs(deps.models, store);
   const promptsDir = config.promptsDir;
 
@@ -67,8 +77,9 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
     log,
     allowedOrigins: config.allowedOrigins,
     maxBodyBytes: 256 * 1024,
+    onInternalError: () => metrics.error("http_internal"),
   };
-  const ws: EndpointContext = {
+  const ws: Omit<EndpointContext, "sockets"> = {
     log,
     limits: {
       maxFrameBytes: config.maxFrameBytes,
@@ -88,6 +99,10 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
     graphs: [commander, ally],
   });
   const healthy = handle(http, () => ({ status: 200, body: { status: "healthy" } }));
+  const ready = handle(
+    http,
+    readyRoute(() => draining, storeProbe(deps.store)),
+  );
   const webApp = webAppRoutes({
     auth: config.auth,
     firebase: {
@@ -102,6 +117,8 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
     .get("/app/:file", handle(http, webApp.asset, 1))
     .get("/health", healthy)
     .get("/api/health", healthy)
+    .get("/ready", ready)
+    .get("/metrics", handle(http, metricsRoute(metrics, config.metricsToken)))
     .post("/api/v1/sessions", handle(http, createSessionRoute(auth)))
     .post("/api/v1/sessions/", handle(http, createSessionRoute(auth)))
     .get("/api/v1/sessions/:id", handle(http, getSessionRoute(auth), 1))
@@ -147,8 +164,22 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
       .post("/api/v1/auth/logout", handle(http, routes.logout))
       .get("/api/v1/auth/session-status", handle(http, routes.sessionStatus));
   }
-  registerEndpoint(app, ws, commanderEndpoint({ store, verifier, graph: commander, promptsDir }));
-  registerEndpoint(app, ws, allyEndpoint({ store, verifier, graph: ally, promptsDir }));
+  registerEndpoint(
+    app,
+    { ...ws, sockets: metrics.sockets("commander") },
+    commanderEndpoint({
+      store,
+      verifier,
+      graph: commander,
+      promptsDir,
+      turns: metrics.turnsOf("commander"),
+    }),
+  );
+  registerEndpoint(
+    app,
+    { ...ws, sockets: metrics.sockets("ally") },
+    allyEndpoint({ store, verifier, graph: ally, promptsDir, turns: metrics.turnsOf("ally") }),
+  );
   app.any(
     "/*",
     handle(http, () => ({ status: 404, body: { detail: "Not Found" } })),
@@ -164,6 +195,7 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
   const port = uWS.us_socket_local_port(listenSocket);
   log.info("listening", { host: config.host, port });
   log.info(`open http://${browsable(config.host)}:${port}`);
+  if (config.tracing) log.info("LangSmith tracing on", config.tracing);
 
   return {
     port,
@@ -183,6 +215,7 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
         await finished;
       }
       for (const c of connections) c.close(1001, "Server shutting down");
+      if (config.tracing) await flushTraces();
       await store.close();
       log.info("stopped");
     },

@@ -38,10 +38,12 @@ export async function createVerifiers(config: Config): Promise<Verifiers> {
     });
     return { verifier: firebase, firebase };
   }
-  const issuer = new LocalTokenVerifier(
-    loadOrCreateSecret(config.dataDir),
-    config.localTokenTtlSeconds,
-  );
+  // A shared LOCAL_AUTH_SECRET lets several instances accept each other's tokens; otherwise each
+  // instance signs with a secret of its own, kept in its data folder.
+  const secret = config.localAuthSecret
+    ? Buffer.from(config.localAuthSecret, "utf8")
+    : loadOrCreateSecret(config.dataDir);
+  const issuer = new LocalTokenVerifier(secret, config.localTokenTtlSeconds);
   return { verifier: issuer, localIssuer: issuer };
 }
 

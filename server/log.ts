@@ -12,6 +12,8 @@ export interface Logger {
   info(msg: string, fields?: Record<string, unknown>): void;
   warn(msg: string, fields?: Record<string, unknown>): void;
   error(msg: string, fields?: Record<string, unknown>): void;
+  /** A logger that adds these fields (a request or conversation id) to every line. */
+  child(fields: Record<string, unknown>): Logger;
 }
 
 const SECRET_KEYS = /token|cookie|secret|authorization|password|api_?key/i;
@@ -31,11 +33,17 @@ function redact(fields: Record<string, unknown>): Record<string, unknown> {
 export function createLogger(
   level: Level | "silent",
   write: (line: string) => void = (line) => process.stderr.write(line + "\n"),
+  context: Record<string, unknown> = {},
 ): Logger {
   const emit = (at: Level, msg: string, fields?: Record<string, unknown>) => {
     if (RANK[at] < RANK[level]) return;
     write(
-      JSON.stringify({ time: new Date().toISOString(), level: at, msg, ...redact(fields ?? {}) }),
+      JSON.stringify({
+        time: new Date().toISOString(),
+        level: at,
+        msg,
+        ...redact({ ...context, ...fields }),
+      }),
     );
   };
   return {
@@ -43,5 +51,6 @@ export function createLogger(
     info: (msg, fields) => emit("info", msg, fields),
     warn: (msg, fields) => emit("warn", msg, fields),
     error: (msg, fields) => emit("error", msg, fields),
+    child: (fields) => createLogger(level, write, { ...context, ...fields }),
   };
 }

@@ -1,8 +1,13 @@
 import type { HttpRequest, HttpResponse } from "uWebSockets.js";
 import type { Logger } from "../log.js";
+import { requestId } from "../observability/request-id.js";
 import { HttpError } from "./http-error.js";
 
 export interface RequestInfo {
+  /** Carried by the request's log lines and sent back as `X-Request-Id`. */
+  requestId: string;
+  /** The peer's address as uWS gives it (IPv4, or IPv6 written out in full). */
+  remoteAddress: string;
   method: string;
   path: string;
   query: URLSearchParams;
@@ -32,6 +37,8 @@ export interface HandlerContext {
   log: Logger;
   allowedOrigins: string[];
   maxBodyBytes: number;
+  /** Told of every request answered with 500. */
+  onInternalError?: () => void;
 }
 
 const STATUS_TEXT: Record<number, string> = {
@@ -104,6 +111,8 @@ export function handle(ctx: HandlerContext, route: Route, paramCount = 0) {
       aborted = true;
     });
     const info: Omit<RequestInfo, "body"> = {
+      requestId: requestId(req.getHeader("x-request-id")),
+      remoteAddress: Buffer.from(res.getRemoteAddressAsText()).toString(),
       method: req.getCaseSensitiveMethod(),
       path: req.getUrl(),
       query: new URLSearchParams(req.getQuery() ?? ""),
@@ -117,7 +126,10 @@ export function handle(ctx: HandlerContext, route: Route, paramCount = 0) {
         contentType: req.getHeader("content-type"),
       },
     };
-    const cors = corsHeaders(info.headers.origin, ctx.allowedOrigins);
+    const headers = {
+      ...corsHeaders(info.headers.origin, ctx.allowedOrigins),
+      "X-Request-Id": info.requestId,
+    };
     const needsBody = info.method === "POST" || info.method === "PUT" || info.method === "PATCH";
     const body = needsBody ? readBody(res, ctx.maxBodyBytes) : Promise.resolve(Buffer.alloc(0));
     body
@@ -131,11 +143,17 @@ export function handle(ctx: HandlerContext, route: Route, paramCount = 0) {
               : { detail: err.detail },
           };
         }
-        ctx.log.error("request failed", { method: info.method, path: info.path, error: err });
+        ctx.onInternalError?.();
+        ctx.log.error("request failed", {
+          request_id: info.requestId,
+          method: info.method,
+          path: info.path,
+          error: err,
+        });
         return { status: 500, body: { detail: "Internal server error" } };
       })
       .then((reply) => {
-        if (!aborted) res.cork(() => write(res, reply, cors));
+        if (!aborted) res.cork(() => write(res, reply, headers));
       });
   };
 }

@@ -3,6 +3,7 @@ import { nodeAgents, type AllyGraph } from "../../graphs/index.js";
 import { AGENTS, allyThreadId, type AllyContext, type User } from "../../domain/index.js";
 import type { Store } from "../../store/index.js";
 import type { TokenVerifier } from "../auth/index.js";
+import type { TurnObserver } from "../observability/index.js";
 import { AllyClientFrame, type AllyServerFrame } from "../protocol/index.js";
 import { authenticateSocket } from "./authenticate-socket.js";
 import { readThread } from "./history.js";
@@ -15,6 +16,7 @@ export interface AllyEndpointDeps {
   graph: AllyGraph;
   /** Another copy of `prompts/` for the agents to read; undefined for the shipped prompts. */
   promptsDir?: string;
+  turns?: TurnObserver;
 }
 
 const CONNECTED = "Connected to Lumina. Ready to start learning!";
@@ -121,6 +123,7 @@ export function allyEndpoint(deps: AllyEndpointDeps): EndpointSpec {
                 agentOf,
                 startingAgent: speaking,
                 tokens,
+                observer: deps.turns,
                 onUsage: (usage) =>
                   connection.log.info("turn usage", { enrollment_id: enrollment.id, usage }),
               },

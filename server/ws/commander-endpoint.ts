@@ -9,6 +9,7 @@ import {
 } from "../../domain/index.js";
 import type { Store } from "../../store/index.js";
 import type { TokenVerifier } from "../auth/index.js";
+import type { TurnObserver } from "../observability/index.js";
 import { CommanderClientFrame, type CommanderServerFrame } from "../protocol/index.js";
 import { authenticateSocket } from "./authenticate-socket.js";
 import type { Connection } from "./connection.js";
@@ -22,6 +23,7 @@ export interface CommanderEndpointDeps {
   graph: CommanderGraph;
   /** Another copy of `prompts/` for the agents to read; undefined for the shipped prompts. */
   promptsDir?: string;
+  turns?: TurnObserver;
 }
 
 const CONNECTED = "Connected to Mission Commander. Starting your learning journey...";
@@ -102,6 +104,7 @@ export function commanderEndpoint(deps: CommanderEndpointDeps): EndpointSpec {
                 agentOf,
                 startingAgent: AGENTS.polaris,
                 tokens,
+                observer: deps.turns,
                 onUsage: (usage) =>
                   connection.log.info("turn usage", { session_id: session.id, usage }),
               },

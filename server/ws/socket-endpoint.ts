@@ -1,6 +1,8 @@
 import type { TemplatedApp, WebSocketBehavior } from "uWebSockets.js";
 import type { z } from "zod";
 import type { Logger } from "../log.js";
+import type { SocketObserver } from "../observability/index.js";
+import { requestId } from "../observability/request-id.js";
 import { parseClientFrame } from "../protocol/index.js";
 import { Connection, type ConnectionLimits, type SocketData } from "./connection.js";
 import type { ConversationLocks } from "./conversation-locks.js";
@@ -40,6 +42,8 @@ export interface EndpointContext {
   live: LiveSockets;
   connections: Set<Connection>;
   isDraining: () => boolean;
+  /** This endpoint's socket metrics. */
+  sockets: SocketObserver;
 }
 
 const decoder = new TextDecoder("utf-8", { fatal: true });
@@ -58,7 +62,7 @@ export function registerEndpoint(
       connection.close(err.code, err.reason);
       return;
     }
-    ctx.log.error("socket failed", { path: spec.path, error: err });
+    connection.log.error("socket failed", { path: spec.path, error: err });
     connection.send({ type: "error", message: "Internal server error" });
     connection.close(1011, "Internal server error");
   };
@@ -76,6 +80,7 @@ export function registerEndpoint(
         return;
       }
       const data: SocketData = {
+        requestId: requestId(req.getHeader("x-request-id")),
         query: new URLSearchParams(req.getQuery() ?? ""),
         cookieHeader: req.getHeader("cookie"),
         authorizationHeader: req.getHeader("authorization"),
@@ -90,14 +95,16 @@ export function registerEndpoint(
     },
     open: (ws) => {
       const data = ws.getUserData();
-      const connection = new Connection(ws, ctx.limits, ctx.log);
+      const connection = new Connection(ws, ctx.limits, ctx.log, { request_id: data.requestId });
       data.connection = connection;
       ctx.connections.add(connection);
+      ctx.sockets.opened();
       spec
         .open(connection, data)
         .then((conversation) => {
           if (!conversation) return;
           conversations.set(connection, conversation);
+          connection.logFields.conversation_id = conversation.key;
           ctx.live.claim(conversation.key, connection);
           connection.startTurns((text) =>
             ctx.locks
@@ -112,6 +119,7 @@ export function registerEndpoint(
       if (!connection) return;
       connection.touch();
       if (message.byteLength > ctx.limits.maxFrameBytes) {
+        ctx.sockets.rejected("invalid_frame");
         connection.send({
           type: "error",
           message: `Invalid message format: frame exceeds ${ctx.limits.maxFrameBytes} bytes`,
@@ -122,6 +130,7 @@ export function registerEndpoint(
       try {
         raw = decoder.decode(message);
       } catch {
+        ctx.sockets.rejected("invalid_frame");
         connection.send({
           type: "error",
           message: "Invalid message format: frames must be UTF-8 JSON",
@@ -130,6 +139,7 @@ export function registerEndpoint(
       }
       const parsed = parseClientFrame(raw, spec.clientSchema, spec.textField);
       if (!parsed.ok) {
+        ctx.sockets.rejected("invalid_frame");
         connection.send({ type: "error", message: parsed.error });
       } else if (parsed.frame.type === "ping") {
         connection.send({ type: "pong" });
@@ -139,15 +149,17 @@ export function registerEndpoint(
           message: "Server is shutting down; please reconnect shortly.",
         });
       } else if (!connection.enqueue(parsed.frame.text ?? "")) {
+        ctx.sockets.rejected("queue_full");
         connection.send({
           type: "error",
           message: "Too many messages are waiting for a reply; please wait and send it again.",
         });
       }
     },
-    close: (ws) => {
+    close: (ws, code) => {
       const connection = ws.getUserData().connection;
       if (!connection) return;
+      ctx.sockets.closed(code);
       connection.markClosed();
       ctx.connections.delete(connection);
       const conversation = conversations.get(connection);
@@ -157,7 +169,7 @@ export function registerEndpoint(
           .idle()
           .then(() => conversation.onClose())
           .catch((err: unknown) =>
-            ctx.log.error("close handling failed", { path: spec.path, error: err }),
+            connection.log.error("close handling failed", { path: spec.path, error: err }),
           );
       }
     },
