@@ -17,8 +17,8 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
-import { createModels, createVerifiers, openStore } from "../server/compose.js";
-import { createLogger, loadConfig, startServer } from "../server/index.js";
+import { buildServer, loadConfig } from "../server/index.js";
+import { allyThreadId, enrollmentId } from "../domain/index.js";
 import { connectFirestore } from "../store/firestore/index.js";
 import {
   firestoreThreadFootprint,
@@ -60,14 +60,7 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[values.le
 /** Runs `turns` Ally turns through a real server on `env`'s store; returns the thread and timings. */
 async function converse(env: Record<string, string>, turns: number) {
   const config = loadConfig({ PORT: "0", LOG_LEVEL: "silent", AUTH: "local", ...env });
-  const store = await openStore(config);
-  const server = await startServer({
-    config,
-    store,
-    ...(await createVerifiers(config)),
-    models: createModels(config),
-    log: createLogger("silent"),
-  });
+  const server = await buildServer(config);
   try {
     const base = `127.0.0.1:${server.port}`;
     const login = await fetch(`http://${base}/api/v1/auth/dev-login`, {
@@ -103,7 +96,7 @@ async function converse(env: Record<string, string>, turns: number) {
     }
     socket.close();
     await socket.closed;
-    return { threadId: `ally:${uid}_${mission.id}`, ms };
+    return { threadId: allyThreadId(enrollmentId(uid, mission.id)), ms };
   } finally {
     await server.shutdown();
   }

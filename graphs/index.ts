@@ -7,7 +7,6 @@ export {
 export {
   UsageTally,
   createModelFactory,
-  type AgentName,
   type ModelFactory,
   type ModelSettings,
   type TurnUsage,
@@ -27,3 +26,4 @@ export {
   type PageAssets,
 } from "./draw/index.js";
 export { buildGraphs } from "./build-graphs.js";
+export { nodeAgents } from "./node-agents.js";

@@ -16,17 +16,26 @@ import { Router } from "./http/router.js";
 import { createSessionRoute, getSessionRoute } from "./http/session-routes.js";
 import { enrolledMissionsRoute, profileRoute, updateUserRoute } from "./http/user-routes.js";
 import { webAppRoutes } from "./http/web-app-routes.js";
+import { listen } from "./listen.js";
 import type { Logger } from "./log.js";
+import {
+  flushTraces,
+  instrumentStore,
+  type EndpointName,
+  metricsRoute,
+  readyRoute,
+  ServerMetrics,
+  storeProbe,
+} from "./observability/index.js";
 import { protocolJsonSchema } from "./protocol/index.js";
 import { allyEndpoint } from "./ws/ally-endpoint.js";
 import { commanderEndpoint } from "./ws/commander-endpoint.js";
-import { listen } from "./listen.js";
 import type { Connection } from "./ws/connection.js";
 import { ConversationLocks } from "./ws/conversation-locks.js";
 import { FairScheduler } from "./ws/fair-scheduler.js";
 import { LiveSockets } from "./ws/live-sockets.js";
 import { withPauses } from "./ws/pausing-store.js";
-import { registerEndpoint, type EndpointContext } from "./ws/socket-endpoint.js";
+import { registerEndpoint, type EndpointContext, type EndpointSpec } from "./ws/socket-endpoint.js";
 import { TurnAdmission } from "./ws/turn-admission.js";
 
 export interface ServerDeps {
@@ -66,12 +75,12 @@ const NOT_PROCESSED =
 export async function startServer(deps: ServerDeps): Promise<RunningServer> {
   assertNativeUws();
   const { config, verifier, log } = deps;
+  const metrics = new ServerMetrics();
   const scheduler = new FairScheduler();
-  const store = withPauses(deps.store, scheduler.yield);
-  const prompts = { configurable: { prompts_dir: config.promptsDir } };
-  const graphs = buildGraphs(deps.models, store);
-  const commander = graphs.commander.withConfig(prompts);
-  const ally = graphs.ally.withConfig(prompts);
+  // Pauses wrap the instrumented store, so store latency is measured without the wait for a turn.
+  const store = withPauses(instrumentStore(deps.store, metrics), scheduler.yield);
+  const { commander, ally } = buildGraphs(deps.models, store);
+  const promptsDir = config.promptsDir;
 
   let draining = false;
   const connections = new Set<Connection>();
@@ -79,13 +88,14 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
     log,
     allowedOrigins: config.allowedOrigins,
     maxBodyBytes: config.maxBodyBytes,
+    onInternalError: () => metrics.error("http_internal"),
   };
   const admission = new TurnAdmission({
     turnsPerMinute: config.turnsPerMinute,
     maxRunningTurns: config.maxRunningTurns,
     busyEventLoopDelayMs: config.busyEventLoopDelayMs,
   });
-  const ws: EndpointContext = {
+  const ws: Omit<EndpointContext, "sockets"> = {
     log,
     limits: {
       maxFrameBytes: config.maxFrameBytes,
@@ -122,6 +132,12 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
     .add("GET", "/app/:file", webApp.asset, 1)
     .add("GET", "/health", healthy)
     .add("GET", "/api/health", healthy)
+    .add(
+      "GET",
+      "/ready",
+      readyRoute(() => draining, storeProbe(deps.store)),
+    )
+    .add("GET", "/metrics", metricsRoute(metrics, config.metricsToken))
     .add("POST", "/api/v1/sessions", createSessionRoute(auth))
     .add("POST", "/api/v1/sessions/", createSessionRoute(auth))
     .add("GET", "/api/v1/sessions/:id", getSessionRoute(auth), 1)
@@ -161,11 +177,24 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
       .add("POST", "/api/v1/auth/logout", session.logout)
       .add("GET", "/api/v1/auth/session-status", session.sessionStatus);
   }
-  for (const endpoint of [
-    commanderEndpoint({ store, verifier, graph: commander }),
-    allyEndpoint({ store, verifier, graph: ally }),
-  ]) {
-    registerEndpoint(app, ws, endpoint);
+  const endpoints = {
+    commander: commanderEndpoint({
+      store,
+      verifier,
+      graph: commander,
+      promptsDir,
+      turns: metrics.turnsOf("commander"),
+    }),
+    ally: allyEndpoint({
+      store,
+      verifier,
+      graph: ally,
+      promptsDir,
+      turns: metrics.turnsOf("ally"),
+    }),
+  };
+  for (const [name, endpoint] of Object.entries(endpoints) as [EndpointName, EndpointSpec][]) {
+    registerEndpoint(app, { ...ws, sockets: metrics.sockets(name) }, endpoint);
     routes.addUpgrade(endpoint.path);
   }
   routes.finish();
@@ -180,6 +209,7 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
   const port = uWS.us_socket_local_port(listenSocket);
   log.info("listening", { host: config.host, port });
   log.info(`open http://${browsable(config.host)}:${port}`);
+  if (config.tracing) log.info("LangSmith tracing on", config.tracing);
 
   return {
     port,
@@ -211,6 +241,7 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
         c.close(1001, "Server shutting down");
       }
       admission.stop();
+      if (config.tracing) await flushTraces();
       await store.close();
       log.info("stopped");
     },

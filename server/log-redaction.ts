@@ -4,12 +4,13 @@ const REDACTED = "[redacted]";
 const SECRET_KEYS = /token|cookie|secret|authorization|password|api_?key/i;
 
 // Shapes of credentials that upstream error text is known to echo: Google API keys (Gemini,
-// YouTube, Firebase), OAuth access tokens, JWTs (Firebase ID tokens and session cookies, local
+// YouTube, Firebase), OAuth access tokens, LangSmith keys, JWTs (Firebase ID tokens and session cookies, local
 // session tokens), bearer values, private keys, and credentials in URLs, headers or JSON.
 const PATTERNS: [RegExp, string][] = [
   [/-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(-----END [A-Z ]*PRIVATE KEY-----|$)/g, REDACTED],
   [/AIza[0-9A-Za-z_-]{20,}/g, REDACTED],
   [/ya29\.[0-9A-Za-z_.-]+/g, REDACTED],
+  [/lsv2_[a-z]{2}_[0-9a-f]{16,}_[0-9a-f]+/g, REDACTED],
   [/eyJ[0-9A-Za-z_-]*\.[0-9A-Za-z_-]*\.[0-9A-Za-z_-]*/g, REDACTED],
   [/\bBearer\s+[0-9A-Za-z._~+/=-]{8,}/gi, `Bearer ${REDACTED}`],
   [

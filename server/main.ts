@@ -1,8 +1,7 @@
 import { startServer } from "./app.js";
-import { createModels, createVerifiers, openStore } from "./compose.js";
+import { assembleServer } from "./compose.js";
 import { ConfigError, loadConfig, secretsOf } from "./config.js";
 import { ListenError } from "./listen.js";
-import { createLogger } from "./log.js";
 import { scrubText } from "./log-redaction.js";
 import { keepServingThroughUncaughtErrors } from "./process-guards.js";
 
@@ -11,11 +10,10 @@ let secrets: string[] = [];
 async function main() {
   const config = loadConfig();
   secrets = secretsOf(config);
-  const log = createLogger(config.logLevel, undefined, secrets);
+  const deps = await assembleServer(config);
+  const { log, models, localIssuer, firebase } = deps;
   keepServingThroughUncaughtErrors(log);
-  const store = await openStore(config);
-  const verifiers = await createVerifiers(config);
-  if (verifiers.localIssuer) {
+  if (localIssuer) {
     log.warn(
       "AUTH=local: anyone who can reach this server can sign in through /api/v1/auth/dev-login",
       {
@@ -23,12 +21,11 @@ async function main() {
       },
     );
   }
-  if (verifiers.firebase && config.firebase.authEmulatorHost) {
+  if (firebase && config.firebase.authEmulatorHost) {
     log.warn("AUTH=firebase on the Auth emulator: it accepts unsigned tokens, never use it live", {
       emulator: config.firebase.authEmulatorHost,
     });
   }
-  const models = createModels(config);
   if (models.kind === "scripted") {
     log.warn(
       "MODELS: scripted offline tutor (no GOOGLE_API_KEY); replies are deterministic scripts",
@@ -38,7 +35,7 @@ async function main() {
   }
   log.info("store", { store: config.store });
 
-  const server = await startServer({ config, store, ...verifiers, models, log });
+  const server = await startServer(deps);
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;

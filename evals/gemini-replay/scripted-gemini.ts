@@ -7,7 +7,8 @@ import {
   ToolMessage,
   type BaseMessage,
 } from "@langchain/core/messages";
-import { AGENT_NAMES, ScriptedChatModel, type AgentName } from "../../graphs/models/index.js";
+import { AGENT_NAMES, type AgentName } from "../../domain/index.js";
+import { ScriptedChatModel } from "../../graphs/models/index.js";
 import { loadPrompt } from "../../graphs/prompts.js";
 import {
   GenerateContentRequest,
@@ -17,6 +18,7 @@ import {
   type Part,
 } from "./gemini-wire.js";
 import { readBody, sendJson } from "./http.js";
+import { sessionFromPrompt } from "./prompt-session.js";
 import { encodeSse, streamChunks } from "./stream.js";
 
 const PROMPT_OF: Record<AgentName, string> = {
@@ -108,7 +110,9 @@ async function answer(
   const tools = toolsOf(body);
   const scripted = new ScriptedChatModel({ agent });
   const runnable = tools.length > 0 ? scripted.bindTools(tools) : scripted;
-  const reply = await runnable.invoke(toMessages(system, body));
+  const reply = await runnable.invoke(toMessages(system, body), {
+    context: sessionFromPrompt(agent, system),
+  });
   const calls = reply.tool_calls ?? [];
   const structured = calls.find((call) => call.name === STRUCTURED_OUTPUT);
   const parts: Part[] = structured
@@ -161,7 +165,8 @@ async function handle(req: IncomingMessage, res: ServerResponse) {
 
 /**
  * A Gemini API stand-in answered by the offline scripted tutor: each request becomes LangChain
- * messages for the agent whose prompt it carries, and the scripted reply goes back in Gemini's
+ * messages for the agent whose prompt it carries, played with the session read back from that
+ * prompt (as Gemini reads it), and the scripted reply goes back in Gemini's
  * response format (text parts, function calls, usage, STOP). Record mode pointed at it writes
  * cassettes without a Gemini key.
  */

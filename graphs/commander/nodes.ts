@@ -5,13 +5,14 @@ import {
   type BaseMessage,
 } from "@langchain/core/messages";
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
+import { AGENTS, MissionDraftSchema, readCommanderContext } from "../../domain/index.js";
 import {
   LearningGoalSchema,
-  MissionDraftSchema,
   confirmLearningGoal,
   type createMissionTool,
 } from "../../tools/index.js";
 import { replyForLearner, type ModelFactory } from "../models/index.js";
+import { promptValues, withSession, type AgentSession } from "../agent-sessions.js";
 import { renderPrompt } from "../prompts.js";
 import type { CommanderStateUpdate, CommanderStateValue } from "./state.js";
 
@@ -19,11 +20,6 @@ export interface CommanderDeps {
   models: ModelFactory;
   createMission: ReturnType<typeof createMissionTool>;
 }
-
-const learnerName = (config: LangGraphRunnableConfig) =>
-  typeof config.configurable?.learner_name === "string" && config.configurable.learner_name
-    ? config.configurable.learner_name
-    : "there";
 
 function transcript(messages: BaseMessage[]): string {
   return messages
@@ -33,23 +29,25 @@ function transcript(messages: BaseMessage[]): string {
 }
 
 export function polarisNode(deps: CommanderDeps) {
-  const search = deps.models.grounding?.searchTools("polaris") ?? [];
-  const model = deps.models.forAgent("polaris").bindTools!([confirmLearningGoal, ...search]);
+  const search = deps.models.grounding?.searchTools(AGENTS.polaris) ?? [];
+  const model = deps.models.forAgent(AGENTS.polaris).bindTools!([confirmLearningGoal, ...search]);
   return async (
     state: CommanderStateValue,
     config: LangGraphRunnableConfig,
   ): Promise<CommanderStateUpdate> => {
+    const { learner_name, prompts_dir } = readCommanderContext(config);
+    const session: AgentSession<"polaris"> = { learner_name };
     const system = new SystemMessage(
-      renderPrompt("commander/polaris.md", { learner_name: learnerName(config) }, config),
+      renderPrompt("commander/polaris.md", promptValues(session), prompts_dir),
     );
     const reply = replyForLearner(
-      await model.invoke([system, ...state.messages], config),
+      await model.invoke([system, ...state.messages], withSession(config, session)),
       "your learning goal",
     );
     const call = reply.tool_calls?.find((c) => c.name === confirmLearningGoal.name);
     if (!call) return { messages: [reply] };
     const goal = LearningGoalSchema.safeParse(call.args);
-    const toolCallId = call.id ?? "confirm_learning_goal";
+    const toolCallId = call.id ?? confirmLearningGoal.name;
     if (!goal.success) {
       return {
         messages: [
@@ -74,27 +72,25 @@ export function polarisNode(deps: CommanderDeps) {
 
 export function curatorNode(deps: CommanderDeps) {
   const model = deps.models
-    .forAgent("mission_curator")
+    .forAgent(AGENTS.curator)
     .withStructuredOutput(MissionDraftSchema, { name: "mission" });
   return async (
     state: CommanderStateValue,
     config: LangGraphRunnableConfig,
   ): Promise<CommanderStateUpdate> => {
     if (!state.goal) throw new Error("mission_curator ran without a confirmed goal");
+    const { topic, level, outcome } = state.goal;
+    const session: AgentSession<"mission_curator"> = { topic, level, outcome };
     const system = new SystemMessage(
       renderPrompt(
         "commander/mission_curator.md",
-        {
-          topic: state.goal.topic,
-          level: state.goal.level,
-          outcome: state.goal.outcome,
-        },
-        config,
+        promptValues(session),
+        readCommanderContext(config).prompts_dir,
       ),
     );
     // The mission arrives as JSON text, which is data for create_mission: never stream it as tokens.
     const draft = await model.invoke([system, new HumanMessage(transcript(state.messages))], {
-      ...config,
+      ...withSession(config, session),
       tags: [...(config.tags ?? []), "structured_output", "nostream"],
     });
     return { draft: MissionDraftSchema.parse(draft) };

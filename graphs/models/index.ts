@@ -1,4 +1,3 @@
-export { AGENT_NAMES, type AgentName } from "./agents.js";
 export { createModelFactory, type ModelFactory, type ModelSettings } from "./factory.js";
 export { finishReasonOf, replyForLearner, EmptyReplyError } from "./finish-reason.js";
 export { GeminiChatModel, type GeminiChatModelFields } from "./gemini-chat-model.js";
@@ -7,5 +6,5 @@ export {
   ScriptedChatModel,
   type ScriptedChatModelCallOptions,
   type ScriptedChatModelFields,
-} from "./scripted/scripted-chat-model.js";
+} from "./offline/scripted-chat-model.js";
 export { UsageTally, type TokenUsage, type TurnUsage } from "./usage-tally.js";

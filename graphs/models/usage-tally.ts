@@ -8,10 +8,13 @@ export interface TokenUsage {
   total_tokens: number;
 }
 
-export interface TurnUsage extends TokenUsage {
+export interface AgentUsage extends TokenUsage {
   model_calls: number;
+}
+
+export interface TurnUsage extends AgentUsage {
   /** Per agent, as named in the node metadata of the graph that called the model. */
-  by_agent: Record<string, TokenUsage>;
+  by_agent: Record<string, AgentUsage>;
 }
 
 const zero = (): TokenUsage => ({ input_tokens: 0, output_tokens: 0, total_tokens: 0 });
@@ -48,8 +51,9 @@ export class UsageTally extends BaseCallbackHandler {
   override handleLLMEnd(output: LLMResult, runId: string): void {
     const agent = this.agents.get(runId) ?? "unknown";
     this.agents.delete(runId);
-    const byAgent = (this.usage.by_agent[agent] ??= zero());
+    const byAgent = (this.usage.by_agent[agent] ??= { ...zero(), model_calls: 0 });
     this.usage.model_calls += 1;
+    byAgent.model_calls += 1;
     for (const generation of output.generations.flat()) {
       const message = (generation as { message?: { usage_metadata?: TokenUsage } }).message;
       if (!message?.usage_metadata) continue;

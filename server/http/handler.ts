@@ -1,9 +1,14 @@
 import type { HttpRequest, HttpResponse } from "uWebSockets.js";
 import type { Logger } from "../log.js";
+import { requestId } from "../observability/request-id.js";
 import { refuseCrossSite } from "./cross-site.js";
 import { HttpError } from "./http-error.js";
 
 export interface RequestInfo {
+  /** Carried by the request's log lines and sent back as `X-Request-Id`. */
+  requestId: string;
+  /** The peer's address as uWS gives it (IPv4, or IPv6 written out in full). */
+  remoteAddress: string;
   method: string;
   path: string;
   query: URLSearchParams;
@@ -39,6 +44,8 @@ export interface HandlerContext {
   log: Logger;
   allowedOrigins: string[];
   maxBodyBytes: number;
+  /** Told of every request answered with 500. */
+  onInternalError?: () => void;
 }
 
 const STATUS_TEXT: Record<number, string> = {
@@ -72,7 +79,11 @@ export function corsHeaders(origin: string, allowedOrigins: string[]): Record<st
 }
 
 /** The JSON answer to a failed request; anything but an `HttpError` is a logged 500. */
-export function errorReply(err: unknown, log: Logger, where: Record<string, unknown>): Reply {
+export function errorReply(
+  err: unknown,
+  ctx: Pick<HandlerContext, "log" | "onInternalError">,
+  where: Record<string, unknown>,
+): Reply {
   if (err instanceof HttpError) {
     return {
       status: err.status,
@@ -81,7 +92,8 @@ export function errorReply(err: unknown, log: Logger, where: Record<string, unkn
         : { detail: err.detail },
     };
   }
-  log.error("request failed", { ...where, error: err });
+  ctx.onInternalError?.();
+  ctx.log.error("request failed", { ...where, error: err });
   return { status: 500, body: { detail: "Internal server error" } };
 }
 
@@ -151,10 +163,13 @@ type RequestHead = Omit<RequestInfo, "body" | "params">;
 
 /** What the route needs from the request, copied while uWS still holds it. */
 function readHead(
+  res: HttpResponse,
   req: HttpRequest,
   paramCount: number,
 ): { head: RequestHead; rawParams: string[] } {
   const head: RequestHead = {
+    requestId: requestId(req.getHeader("x-request-id")),
+    remoteAddress: Buffer.from(res.getRemoteAddressAsText()).toString(),
     method: req.getCaseSensitiveMethod().toUpperCase(),
     path: req.getUrl(),
     query: new URLSearchParams(req.getQuery() ?? ""),
@@ -185,15 +200,18 @@ export function handle(ctx: HandlerContext, route: Route, paramCount = 0) {
       res.onAborted(() => {
         aborted = true;
       });
-      read = readHead(req, paramCount);
+      read = readHead(res, req, paramCount);
       declaredLength = Number(req.getHeader("content-length") || 0);
     } catch (err) {
-      const reply = errorReply(err, ctx.log, { reading: "request" });
+      const reply = errorReply(err, ctx, { reading: "request" });
       if (!aborted) res.cork(() => writeReply(res, "GET", reply, {}, true));
       return;
     }
     const { head, rawParams } = read;
-    const cors = corsHeaders(head.headers.origin, ctx.allowedOrigins);
+    const headers = {
+      ...corsHeaders(head.headers.origin, ctx.allowedOrigins),
+      "X-Request-Id": head.requestId,
+    };
     // A body that cannot fit is refused unread, and the connection is closed behind it.
     let closeAfter = declaredLength > ctx.maxBodyBytes;
     const body = !WITH_BODY.has(head.method)
@@ -208,11 +226,12 @@ export function handle(ctx: HandlerContext, route: Route, paramCount = 0) {
       })
       .catch((err: unknown) => {
         if (err instanceof HttpError && err.status === 413) closeAfter = true;
-        return errorReply(err, ctx.log, { method: head.method, path: head.path });
+        const where = { request_id: head.requestId, method: head.method, path: head.path };
+        return errorReply(err, ctx, where);
       })
       .then((reply) => {
         if (aborted) return;
-        res.cork(() => writeReply(res, head.method, reply, cors, closeAfter));
+        res.cork(() => writeReply(res, head.method, reply, headers, closeAfter));
       })
       .catch((err: unknown) => ctx.log.error("response failed", { path: head.path, error: err }));
   };

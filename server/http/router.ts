@@ -92,7 +92,7 @@ export class Router {
         cors = corsHeaders(req.getHeader("origin"), this.ctx.allowedOrigins);
         reply = method === "OPTIONS" ? { status: 204, body: null } : answer(method);
       } catch (err) {
-        reply = errorReply(err, this.ctx.log, { method });
+        reply = errorReply(err, this.ctx, { method });
       }
       const headers = allow ? { ...cors, Allow: allow } : cors;
       // The body of a refused request is never read, so the connection cannot be reused.

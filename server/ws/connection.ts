@@ -9,6 +9,8 @@ export interface ConnectionLimits {
 
 export interface SocketData {
   connection?: Connection;
+  /** Carried, with the conversation's id once known, by every log line about the socket. */
+  requestId: string;
   query: URLSearchParams;
   cookieHeader: string;
   authorizationHeader: string;
@@ -36,9 +38,16 @@ export class Connection {
   constructor(
     private readonly ws: WebSocket<SocketData>,
     private readonly limits: ConnectionLimits,
-    readonly log: Logger,
+    private readonly serverLog: Logger,
+    /** What every line about this socket carries: its upgrade's request id, its conversation's id. */
+    readonly logFields: Record<string, unknown> = {},
   ) {
     this.touch();
+  }
+
+  /** The server's logger with this socket's fields, made when a line is written (idle sockets hold none). */
+  get log(): Logger {
+    return this.serverLog.child(this.logFields);
   }
 
   /** Sends frames in one corked write. A client that stops reading is disconnected, not buffered for. */

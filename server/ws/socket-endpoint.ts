@@ -3,6 +3,8 @@ import type { z } from "zod";
 import { socketCredential } from "../auth/index.js";
 import { isAllowedOrigin } from "../http/cross-site.js";
 import type { Logger } from "../log.js";
+import type { SocketObserver } from "../observability/index.js";
+import { requestId } from "../observability/request-id.js";
 import { parseClientFrame } from "../protocol/index.js";
 import { Connection, type ConnectionLimits, type SocketData } from "./connection.js";
 import type { ConversationLocks } from "./conversation-locks.js";
@@ -49,6 +51,8 @@ export interface EndpointContext {
   allowedOrigins: string[];
   connections: Set<Connection>;
   isDraining: () => boolean;
+  /** This endpoint's socket metrics. */
+  sockets: SocketObserver;
 }
 
 const decoder = new TextDecoder("utf-8", { fatal: true });
@@ -73,7 +77,7 @@ export function registerEndpoint(
       connection.close(err.code, err.reason);
       return;
     }
-    ctx.log.error("socket failed", { path: spec.path, error: err });
+    connection.log.error("socket failed", { path: spec.path, error: err });
     connection.send({ type: "error", message: "Internal server error" });
     connection.close(1011, "Internal server error");
   };
@@ -92,6 +96,7 @@ export function registerEndpoint(
   const onFrame = (connection: Connection, message: ArrayBuffer) => {
     connection.touch();
     if (message.byteLength > ctx.limits.maxFrameBytes) {
+      ctx.sockets.rejected("invalid_frame");
       connection.send({
         type: "error",
         message: `Invalid message format: frame exceeds ${ctx.limits.maxFrameBytes} bytes`,
@@ -102,6 +107,7 @@ export function registerEndpoint(
     try {
       raw = decoder.decode(message);
     } catch {
+      ctx.sockets.rejected("invalid_frame");
       connection.send({
         type: "error",
         message: "Invalid message format: frames must be UTF-8 JSON",
@@ -110,6 +116,7 @@ export function registerEndpoint(
     }
     const parsed = parseClientFrame(raw, spec.clientSchema, spec.textField);
     if (!parsed.ok) {
+      ctx.sockets.rejected("invalid_frame");
       connection.send({ type: "error", message: parsed.error });
       return;
     }
@@ -125,6 +132,7 @@ export function registerEndpoint(
       return;
     }
     if (connection.queued >= ctx.limits.maxQueuedMessages) {
+      ctx.sockets.rejected("queue_full");
       connection.send({ type: "error", code: "queue_full", message: QUEUE_FULL });
       return;
     }
@@ -132,6 +140,7 @@ export function registerEndpoint(
     const owner = conversations.get(connection)?.owner;
     const refusal = owner === undefined ? undefined : ctx.admission.admit(owner);
     if (refusal) {
+      ctx.sockets.rejected(refusal.code);
       connection.send({
         type: "error",
         code: refusal.code,
@@ -141,6 +150,7 @@ export function registerEndpoint(
       return;
     }
     if (!connection.enqueue(parsed.frame.text ?? "")) {
+      ctx.sockets.rejected("queue_full");
       connection.send({ type: "error", code: "queue_full", message: QUEUE_FULL });
     }
   };
@@ -159,6 +169,7 @@ export function registerEndpoint(
           return;
         }
         const data: SocketData = {
+          requestId: requestId(req.getHeader("x-request-id")),
           query: new URLSearchParams(req.getQuery() ?? ""),
           cookieHeader: req.getHeader("cookie"),
           authorizationHeader: req.getHeader("authorization"),
@@ -182,9 +193,10 @@ export function registerEndpoint(
     },
     open: (ws) => {
       const data = ws.getUserData();
-      const connection = new Connection(ws, ctx.limits, ctx.log);
+      const connection = new Connection(ws, ctx.limits, ctx.log, { request_id: data.requestId });
       data.connection = connection;
       ctx.connections.add(connection);
+      ctx.sockets.opened();
       // A browser sends the cookie to any page's socket; only an allowed Origin may ride on it.
       if (socketCredential(data)?.source === "cookie" && !data.originAllowed) {
         fail(connection, new CloseWith(1008, CROSS_SITE));
@@ -195,6 +207,7 @@ export function registerEndpoint(
         .then((conversation) => {
           if (!conversation) return;
           conversations.set(connection, conversation);
+          connection.logFields.conversation_id = conversation.key;
           ctx.live.claim(conversation.key, connection);
           connection.startTurns(turnRunner(connection, conversation));
         })
@@ -206,7 +219,7 @@ export function registerEndpoint(
       try {
         onFrame(connection, message);
       } catch (err) {
-        ctx.log.error("frame handling failed", { path: spec.path, error: err });
+        connection.log.error("frame handling failed", { path: spec.path, error: err });
         connection.send({ type: "error", message: "Internal server error" });
       }
     },
@@ -214,8 +227,9 @@ export function registerEndpoint(
       const connection = ws.getUserData().connection;
       if (!connection) return;
       // uWS drops a connection itself for invalid UTF-8 in a text frame or an oversized message.
+      ctx.sockets.closed(code);
       if (code === 1006 && message.byteLength > 0) {
-        ctx.log.debug("socket dropped", {
+        connection.log.debug("socket dropped", {
           path: spec.path,
           reason: Buffer.from(message).toString(),
         });
@@ -230,7 +244,7 @@ export function registerEndpoint(
           .idle()
           .then(() => conversation.onClose())
           .catch((err: unknown) =>
-            ctx.log.error("close handling failed", { path: spec.path, error: err }),
+            connection.log.error("close handling failed", { path: spec.path, error: err }),
           );
       }
     },

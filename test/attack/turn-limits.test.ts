@@ -1,6 +1,6 @@
 import { createModelFactory } from "../../graphs/index.js";
 import { loadConfig } from "../../server/index.js";
-import { wrapFactory } from "../support/model-wrappers.js";
+import { Gate, wrapFactory } from "../support/model-wrappers.js";
 import { SEED_INTERVIEW } from "../support/seed-interview.js";
 import { startTestServer, type TestServer } from "../support/test-server.js";
 import { TestSocket, type Frame } from "../support/ws-client.js";
@@ -14,13 +14,14 @@ afterEach(async () => {
   server = undefined;
 });
 
-/** A server whose Polaris answers after `delayMs`, so that turns overlap. */
-async function slowServer(delayMs: number, env: Record<string, string> = {}) {
+/** A server whose Polaris waits at `gate` until the test opens it, so that turns overlap. */
+async function heldServer(env: Record<string, string> = {}) {
+  const gate = new Gate();
   const { factory, probe } = wrapFactory(createModelFactory(loadConfig({}).models), "polaris", {
-    delayMs,
+    gate,
   });
   server = await startTestServer({ models: factory, env });
-  return { server, probe };
+  return { server, probe, gate };
 }
 
 async function commander(on: TestServer, email: string) {
@@ -33,13 +34,19 @@ async function commander(on: TestServer, email: string) {
   return { socket, token, session_id };
 }
 
-/** Sends three messages, the first of them slow to answer, then shuts the server down. */
-async function shutDownMidTurn(delayMs: number, env: Record<string, string> = {}) {
-  const { server } = await slowServer(delayMs, { TURNS_PER_MINUTE: "0", ...env });
+/**
+ * Sends three messages, the first held in the middle of its turn, then shuts the server down;
+ * `finishTurn` lets the held turn finish once the shutdown has begun.
+ */
+async function shutDownMidTurn(finishTurn: boolean, env: Record<string, string> = {}) {
+  const { server, gate } = await heldServer({ TURNS_PER_MINUTE: "0", ...env });
   const { socket } = await commander(server, "ada@example.com");
   for (const content of SEED_INTERVIEW.slice(0, 3)) socket.send({ type: "user_message", content });
-  await sleep(100);
-  await server.stop();
+  await gate.reached;
+  const stopped = server.stop();
+  if (finishTurn) gate.open();
+  await stopped;
+  gate.open();
   expect(await socket.closed).toEqual({ code: 1001, reason: "Server shutting down" });
   return socket;
 }
@@ -85,14 +92,15 @@ describe("turn limits on sockets", () => {
   });
 
   it("drop the turns a closed socket had queued; the running one finishes", async () => {
-    const { server, probe } = await slowServer(300, { TURNS_PER_MINUTE: "0" });
+    const { server, probe, gate } = await heldServer({ TURNS_PER_MINUTE: "0" });
     const { socket, token, session_id } = await commander(server, "ada@example.com");
     for (const content of SEED_INTERVIEW.slice(0, 4))
       socket.send({ type: "user_message", content });
-    await sleep(100);
+    await gate.reached;
     socket.close();
     await socket.closed;
-    await sleep(1200);
+    gate.open();
+    await sleep(500);
     expect(probe.calls).toBe(1);
     const again = new TestSocket(
       `${server.ws}/api/v1/mission-commander/ws?session_id=${session_id}&token=${token}`,
@@ -105,18 +113,21 @@ describe("turn limits on sockets", () => {
   });
 
   it("answer a new turn at once with a retryable busy error while the server is saturated", async () => {
-    const { server } = await slowServer(500, { MAX_RUNNING_TURNS: "2", TURNS_PER_MINUTE: "0" });
+    const { server, probe, gate } = await heldServer({
+      MAX_RUNNING_TURNS: "2",
+      TURNS_PER_MINUTE: "0",
+    });
     const [a, b, c] = await Promise.all(
       ["ada", "bob", "cy"].map((name) => commander(server, `${name}@example.com`)),
     );
     a!.socket.send({ type: "user_message", content: OFF_TOPIC });
     b!.socket.send({ type: "user_message", content: OFF_TOPIC });
-    await sleep(100);
-    const asked = performance.now();
+    while (probe.active < 2) await sleep(10);
+    // Both running turns wait at the gate: the answer below cannot have waited for either.
     c!.socket.send({ type: "user_message", content: OFF_TOPIC });
     c!.socket.send({ type: "ping" });
     const [busy, pong] = answers(await c!.socket.waitForFrames(3));
-    expect(performance.now() - asked).toBeLessThan(400);
+    expect(probe.active).toBe(2);
     expect(busy).toEqual({
       type: "error",
       code: "busy",
@@ -125,6 +136,7 @@ describe("turn limits on sockets", () => {
       retry_after_ms: 1000,
     });
     expect(pong).toEqual({ type: "pong" });
+    gate.open();
     await a!.socket.waitFor("agent_message");
     await b!.socket.waitFor("agent_message");
     c!.socket.send({ type: "user_message", content: OFF_TOPIC });
@@ -158,7 +170,7 @@ describe("turn limits on sockets", () => {
   });
 
   it("on shutdown, answer every queued message with not_processed before closing 1001", async () => {
-    const socket = await shutDownMidTurn(400);
+    const socket = await shutDownMidTurn(true);
     expect(kinds(socket.frames)).toEqual([
       "agent_message",
       "error:not_processed",
@@ -168,7 +180,7 @@ describe("turn limits on sockets", () => {
   });
 
   it("on shutdown past the grace period, fail the running turn and answer the queued ones", async () => {
-    const socket = await shutDownMidTurn(1500, { SHUTDOWN_GRACE_MS: "200" });
+    const socket = await shutDownMidTurn(false, { SHUTDOWN_GRACE_MS: "200" });
     expect(kinds(socket.frames)).toEqual(["error", "error:not_processed", "error:not_processed"]);
   });
 });

@@ -2,6 +2,7 @@ import { AllyServerFrame } from "../../server/protocol/index.js";
 import { startFakeYoutube, type FakeYoutube } from "../support/fake-youtube.js";
 import { useCassette, type CassetteSession } from "../support/gemini-cassette.js";
 import { startTestServer, type TestServer } from "../support/test-server.js";
+import { allyTurn as turn, learnerReply } from "../support/ally-learner.js";
 import { TestSocket, type Frame } from "../support/ws-client.js";
 import { GIT_MISSION } from "../support/missions.js";
 
@@ -42,23 +43,6 @@ async function connect(missionId: string, query = "") {
   );
   await socket.waitFor("connected");
   return socket;
-}
-
-/** The turn's frames, from the message sent to `agent_processing_end`. */
-async function turn(socket: TestSocket, message: string): Promise<Frame[]> {
-  const from = socket.frames.length;
-  socket.send({ type: "user_message", message });
-  await socket.waitFor("agent_processing_end", from);
-  await new Promise((resolve) => setTimeout(resolve, 20));
-  return socket.frames.slice(from);
-}
-
-/** A learner who agrees to briefings, answers questions and says they are confident. */
-function learnerReply(frames: Frame[]): string {
-  const last = frames.filter((f) => f.type === "agent_message").at(-1)?.message as string;
-  if (/fit/i.test(last) && /\?\s*$/.test(last)) return "Yes, that sounds great!";
-  if (/confident/i.test(last)) return "I feel confident about it.";
-  return "I think it means breaking the idea into smaller parts and applying them step by step.";
 }
 
 const messages = (frames: Frame[]) => frames.filter((f) => f.type === "agent_message");

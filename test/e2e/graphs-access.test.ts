@@ -1,9 +1,8 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { randomBytes } from "node:crypto";
-import { createModelFactory } from "../../graphs/index.js";
 import { LocalTokenVerifier } from "../../server/auth/index.js";
-import { createLogger, loadConfig, startServer, type RunningServer } from "../../server/index.js";
+import { buildServer, createLogger, loadConfig, type RunningServer } from "../../server/index.js";
 import { openSqliteStore } from "../../store/index.js";
 import { startTestServer, type TestServer } from "../support/test-server.js";
 import { GIT_MISSION } from "../support/missions.js";
@@ -39,11 +38,9 @@ describe("graph pages for signed-in owners", () => {
       AUTH: "firebase",
       SQLITE_PATH: ":memory:",
     });
-    server = await startServer({
-      config,
+    server = await buildServer(config, {
       store: openSqliteStore({ path: ":memory:" }),
       verifier,
-      models: createModelFactory(config.models),
       log: createLogger("silent"),
     });
     base = `http://127.0.0.1:${server.port}`;

@@ -12,6 +12,7 @@ const PROJECT = [
   "langgraph.json",
   "package.json",
   "tsconfig.json",
+  "domain",
   "graphs",
   "tools",
   "store",

@@ -1,75 +1,47 @@
 import { HumanMessage, type BaseMessage } from "@langchain/core/messages";
 import { fakeModel } from "@langchain/core/testing";
-import { buildAllyGraph } from "../../graphs/index.js";
-import { openSqliteStore, type MissionCreated, type Store } from "../../store/index.js";
-import { completionRefusal, type AllyContext } from "../../tools/index.js";
-import { call, fakeFactory, nextId, say } from "./fake-models.js";
+import { getConfigTypeSchema } from "@langchain/langgraph/zod/schema";
+import type { MissionCreated } from "../../domain/index.js";
+import type { Store } from "../../store/index.js";
+import { completionRefusal } from "../../tools/index.js";
+import { openAllyHarness, type AllyHarness } from "./ally-harness.js";
+import { call, nextId, say } from "./fake-models.js";
 
 const checkpoints = ["Basics", "Loops", "Functions", "Project"];
 let store: Store;
 let created: MissionCreated;
+let setup: AllyHarness["setup"];
 
 beforeEach(async () => {
-  store = openSqliteStore({ path: ":memory:" });
-  await store.users.ensure({ uid: "u1", name: "Ada" });
-  created = await store.missions.createWithEnrollment({
-    creatorId: "u1",
-    draft: {
-      title: "Python",
-      short_description: "s",
-      description: "d",
-      level: "Beginner",
-      topics_to_cover: ["x"],
-      learning_goal: "g",
-      byte_size_checkpoints: checkpoints,
-      skills: ["py"],
-      is_public: true,
-    },
-  });
+  ({ store, created, setup } = await openAllyHarness({
+    title: "Python",
+    checkpoints,
+    learningStyle: ["examples"],
+  }));
 });
 afterEach(() => store.close());
 
-async function context(): Promise<AllyContext> {
-  const enrollment = await store.enrollments.get("u1", created.mission.id);
-  return {
-    user_id: "u1",
-    ally_session_id: created.allySession.id,
-    learner: { name: "Ada", learning_style: ["examples"] },
-    mission: {
-      id: created.mission.id,
-      title: "Python",
-      level: "Beginner",
-      byte_size_checkpoints: checkpoints,
-    },
-    stored_completed_checkpoints: enrollment?.completed_checkpoints ?? [],
-  };
-}
-
-function setup(lumina: ReturnType<typeof fakeModel>, sensei: ReturnType<typeof fakeModel>) {
-  const graph = buildAllyGraph({
-    models: fakeFactory({ mission_ally: lumina, mission_sensei: sensei }),
-    enrollments: store.enrollments,
-    allySessions: store.allySessions,
-    checkpointer: store.checkpointer,
-  });
-  const events: Record<string, unknown>[] = [];
-  const turn = async (text: string) => {
-    const config = {
-      configurable: { thread_id: "t", ally: await context() },
-      streamMode: ["custom", "updates"] as const,
-    };
-    for await (const [mode, chunk] of await graph.stream(
-      { messages: [new HumanMessage({ id: nextId("h"), content: text })] },
-      { ...config, streamMode: ["custom", "updates"] },
-    )) {
-      if (mode === "custom") events.push(chunk as Record<string, unknown>);
-    }
-    return (await graph.getState({ configurable: { thread_id: "t" } })).values;
-  };
-  return { graph, turn, events };
-}
-
 describe("Ally phase machine", () => {
+  it("declares its run-time context, and refuses a run without it", async () => {
+    const lumina = fakeModel().respond(say("Hi!"));
+    const { graph } = setup(lumina, fakeModel());
+    expect(getConfigTypeSchema(graph)).toMatchObject({
+      required: [
+        "user_id",
+        "ally_session_id",
+        "learner",
+        "mission",
+        "stored_completed_checkpoints",
+        "prompts_dir",
+      ],
+    });
+    const input = { messages: [new HumanMessage({ id: nextId("h"), content: "Hello" })] };
+    await expect(graph.invoke(input, { configurable: { thread_id: "bare" } })).rejects.toThrow(
+      /ally_session_id/,
+    );
+    expect(lumina.callCount).toBe(0);
+  });
+
   it("walks greeting → briefing → teaching → completion → next briefing, handing over both ways", async () => {
     const lumina = fakeModel()
       .respond(say("Hi Ada! Checkpoint 1 of 4: Basics. Does that fit?"))

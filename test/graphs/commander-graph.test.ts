@@ -1,5 +1,6 @@
 import { AIMessage, HumanMessage } from "@langchain/core/messages";
 import { fakeModel } from "@langchain/core/testing";
+import { getConfigTypeSchema } from "@langchain/langgraph/zod/schema";
 import { buildCommanderGraph } from "../../graphs/index.js";
 import { openSqliteStore, type Store } from "../../store/index.js";
 import { fakeFactory } from "./fake-models.js";
@@ -28,7 +29,8 @@ beforeEach(async () => {
 afterEach(() => store.close());
 
 const config = (thread = "t1") => ({
-  configurable: { thread_id: thread, user_id: "u1", session_id: sessionId, learner_name: "Ada" },
+  configurable: { thread_id: thread },
+  context: { user_id: "u1", session_id: sessionId, learner_name: "Ada", prompts_dir: null },
 });
 const human = (text: string) => ({
   messages: [new HumanMessage({ id: crypto.randomUUID(), content: text })],
@@ -61,6 +63,18 @@ describe("Commander graph", () => {
     const system = polaris.calls[0]!.messages[0]!;
     expect(system.type).toBe("system");
     expect(system.text).toContain("- learner_name: Ada");
+  });
+
+  it("declares its run-time context, and refuses a run without it", async () => {
+    const polaris = fakeModel().respond(new AIMessage({ id: "a1", content: "Hello!" }));
+    const graph = graphWith(polaris);
+    expect(getConfigTypeSchema(graph)).toMatchObject({
+      required: ["user_id", "session_id", "learner_name", "prompts_dir"],
+    });
+    await expect(
+      graph.invoke(human("hi"), { configurable: { thread_id: "no-context" } }),
+    ).rejects.toThrow(/user_id/);
+    expect(polaris.callCount).toBe(0);
   });
 
   it("on a confirmed goal curates and persists the mission, completing the session", async () => {
@@ -151,5 +165,36 @@ describe("Commander graph", () => {
     expect(state.phase).toBe("created");
     expect(polaris.callCount).toBe(1);
     expect(await store.missions.get(state.mission_id!)).toMatchObject({ title: draft.title });
+  });
+});
+
+describe("Commander curation of checkpoint titles", () => {
+  it("asks the curator again, on the next message, when its checkpoints share a title", async () => {
+    const polaris = fakeModel().respondWithTools([
+      { name: "confirm_learning_goal", args: goal, id: "c1" },
+    ]);
+    const repeating = fakeModel().structuredResponse({
+      ...draft,
+      byte_size_checkpoints: ["Rust basics", "Ownership", "Rust basics", "A small CLI in Rust"],
+    });
+    const failing = graphWith(polaris, repeating);
+    await expect(failing.invoke(human("yes"), { ...config(), durability: "exit" })).rejects.toThrow(
+      /Checkpoints 1 and 3 are both titled/,
+    );
+    expect((await failing.getState(config())).values).toMatchObject({
+      phase: "curating",
+      mission_id: null,
+    });
+    expect(await store.enrollments.listForUser("u1")).toEqual([]);
+
+    const curator = fakeModel().structuredResponse(draft);
+    const state = await graphWith(polaris, curator).invoke(human("please try again"), {
+      ...config(),
+      durability: "exit",
+    });
+    expect(state.phase).toBe("created");
+    expect((await store.missions.get(state.mission_id!))?.byte_size_checkpoints).toEqual(
+      draft.byte_size_checkpoints,
+    );
   });
 });

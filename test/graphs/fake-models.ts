@@ -1,6 +1,7 @@
 import { AIMessage } from "@langchain/core/messages";
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
-import type { AgentName, ModelFactory } from "../../graphs/index.js";
+import type { AgentName } from "../../domain/index.js";
+import type { ModelFactory } from "../../graphs/index.js";
 
 /** A model factory that hands each agent the fake model given for it. */
 export function fakeFactory(models: Partial<Record<AgentName, unknown>>): ModelFactory {

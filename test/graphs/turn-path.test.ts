@@ -2,8 +2,8 @@ import { HumanMessage, type BaseMessage } from "@langchain/core/messages";
 import { fakeModel } from "@langchain/core/testing";
 import { buildAllyGraph, buildCommanderGraph } from "../../graphs/index.js";
 import { drawGraph, overlayPath, readConversation } from "../../graphs/draw/index.js";
-import { openSqliteStore, type MissionCreated, type Store } from "../../store/index.js";
-import type { AllyContext } from "../../tools/index.js";
+import type { AllyContext, MissionCreated } from "../../domain/index.js";
+import { openSqliteStore, type Store } from "../../store/index.js";
 import { call, fakeFactory, nextId, say } from "./fake-models.js";
 
 const goal = { topic: "Rust", level: "Beginner", outcome: "write a CLI" };
@@ -30,12 +30,14 @@ afterEach(() => store.close());
 /** One learner turn, run the way the server runs it: streamed, one checkpoint at the end. */
 async function turn(
   graph: { stream(input: unknown, options: object): Promise<AsyncIterable<unknown>> },
-  configurable: Record<string, unknown>,
+  threadId: string,
+  context: object,
   text: string,
 ) {
   const input = { messages: [new HumanMessage({ id: nextId("h"), content: text })] };
   const stream = await graph.stream(input, {
-    configurable,
+    configurable: { thread_id: threadId },
+    context,
     streamMode: ["updates", "custom"],
     subgraphs: true,
     durability: "exit",
@@ -56,9 +58,14 @@ describe("Commander turn paths", () => {
       missions: store.missions,
       checkpointer: store.checkpointer,
     });
-    const configurable = { thread_id: "commander:t", user_id: "u1", session_id: sessionId };
+    const context = {
+      user_id: "u1",
+      session_id: sessionId,
+      learner_name: "Ada",
+      prompts_dir: null,
+    };
     for (const text of ["I want to learn Rust", "yes", "Beginner, and yes that's right"]) {
-      await turn(graph, configurable, text);
+      await turn(graph, "commander:t", context, text);
     }
     return graph;
   }
@@ -162,8 +169,9 @@ describe("Ally turn paths", () => {
           byte_size_checkpoints: draft.byte_size_checkpoints,
         },
         stored_completed_checkpoints: enrollment?.completed_checkpoints ?? [],
+        prompts_dir: null,
       };
-      await turn(graph, { thread_id: "ally:t", ally }, text);
+      await turn(graph, "ally:t", ally, text);
     }
     return graph;
   }

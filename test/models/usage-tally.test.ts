@@ -54,7 +54,10 @@ describe("UsageTally", () => {
       input_tokens: 560,
       output_tokens: 52,
       total_tokens: 612,
-      by_agent: { polaris: usage(260, 12), mission_curator: usage(300, 40) },
+      by_agent: {
+        polaris: { ...usage(260, 12), model_calls: 2 },
+        mission_curator: { ...usage(300, 40), model_calls: 1 },
+      },
     });
   });
 

@@ -1,4 +1,4 @@
-import type { EnrolledMission, Mission, User } from "../../../store/types.js";
+import type { EnrolledMission, Mission, User } from "../../../domain/index.js";
 
 export type { EnrolledMission, Mission, User };
 
