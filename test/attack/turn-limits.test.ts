@@ -57,16 +57,20 @@ const kinds = (frames: Frame[]) =>
 
 describe("turn limits on sockets", () => {
   it("hold the queue limit for the whole life of a socket", async () => {
-    server = await startTestServer({ env: { TURNS_PER_MINUTE: "0" } });
+    const { server, gate } = await heldServer({ TURNS_PER_MINUTE: "0" });
     const { socket } = await commander(server, "ada@example.com");
     await sleep(300);
     for (let i = 0; i < 100; i++) socket.send({ type: "user_message", content: OFF_TOPIC });
+    // The first turn is held, so every message past the limit is refused while it runs...
+    const limit = server.config.maxQueuedMessages;
+    await socket.waitForFrames(1 + 99 - limit);
+    gate.open();
+    // ...and the queued ones are answered once it lets go.
     const frames = await socket.waitForFrames(101, 30_000);
     const counts = kinds(frames).reduce<Record<string, number>>((acc, kind) => {
       acc[kind] = (acc[kind] ?? 0) + 1;
       return acc;
     }, {});
-    const limit = server.config.maxQueuedMessages;
     expect(counts).toEqual({ agent_message: limit + 1, "error:queue_full": 99 - limit });
   });
 
