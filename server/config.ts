@@ -71,6 +71,12 @@ const ConfigSchema = z
     AUTH_CACHE_MAX_ENTRIES: z.coerce.number().int().min(0).default(10_000),
     MAX_FRAME_BYTES: positiveInt(64 * 1024),
     MAX_QUEUED_MESSAGES: positiveInt(16),
+    MAX_BODY_BYTES: positiveInt(256 * 1024),
+    // 0 turns the per-user limit off.
+    TURNS_PER_MINUTE: z.coerce.number().int().min(0).default(60),
+    MAX_RUNNING_TURNS: positiveInt(64),
+    // 0 leaves the event loop's delay out of the busy rule.
+    BUSY_EVENT_LOOP_DELAY_MS: z.coerce.number().int().min(0).default(200),
     WS_IDLE_TIMEOUT_SECONDS: positiveInt(600),
     WS_MAX_BACKPRESSURE_BYTES: positiveInt(1024 * 1024),
     SHUTDOWN_GRACE_MS: positiveInt(10_000),
@@ -87,8 +93,9 @@ const ConfigSchema = z
     // Firebase auth is the default once a Firebase project is configured.
     const auth = env.AUTH ?? (env.GOOGLE_CLOUD_PROJECT ? "firebase" : "local");
     const secureCookie = auth === "firebase" || env.COOKIE_SECURE === "true";
-    // Cross-site frontends need SameSite=None, which browsers accept only on Secure cookies.
-    const sameSite = env.SESSION_COOKIE_SAMESITE ?? (secureCookie ? "None" : "Lax");
+    // Lax keeps the cookie off other sites' requests; a cross-site frontend opts into None, which
+    // browsers accept only on Secure cookies.
+    const sameSite = env.SESSION_COOKIE_SAMESITE ?? "Lax";
     const tracing = env.LANGSMITH_TRACING === "true";
     if (tracing && !env.LANGSMITH_API_KEY) {
       ctx.addIssue({
@@ -165,6 +172,10 @@ const ConfigSchema = z
       authCache: { ttlSeconds: env.AUTH_CACHE_TTL_SECONDS, maxEntries: env.AUTH_CACHE_MAX_ENTRIES },
       maxFrameBytes: env.MAX_FRAME_BYTES,
       maxQueuedMessages: env.MAX_QUEUED_MESSAGES,
+      maxBodyBytes: env.MAX_BODY_BYTES,
+      turnsPerMinute: env.TURNS_PER_MINUTE,
+      maxRunningTurns: env.MAX_RUNNING_TURNS,
+      busyEventLoopDelayMs: env.BUSY_EVENT_LOOP_DELAY_MS,
       wsIdleTimeoutSeconds: env.WS_IDLE_TIMEOUT_SECONDS,
       wsMaxBackpressureBytes: env.WS_MAX_BACKPRESSURE_BYTES,
       shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
@@ -185,6 +196,13 @@ export type Config = z.output<typeof ConfigSchema>;
 export const CONFIG_VARIABLES: readonly string[] = Object.keys(ConfigSchema.in.shape);
 
 export class ConfigError extends Error {}
+
+/** The configured keys, which logs must never show even when an upstream echoes them. */
+export function secretsOf(config: Config): string[] {
+  const { googleApiKey, youtube } = config.models;
+  const secrets = [googleApiKey, youtube?.apiKey, config.localAuthSecret, config.metricsToken];
+  return secrets.filter((s): s is string => Boolean(s));
+}
 
 /** Reads the configuration once from the environment; a bad value fails with every problem named. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {

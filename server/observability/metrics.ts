@@ -8,6 +8,8 @@ export type EndpointName = "commander" | "ally";
 export const ERROR_KINDS = [
   "invalid_frame", // a client frame answered with "Invalid message format"
   "queue_full", // a message refused because too many were waiting behind the running turn
+  "rate_limited", // a message refused because its user had started too many turns this minute
+  "busy", // a message refused at once because the server was saturated
   "turn_failed", // a turn that ended in an `error` frame (model, store or tool failure)
   "socket_fault", // a socket closed with 1011 after an unexpected fault
   "socket_refused", // a socket closed with 1008 (auth, ownership, or a newer socket took over)
@@ -26,7 +28,9 @@ const ERROR_OF_CLOSE_CODE: Partial<Record<number, ErrorKind>> = {
 export interface SocketObserver {
   opened(): void;
   closed(code: number): void;
-  rejected(kind: Extract<ErrorKind, "invalid_frame" | "queue_full">): void;
+  rejected(
+    kind: Extract<ErrorKind, "invalid_frame" | "queue_full" | "rate_limited" | "busy">,
+  ): void;
 }
 
 export interface FinishedTurn {

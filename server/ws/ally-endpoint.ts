@@ -105,6 +105,7 @@ export function allyEndpoint(deps: AllyEndpointDeps): EndpointSpec {
       let speaking = String(values.active_agent ?? AGENTS.ally);
       return {
         key: threadId,
+        owner: user.id,
         runTurn: async (text) => {
           if (finished) return;
           send({ type: "agent_processing_start" });

@@ -87,6 +87,7 @@ export function commanderEndpoint(deps: CommanderEndpointDeps): EndpointSpec {
       let finished = false;
       return {
         key: config.configurable.thread_id,
+        owner: user.id,
         runTurn: async (text) => {
           if (finished) return;
           if (allEvents) send({ type: "agent_processing_start" });
