@@ -31,7 +31,11 @@ const afterPolaris = (state: CommanderStateValue) => {
 
 export function buildCommanderGraph(options: CommanderGraphOptions) {
   const deps = { models: options.models, createMission: createMissionTool(options.missions) };
-  return new StateGraph({ state: CommanderState, input: LearnerInput, context: CommanderContextSchema })
+  return new StateGraph({
+    state: CommanderState,
+    input: LearnerInput,
+    context: CommanderContextSchema,
+  })
     .addNode(NODES.polaris, recordStep(polarisNode(deps)), {
       metadata: { agent: AGENTS.polaris, prompt: "prompts/commander/polaris.md" },
     })

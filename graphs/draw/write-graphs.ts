@@ -21,12 +21,12 @@ for (const graph of graphs) {
   write(`${graph.name}.json`, `${JSON.stringify(graph.json, null, 2)}\n`);
   write(
     `${graph.name}.html`,
-    renderGraphPage({ graph, assets: { inline: true }, indexHref: "index.html" }),
+    await renderGraphPage({ graph, assets: { inline: true }, indexHref: "index.html" }),
   );
 }
 write(
   "index.html",
-  renderIndexPage({
+  await renderIndexPage({
     graphs: graphs.map((g) => ({ name: g.name, href: `${g.name}.html` })),
     assets: { inline: true },
   }),

@@ -117,16 +117,27 @@ export function contentSecurityPolicy(settings: WebAppSettings): string {
 
 const jsonForScript = (value: unknown) => JSON.stringify(value).replace(/</g, "\\u003c");
 
-/** The app's one page, linking its assets by content hash and carrying the page's settings. */
-export async function renderWebApp(settings: WebAppSettings): Promise<string> {
+/** How the server signs people in, as a page that offers sign-in needs to know it. */
+export interface SignInConfig {
+  auth: "local" | "firebase";
+  /** Firebase Auth's REST root (Identity Toolkit, or the Auth emulator) and the web API key. */
+  firebase?: { identityToolkit: string; apiKey: string };
+}
+
+export function signInConfig(settings: WebAppSettings): SignInConfig {
   const toolkit = identityToolkit(settings);
-  const config = {
+  return {
     auth: settings.auth,
     ...(toolkit && {
       // The emulator takes any key; Google's Identity Toolkit needs the project's web API key.
       firebase: { identityToolkit: toolkit, apiKey: settings.firebase?.apiKey ?? "emulator" },
     }),
   };
+}
+
+/** The app's one page, linking its assets by content hash and carrying the page's settings. */
+export async function renderWebApp(settings: WebAppSettings): Promise<string> {
+  const config = signInConfig(settings);
   const [js, css, icon] = await Promise.all([
     bundle(),
     readWebAsset("app.css"),
