@@ -22,6 +22,7 @@ export {
   renderGraphPage,
   renderIndexPage,
   type Asset,
+  type Conversation,
   type ConversationGraph,
   type ConversationLink,
   type DrawableGraph,

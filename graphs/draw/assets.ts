@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { basename, dirname, join } from "node:path";
+import { basename, dirname, join, posix } from "node:path";
 import { build } from "esbuild";
 import { WEB_DIR, escapeHtml, inlineScript } from "./html.js";
 
@@ -100,6 +100,35 @@ export async function readAsset(name: string): Promise<Asset | undefined> {
   );
   const chunk = name.slice(MERMAID_CHUNKS.length);
   return chunkNames.has(chunk) ? fileAsset(name, join(MERMAID_DIST, name), JS) : undefined;
+}
+
+const STATIC_IMPORT = /(?:from|import)\s*"(\.\/[^"]+\.mjs)"/g;
+/** The imports Mermaid makes only to draw a flowchart: the diagram and its layout. */
+const FLOWCHART_IMPORT = /import\("(\.\/[^"]*\/?(?:flowDiagram|dagre)-[^"]*\.mjs)"\)/g;
+
+let flowchart: Promise<string[]> | undefined;
+
+/**
+ * Every module of Mermaid's ES build that drawing a flowchart loads, its entry first: a page asks
+ * for them all at once rather than finding them one level of imports at a time.
+ */
+export function flowchartModules(): Promise<string[]> {
+  flowchart ??= (async () => {
+    const found = ["mermaid.esm.min.mjs"];
+    for (let next = 0; next < found.length; next++) {
+      const name = found[next]!;
+      const source = (await mustRead(name)).body.toString("utf8");
+      for (const [, path] of [
+        ...source.matchAll(STATIC_IMPORT),
+        ...source.matchAll(FLOWCHART_IMPORT),
+      ]) {
+        const imported = posix.join(posix.dirname(name), path!);
+        if (!found.includes(imported)) found.push(imported);
+      }
+    }
+    return found;
+  })();
+  return flowchart;
 }
 
 async function mustRead(name: string): Promise<Asset> {

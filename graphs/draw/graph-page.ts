@@ -1,4 +1,4 @@
-import { assetHref, scriptTags, stylesTag, type PageAssets } from "./assets.js";
+import { assetHref, flowchartModules, scriptTags, stylesTag, type PageAssets } from "./assets.js";
 import type { Conversation } from "./conversation.js";
 import { conversationData } from "./conversation-data.js";
 import type { DrawnGraph } from "./drawn-graph.js";
@@ -64,6 +64,14 @@ function summary(graph: DrawnGraph, label: string | undefined, overlay?: PathOve
   return escapeHtml(parts.join(" "));
 }
 
+/** Mermaid's entry, by version, and the chunks a flowchart needs, named by their content. */
+async function mermaidPreloads(base: string, entry: string) {
+  const [, ...chunks] = await flowchartModules();
+  return [entry, ...chunks.map((chunk) => base + chunk)]
+    .map((href) => `<link rel="modulepreload" href="${escapeHtml(href)}" />`)
+    .join("\n    ");
+}
+
 /** A graph's page: the drawing, and with a conversation its path, transcript and states. */
 export async function renderGraphPage(options: GraphPageOptions): Promise<string> {
   const { graph, assets, conversation } = options;
@@ -82,9 +90,7 @@ export async function renderGraphPage(options: GraphPageOptions): Promise<string
   return fillTemplate("graph.html", {
     title: escapeHtml(conversation ? `${title} · ${conversation.label}` : title),
     styles: await stylesTag(assets),
-    preload: mermaidModule
-      ? `<link rel="modulepreload" href="${escapeHtml(mermaidModule)}" />`
-      : "",
+    preload: assets.inline ? "" : await mermaidPreloads(assets.base, mermaidModule!),
     index_href: escapeHtml(options.indexHref),
     heading: escapeHtml(`${title} (${graph.name})`),
     summary: summary(graph, conversation?.label, overlay),

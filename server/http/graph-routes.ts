@@ -8,6 +8,7 @@ import {
   renderErrorPage,
   renderGraphPage,
   renderIndexPage,
+  type Conversation,
   type ConversationGraph,
   type DrawableGraph,
   type DrawnGraph,
@@ -136,17 +137,17 @@ export function graphRoutes(deps: GraphRoutesDeps) {
     const graph = graphs.get(name);
     if (!graph) throw new HttpError(404, `There is no graph named "${name.slice(0, 64)}".`);
     const viewer = await viewerOf(req);
-    const ref = await requestedConversation(
-      deps.auth.store,
-      name,
-      req.query,
-      viewer,
-      readerOf(graph),
-    );
+    // The page reads the whole conversation anyway: its label comes from that one reading.
+    let reading: Promise<Conversation> | undefined;
+    const read = (threadId: string) => (reading ??= readConversation(graph, threadId));
+    const ref = await requestedConversation(deps.auth.store, name, req.query, viewer, {
+      state: async (threadId) => (await read(threadId)).turns.findLast((t) => t.state)?.state,
+      opening: async (threadId) => (await read(threadId)).turns[0]?.learner,
+    });
     const conversation = ref && {
       label: ref.label,
       checkpoints: ref.checkpoints,
-      conversation: await readConversation(graph, ref.threadId),
+      conversation: await read(ref.threadId),
     };
     return renderGraphPage({
       graph: await drawn(name, graph),

@@ -32,6 +32,7 @@ try {
     const index = linked ? Number(linked[1]) - 1 : -1;
     if (index >= 0 && index < turns.length) view.select(index);
   }
+  performance.mark("graph-rendered");
   document.body.dataset.rendered = "ok";
 } catch (error) {
   container.textContent = `The graph could not be drawn: ${(error as Error)?.message ?? error}`;
