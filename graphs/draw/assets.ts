@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { basename, dirname, join, posix } from "node:path";
-import { build } from "esbuild";
+import { dirname, join, posix } from "node:path";
+import { bundleForBrowser } from "../../web/bundle.js";
 import { WEB_DIR, escapeHtml, inlineScript } from "./html.js";
 
 const JS = "text/javascript; charset=utf-8";
@@ -43,33 +43,16 @@ const asset = (contentType: string, body: Buffer): Asset => ({
 
 let scripts: Promise<Map<string, Asset>> | undefined;
 
-/** The page scripts, bundled by esbuild in memory the first time one is asked for. */
+/** The page scripts, bundled the first time one is asked for. */
 function bundleScripts(): Promise<Map<string, Asset>> {
-  scripts ??= build({
-    entryPoints: Object.fromEntries(
+  scripts ??= bundleForBrowser(
+    Object.fromEntries(
       Object.entries(SCRIPTS).map(([name, source]) => [
         name.replace(/\.js$/, ""),
         `${WEB_DIR}src/${source}`,
       ]),
     ),
-    bundle: true,
-    format: "esm",
-    platform: "browser",
-    target: "es2022",
-    minify: true,
-    legalComments: "none",
-    outdir: "bundle",
-    write: false,
-    logLevel: "silent",
-  }).then(
-    (result) =>
-      new Map(
-        result.outputFiles.map((file) => [
-          basename(file.path),
-          asset(JS, Buffer.from(file.contents)),
-        ]),
-      ),
-  );
+  ).then((bundles) => new Map([...bundles].map(([name, body]) => [name, asset(JS, body)])));
   scripts.catch(() => (scripts = undefined));
   return scripts;
 }

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { AllyContext, CommanderContext } from "../../domain/index.js";
+import { allyContextOf, type AllyContext, type CommanderContext } from "../../domain/index.js";
 import type { Store } from "../../store/index.js";
 import type { Demo } from "./demo.js";
 
@@ -111,18 +111,12 @@ export function allyContext(store: Store, schemas: StudioContextSchemas) {
         `User "${user.id}" is not enrolled in mission "${mission.id}" ("${mission.title}").`,
       );
     }
-    return {
-      user_id: user.id,
-      ally_session_id: allySession.id,
-      learner: { name: user.name || "there", learning_style: user.learning_style },
-      mission: {
-        id: mission.id,
-        title: mission.title,
-        level: mission.level,
-        byte_size_checkpoints: mission.byte_size_checkpoints,
-      },
-      stored_completed_checkpoints: enrollment.completed_checkpoints,
-      prompts_dir: form.prompts_dir || null,
-    };
+    return allyContextOf({
+      learner: user,
+      mission,
+      completedCheckpoints: enrollment.completed_checkpoints,
+      allySessionId: allySession.id,
+      promptsDir: form.prompts_dir || null,
+    });
   };
 }

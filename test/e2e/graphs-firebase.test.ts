@@ -3,7 +3,12 @@ import { authEmulatorAccounts } from "../support/auth-emulator.js";
 import { ARTIFACTS, launchChromium, type Browser } from "../support/chromium.js";
 import { authEmulator } from "../support/emulators.js";
 import { SEED_INTERVIEW } from "../support/seed-interview.js";
-import { startTestServer, type TestServer } from "../support/test-server.js";
+import {
+  expectOnlyOrigins,
+  startFirebaseServer,
+  unexpectedErrors,
+} from "../support/firebase-server.js";
+import type { TestServer } from "../support/test-server.js";
 import { TestSocket } from "../support/ws-client.js";
 
 let server: TestServer;
@@ -17,14 +22,7 @@ beforeAll(async () => {
   authOrigin = `http://${emulators.authHost}`;
   const accounts = authEmulatorAccounts(emulators);
   email = accounts.uniqueEmail("graphs");
-  server = await startTestServer({
-    env: {
-      AUTH: "firebase",
-      HOST: "127.0.0.1",
-      GOOGLE_CLOUD_PROJECT: emulators.projectId,
-      FIREBASE_AUTH_EMULATOR_HOST: emulators.authHost,
-    },
-  });
+  server = await startFirebaseServer(emulators);
   // A learner with an account holds an interview, as a client with an ID token does.
   const { idToken } = await accounts.signUp({ email, displayName: "Hedy" });
   const res = await fetch(`${server.http}/api/v1/sessions`, {
@@ -50,9 +48,6 @@ afterAll(async () => {
   await browser?.close();
   await server?.stop();
 });
-
-/** Console errors other than the 401s of the pages asking for sign-in and a wrong password. */
-const unexpected = (errors: string[]) => errors.filter((e) => !/status of (400|401)/.test(e));
 
 describe("graph pages with Firebase sign-in, on the Auth emulator", () => {
   it("asks for email and password, signs in with Firebase, and opens the page asked for", async () => {
@@ -87,10 +82,8 @@ describe("graph pages with Firebase sign-in, on the Auth emulator", () => {
     await page.screenshot({ path: join(ARTIFACTS, "graphs-firebase-index.png"), fullPage: true });
 
     // The pages talked to this server and to Firebase Auth, and to nothing else.
-    for (const request of browser.requests.slice(first)) {
-      expect([server.http, authOrigin]).toContain(new URL(request).origin);
-    }
-    expect(unexpected(errors)).toEqual([]);
+    expectOnlyOrigins(browser.requests.slice(first), [server.http, authOrigin]);
+    expect(unexpectedErrors(errors)).toEqual([]);
     await page.close();
   });
 });

@@ -1,7 +1,8 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { build, type Plugin } from "esbuild";
+import type { Plugin } from "esbuild";
+import { bundleForBrowser } from "../bundle.js";
 
 const APP_DIR = fileURLToPath(new URL(".", import.meta.url));
 
@@ -45,19 +46,8 @@ const withoutZodLocales: Plugin = {
  * memory the first time a page asks for it (about a second), then kept for the process's life.
  */
 function bundle(): Promise<WebAsset> {
-  script ??= build({
-    entryPoints: [`${APP_DIR}src/main.ts`],
-    bundle: true,
-    format: "esm",
-    platform: "browser",
-    target: "es2022",
-    minify: true,
-    legalComments: "none",
-    write: false,
-    logLevel: "silent",
-    plugins: [withoutZodLocales],
-  }).then((result) =>
-    asset("text/javascript; charset=utf-8", Buffer.from(result.outputFiles[0]!.contents)),
+  script ??= bundleForBrowser({ app: `${APP_DIR}src/main.ts` }, [withoutZodLocales]).then((files) =>
+    asset("text/javascript; charset=utf-8", files.get("app.js")!),
   );
   script.catch(() => (script = undefined));
   return script;
