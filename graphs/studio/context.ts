@@ -52,8 +52,16 @@ export class StudioContextError extends Error {
   override name = "StudioContextError";
 }
 
-function parse<S extends z.ZodType>(schema: S, context: unknown): z.output<S> {
-  const parsed = schema.safeParse(context ?? {});
+type RunConfig = { configurable?: Record<string, unknown> };
+
+/**
+ * The form as the run gives it: its context, over its configurable values, which is where a
+ * client that knows only `config` puts them (LangGraph itself reads them there when a run has no
+ * context).
+ */
+function parse<S extends z.ZodType>(schema: S, context: unknown, config: RunConfig): z.output<S> {
+  const given = typeof context === "object" && context !== null ? context : {};
+  const parsed = schema.safeParse({ ...config.configurable, ...given });
   if (parsed.success) return parsed.data;
   throw new StudioContextError(`The run's context is not valid:\n${z.prettifyError(parsed.error)}`);
 }
@@ -64,17 +72,14 @@ async function learnerOf(store: Store, userId: string) {
   return user;
 }
 
-const threadOf = (config: { configurable?: Record<string, unknown> }) =>
+const threadOf = (config: RunConfig) =>
   typeof config.configurable?.thread_id === "string" ? config.configurable.thread_id : undefined;
 
 /** Completes a Commander run's context: the learner's name, and a session for the thread. */
 export function commanderContext(store: Store, schemas: StudioContextSchemas) {
   const threadSessions = new Map<string, string>();
-  return async (
-    context: unknown,
-    config: { configurable?: Record<string, unknown> },
-  ): Promise<CommanderContext> => {
-    const form = parse(schemas.mission_commander, context);
+  return async (context: unknown, config: RunConfig): Promise<CommanderContext> => {
+    const form = parse(schemas.mission_commander, context, config);
     const user = await learnerOf(store, form.user_id);
     const thread = threadOf(config);
     const sessionId = form.session_id || (thread && threadSessions.get(thread));
@@ -97,8 +102,8 @@ export function commanderContext(store: Store, schemas: StudioContextSchemas) {
 
 /** Completes an Ally run's context from the learner, the mission and the enrollment, as stored. */
 export function allyContext(store: Store, schemas: StudioContextSchemas) {
-  return async (context: unknown): Promise<AllyContext> => {
-    const form = parse(schemas.mission_ally, context);
+  return async (context: unknown, config: RunConfig): Promise<AllyContext> => {
+    const form = parse(schemas.mission_ally, context, config);
     const user = await learnerOf(store, form.user_id);
     const [mission, enrollment] = await Promise.all([
       store.missions.get(form.mission_id),

@@ -118,6 +118,7 @@ async function say(
   graph: string,
   message: string,
   context?: Record<string, unknown>,
+  configurable?: Record<string, unknown>,
 ): Promise<Run> {
   const res = await fetch(`${base}/threads/${thread}/runs/stream`, {
     method: "POST",
@@ -127,6 +128,8 @@ async function say(
       input: { messages: [{ type: "human", content: message }] },
       stream_mode: ["values", "custom"],
       ...(context && { context }),
+      // A client that knows only `config` puts the form there.
+      ...(configurable && { config: { configurable } }),
     }),
   });
   expect(res.status).toBe(200);
@@ -281,12 +284,14 @@ describe("langgraphjs dev, the server LangGraph Studio talks to", () => {
     expect(custom.some((e) => e.type === "session_closed")).toBe(true);
   }, 90_000);
 
-  it("says plainly what is wrong with a context it cannot use", async () => {
+  it("reads the form from the context or the configurable values, and says what is wrong", async () => {
     const thread = await newThread();
     const run = await say(thread, "mission_ally", "Hello!", { mission_id: "no-such-mission" });
     expect(run.error).toBe('StudioContextError: There is no mission "no-such-mission".');
     expect(run.error).not.toContain("ZodError");
-    const stranger = await say(await newThread(), "mission_ally", "Hello!", { user_id: "nobody" });
+    const stranger = await say(await newThread(), "mission_ally", "Hello!", undefined, {
+      user_id: "nobody",
+    });
     expect(stranger.error).toBe(
       'StudioContextError: There is no user "nobody" in the Studio store.',
     );
