@@ -290,6 +290,13 @@ describe("graph pages in Chromium", () => {
     });
     expect(changes).toContain('phase: "interview" → "created"');
     expect(changes).toContain(`mission_id: null → "${mission.id}"`);
+    // A long value is cut in the list of changes; the whole of it is under "All values".
+    const draft = changes.find((c) => c!.startsWith("draft: null → {"))!;
+    expect(draft.length).toBeLessThan(200);
+    expect(draft.endsWith("…")).toBe(true);
+    expect(await page.textContent(".turn.focus .state .values")).toContain(
+      `"${mission.byte_size_checkpoints.at(-1)}"`,
+    );
     await page.screenshot({ path: join(ARTIFACTS, "graphs-commander.png"), fullPage: true });
     expect(errors).toEqual([]);
     await page.close();

@@ -66,21 +66,31 @@ function highlights(state: State, checkpoints: string[] | undefined): [string, s
   return rows;
 }
 
+/** Longer values are cut in the list of changes; "All values" shows them whole. */
+const SHORT = 160;
+
+function value(tag: "span" | "del" | "ins", of: unknown): HTMLElement {
+  const full = formatValue(of);
+  const cut = full.length > SHORT;
+  return h(tag, cut ? { title: full } : {}, cut ? `${full.slice(0, SHORT - 1)}…` : full);
+}
+
 function changeItem(change: Change): HTMLElement {
   const path = h("code", {}, change.path || "(state)");
-  if (change.kind === "added")
-    return h("li", { class: "added" }, path, " added: ", formatValue(change.after));
+  if (change.kind === "added") {
+    return h("li", { class: "added" }, path, " added: ", value("span", change.after));
+  }
   if (change.kind === "removed") {
-    return h("li", { class: "removed" }, path, " removed (was ", formatValue(change.before), ")");
+    return h("li", { class: "removed" }, path, " removed (was ", value("span", change.before), ")");
   }
   return h(
     "li",
     { class: "changed" },
     path,
     ": ",
-    h("del", {}, formatValue(change.before)),
+    value("del", change.before),
     " → ",
-    h("ins", {}, formatValue(change.after)),
+    value("ins", change.after),
   );
 }
 
