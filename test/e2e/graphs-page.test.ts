@@ -19,7 +19,9 @@ import { ARTIFACTS, launchChromium, type Browser } from "../support/chromium.js"
 import { pixelDifference } from "../support/screenshots.js";
 import { SEED_INTERVIEW } from "../support/seed-interview.js";
 import { startTestServer, type TestServer } from "../support/test-server.js";
-import { TestSocket, type Frame } from "../support/ws-client.js";
+import { learnerReply } from "../support/ally-learner.js";
+import { interview } from "../support/whole-mission.js";
+import { TestSocket } from "../support/ws-client.js";
 
 const HOSTILE = `<img src="/x" onerror="window.__xss = 1"><script>window.__xss = 2</script>`;
 /** The colours the page draws with, as computed styles give them. */
@@ -42,29 +44,6 @@ let sessionId: string;
 let mission: { id: string; title: string; byte_size_checkpoints: string[] };
 const allyMessages: string[] = [];
 
-async function commanderTurns(session: string, messages: string[]): Promise<Frame[]> {
-  const socket = new TestSocket(
-    `${server.ws}/api/v1/mission-commander/ws?session_id=${session}&token=${token}`,
-  );
-  await socket.waitFor("connected");
-  for (const content of messages) {
-    const from = socket.frames.length;
-    socket.send({ type: "user_message", content });
-    await socket.waitForFrames(from + 1);
-  }
-  socket.close();
-  await socket.closed;
-  return socket.frames;
-}
-
-/** Seed 000's learner: agrees to briefings, answers questions, says when they are confident. */
-function learnerReply(frames: Frame[]): string {
-  const last = frames.filter((f) => f.type === "agent_message").at(-1)?.message as string;
-  if (/fit/i.test(last) && /\?\s*$/.test(last)) return "Yes, that sounds great!";
-  if (/confident/i.test(last)) return "I feel confident about it.";
-  return "I think it means breaking the idea into smaller parts and applying them step by step.";
-}
-
 /** Talks with the Ally until the first checkpoint is complete and Lumina has taken over again. */
 async function allyUntilFirstCheckpoint(): Promise<void> {
   const socket = new TestSocket(
@@ -84,11 +63,14 @@ async function allyUntilFirstCheckpoint(): Promise<void> {
   await socket.closed;
 }
 
+const host = () => `127.0.0.1:${server.port}`;
+
 beforeAll(async () => {
   server = await startTestServer();
   ({ token, uid } = await server.login("ada@example.com", "Ada"));
-  sessionId = (await server.createSession(token)).session_id;
-  const created = (await commanderTurns(sessionId, SEED_INTERVIEW)).at(-1)!;
+  const seeded = await interview(host(), token);
+  sessionId = seeded.sessionId;
+  const created = seeded.frames.at(-1)!;
   expect(created.type).toBe("mission_created");
   mission = created.mission as typeof mission;
   await allyUntilFirstCheckpoint();
@@ -418,8 +400,7 @@ describe("graph pages in Chromium", () => {
   });
 
   it("shows a learner's markup as text and never runs it", async () => {
-    const { session_id } = await server.createSession(token);
-    await commanderTurns(session_id, [HOSTILE]);
+    const { sessionId: session_id } = await interview(host(), token, [HOSTILE]);
     const { page, errors } = await browser.newPage();
     const requests = await openDrawn(
       page,
