@@ -26,6 +26,11 @@ export interface SocketClose {
   reason: string;
 }
 
+export interface RawSend {
+  /** Which kind of frame to send; by default text for a string, binary for bytes. */
+  binary?: boolean;
+}
+
 export interface ConnectionEvents {
   open: undefined;
   /** Every frame the server sent, in the order it sent them. */
@@ -104,12 +109,21 @@ export class Connection extends Emitter<ConnectionEvents> {
   }
 
   /**
-   * Sends `data` exactly as given: a string as a text frame, bytes as a binary frame, whether or
-   * not it is valid JSON or within the server's limits. Returns false unless the socket is open.
+   * Sends `data` exactly as given, whether or not it is valid JSON or within the server's limits:
+   * a string as a text frame, bytes as a binary frame. `binary` says otherwise: `true` sends a
+   * string's UTF-8 as a binary frame; `false` sends bytes as a text frame, unchecked, so they need
+   * not be UTF-8 (Node's `ws` only). Returns false, sending nothing, unless the socket is open.
    */
-  sendRaw(data: OutgoingData): boolean {
+  sendRaw(data: OutgoingData, { binary = typeof data !== "string" }: RawSend = {}): boolean {
     if (!this.isOpen) return false;
-    this.socket.send(data);
+    if (typeof data === "string") {
+      this.socket.send(binary ? new TextEncoder().encode(data) : data);
+    } else if (binary) {
+      this.socket.send(data);
+    } else {
+      this.nodeOnly("send bytes as a text frame");
+      this.socket.send(data, { binary: false });
+    }
     return true;
   }
 
@@ -124,22 +138,24 @@ export class Connection extends Emitter<ConnectionEvents> {
 
   /** Drops the connection without a closing handshake, as a failing network would. Node's `ws` only. */
   terminate(): void {
-    this.capable("terminate").call(this.socket);
+    this.nodeOnly("terminate").terminate!();
   }
 
   /** Stops reading the server's frames, so they back up on the server. Node's `ws` only. */
   pause(): void {
-    this.capable("pause").call(this.socket);
+    this.nodeOnly("pause").pause!();
   }
 
   resume(): void {
-    this.capable("resume").call(this.socket);
+    this.nodeOnly("resume").resume!();
   }
 
-  private capable(name: "terminate" | "pause" | "resume"): () => void {
-    const method = this.socket[name];
-    if (!method) throw new Error(`This WebSocket cannot ${name}: use the ws package's in Node`);
-    return method;
+  /** The socket, if it is the `ws` package's (or offers as much); throws in a browser. */
+  private nodeOnly(what: string): WebSocketLike {
+    const { terminate, pause, resume } = this.socket;
+    if (!terminate || !pause || !resume)
+      throw new Error(`This WebSocket cannot ${what}: pass the ws package's, in Node`);
+    return this.socket;
   }
 }
 
@@ -155,7 +171,8 @@ function incoming(data: unknown): IncomingFrame {
 /** A binary frame's bytes (`binaryType` is set to `arraybuffer`; `ws` may still hand a Buffer). */
 function bytesOf(data: unknown): Uint8Array {
   if (data instanceof ArrayBuffer) return new Uint8Array(data);
-  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  if (ArrayBuffer.isView(data))
+    return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
   return new TextEncoder().encode(String(data));
 }
 

@@ -12,6 +12,7 @@ export {
   type ConnectionEvents,
   type ConnectionOptions,
   type IncomingFrame,
+  type RawSend,
   type SocketClose,
 } from "./connection.js";
 export {

@@ -4,8 +4,8 @@ export type OutgoingData = string | ArrayBuffer | ArrayBufferView;
 /**
  * The part of the WebSocket API the client uses. Browsers' `WebSocket` and the `ws` package both
  * provide it (Node 20 has no global WebSocket without a flag, so pass `ws` there). The optional
- * members are the `ws` package's: browsers can neither drop a connection without closing it nor
- * stop reading.
+ * members are the `ws` package's: browsers can neither drop a connection without closing it, nor
+ * stop reading, nor send bytes that are not UTF-8 as text.
  */
 export interface WebSocketLike {
   readonly readyState: number;
@@ -17,7 +17,8 @@ export interface WebSocketLike {
     listener: (event: { code: number; reason: string }) => void,
   ): void;
   addEventListener(type: "error", listener: (event: unknown) => void): void;
-  send(data: OutgoingData): void;
+  /** `ws` also takes `{ binary }`, to send bytes as a text frame; browsers ignore it. */
+  send(data: OutgoingData, options?: { binary?: boolean }): void;
   close(code?: number, reason?: string): void;
   /** Destroys the connection at once, without a closing handshake. */
   terminate?(): void;
