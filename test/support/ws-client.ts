@@ -103,20 +103,24 @@ export class TestSocket {
     );
   }
 
-  private until(check: () => boolean, timeoutMs: number): Promise<void> {
-    return new Promise((resolve, reject) => {
-      if (check()) return resolve();
-      const timer = setTimeout(() => {
-        reject(new Error(`timed out; frames so far: ${JSON.stringify(this.frames)}`));
-      }, timeoutMs);
-      const waiter = () => {
-        if (!check()) return;
+  /** Resolves true once `check` holds (checked on every frame and the close), or false after `timeoutMs`. */
+  waitUntil(check: () => boolean, timeoutMs = 10_000): Promise<boolean> {
+    if (check()) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => done(false), timeoutMs);
+      const waiter = () => check() && done(true);
+      const done = (held: boolean) => {
         clearTimeout(timer);
         this.waiters = this.waiters.filter((w) => w !== waiter);
-        resolve();
+        resolve(held);
       };
       this.waiters.push(waiter);
     });
+  }
+
+  private async until(check: () => boolean, timeoutMs: number): Promise<void> {
+    if (!(await this.waitUntil(check, timeoutMs)))
+      throw new Error(`timed out; frames so far: ${JSON.stringify(this.frames)}`);
   }
 
   private notify(): void {
