@@ -1,10 +1,5 @@
 import { HumanMessage } from "@langchain/core/messages";
-import {
-  busyNotice,
-  failureStatus,
-  nodeAgents,
-  type CommanderGraph,
-} from "../../graphs/index.js";
+import { busyNotice, failureStatus, nodeAgents, type CommanderGraph } from "../../graphs/index.js";
 import {
   AGENTS,
   commanderThreadId,

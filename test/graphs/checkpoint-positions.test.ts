@@ -49,9 +49,7 @@ describe("a mission whose checkpoints share a title", () => {
     const lumina = fakeModel()
       .respond(say("Hi Ada! Checkpoint 1: Practice. Does that fit?"))
       .respond(say("On to checkpoint 3. Does that fit?"));
-    const sensei = fakeModel().respond(
-      call("mark_checkpoint_complete", {}, "Well done!"),
-    );
+    const sensei = fakeModel().respond(call("mark_checkpoint_complete", {}, "Well done!"));
     const { graph, turn, events } = setup(lumina, sensei);
     await turn("Hi");
     await graph.updateState(

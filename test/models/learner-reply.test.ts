@@ -36,7 +36,13 @@ async function ask(answers: AIMessage[], rules = RULES) {
 describe("replyForLearner", () => {
   it("keeps a complete reply, its id, usage and finish reason, with text as one string", async () => {
     const { result, calls } = await ask([
-      reply([{ type: "text", text: "Hello!" }, { type: "text", text: "" }], "STOP"),
+      reply(
+        [
+          { type: "text", text: "Hello!" },
+          { type: "text", text: "" },
+        ],
+        "STOP",
+      ),
     ]);
     expect(calls).toBe(1);
     expect(result.content).toBe("Hello!");
@@ -69,13 +75,13 @@ describe("replyForLearner", () => {
     expect(recovered.calls).toBe(2);
     expect(recovered.result.text).toBe("Here you go.");
 
-    await expect(ask([reply([{ type: "text", text: "" }], "STOP"), reply("", "STOP")])).rejects.toThrow(
-      EmptyReplyError,
-    );
+    await expect(
+      ask([reply([{ type: "text", text: "" }], "STOP"), reply("", "STOP")]),
+    ).rejects.toThrow(EmptyReplyError);
     // A call to a tool the node does not run is no reply either.
-    await expect(ask([reply("", "STOP", [call("search", "c0")]), reply(" ", "OTHER")])).rejects.toThrow(
-      /OTHER and no content/,
-    );
+    await expect(
+      ask([reply("", "STOP", [call("search", "c0")]), reply(" ", "OTHER")]),
+    ).rejects.toThrow(/OTHER and no content/);
   });
 
   it("asks again after MALFORMED_FUNCTION_CALL, and fails the turn if it happens twice", async () => {

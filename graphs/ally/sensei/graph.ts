@@ -37,7 +37,10 @@ function teachNode(
   const sensei = models.forAgent(AGENTS.sensei);
   const search = models.grounding?.searchTools(AGENTS.sensei) ?? [];
   const videoTool = models.grounding?.videoTool;
-  const teaching = { model: sensei.bindTools!([markComplete, ...search]), tools: [markComplete.name] };
+  const teaching = {
+    model: sensei.bindTools!([markComplete, ...search]),
+    tools: [markComplete.name],
+  };
   const withVideos = videoTool
     ? {
         model: sensei.bindTools!([markComplete, videoTool, ...search]),
@@ -59,10 +62,15 @@ function teachNode(
         : videoSearchesThisTurn(state.messages) > 0
           ? teaching
           : withVideos;
-    const reply = await replyForLearner(model, [system, ...state.messages], withSession(config, session), {
-      backTo: `**${session.checkpoint_title}**`,
-      tools,
-    });
+    const reply = await replyForLearner(
+      model,
+      [system, ...state.messages],
+      withSession(config, session),
+      {
+        backTo: `**${session.checkpoint_title}**`,
+        tools,
+      },
+    );
     return { messages: [reply] };
   };
 }
