@@ -48,7 +48,7 @@ interface GeminiClient {
  */
 const THOUGHTS = "thoughtsTokenCount";
 
-/** Gemini's catch-all finish reason, for a response that came back without any candidate. */
+/** Gemini's catch-all finish reason, for a whole response that came back without an answer. */
 const NO_CANDIDATE = "OTHER";
 
 /**
@@ -68,8 +68,9 @@ function normalise(response: RawResponse, whole: boolean): RawResponse {
       candidate = { content: emptyText, finishReason: reason };
       response.candidates = [candidate];
     }
-  } else if (!candidate.content?.parts?.length && candidate.finishReason) {
+  } else if (!candidate.content?.parts?.length && (candidate.finishReason || whole)) {
     candidate.content = emptyText;
+    candidate.finishReason ??= NO_CANDIDATE;
   }
   const usage = response.usageMetadata;
   if (candidate && usage?.thoughtsTokenCount) {
