@@ -1,5 +1,5 @@
 import { HumanMessage } from "@langchain/core/messages";
-import { nodeAgents, type AllyGraph } from "../../graphs/index.js";
+import { busyNotice, failureStatus, nodeAgents, type AllyGraph } from "../../graphs/index.js";
 import {
   AGENTS,
   allyContextOf,
@@ -161,8 +161,12 @@ export function allyEndpoint(deps: AllyEndpointDeps): EndpointSpec {
           } catch (err) {
             send({ type: "agent_processing_end" });
             if (err instanceof CloseWith) throw err;
-            connection.log.error("ally turn failed", { enrollment_id: enrollment.id, error: err });
-            send({ type: "error", message: TURN_FAILED });
+            connection.log.error("ally turn failed", {
+              enrollment_id: enrollment.id,
+              error: err,
+              status: failureStatus(err),
+            });
+            send({ type: "error", message: busyNotice(err) ?? TURN_FAILED });
             return;
           }
           send({ type: "agent_processing_end" });

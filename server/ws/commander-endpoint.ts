@@ -1,5 +1,5 @@
 import { HumanMessage } from "@langchain/core/messages";
-import { nodeAgents, type CommanderGraph } from "../../graphs/index.js";
+import { busyNotice, failureStatus, nodeAgents, type CommanderGraph } from "../../graphs/index.js";
 import {
   AGENTS,
   commanderThreadId,
@@ -133,9 +133,13 @@ export function commanderEndpoint(deps: CommanderEndpointDeps): EndpointSpec {
               }
             }
           } catch (err) {
-            connection.log.error("commander turn failed", { session_id: session.id, error: err });
+            connection.log.error("commander turn failed", {
+              session_id: session.id,
+              error: err,
+              status: failureStatus(err),
+            });
             if (allEvents) send({ type: "agent_processing_end" });
-            send({ type: "error", message: TURN_FAILED });
+            send({ type: "error", message: busyNotice(err) ?? TURN_FAILED });
             return;
           }
           if (allEvents) send({ type: "agent_processing_end" });

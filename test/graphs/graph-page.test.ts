@@ -28,6 +28,7 @@ const conversation: Conversation = {
       learner: HOSTILE,
       at: "2026-01-01T00:00:00.000Z",
       steps: [
+        { node: "intake", said: [] },
         {
           node: "polaris",
           said: [
@@ -78,24 +79,28 @@ describe("graph pages", () => {
     expect(turn!.learner).toBe(HOSTILE);
     expect(turn!.at).toBe("2026-01-01T00:00:00.000Z");
     expect(turn!.steps.map((s) => [s.node, s.agent, s.handover])).toEqual([
+      ["intake", undefined, undefined],
       ["polaris", "polaris", undefined],
       ["mission_curator", "mission_curator", { from: "polaris", to: "mission_curator" }],
     ]);
-    expect(turn!.steps[0]!.said[0]).toEqual({ kind: "say", text: `You said ${HOSTILE}` });
+    expect(turn!.steps[1]!.said[0]).toEqual({ kind: "say", text: `You said ${HOSTILE}` });
     expect(turn!.route.nodes).toEqual([
       "n___start__",
+      "n_intake",
       "n_polaris",
       "n_mission_curator",
       "n___end__",
     ]);
     // The edges of the route, by the ids the drawing gives them.
     const drawing = toMermaid(graph);
-    expect(turn!.route.edges).toEqual(
-      [
-        ["__start__", "polaris"],
-        ["polaris", "mission_curator"],
-      ].map(([from, to]) => drawing.edgeIds.get(`${from} -> ${to}`)),
-    );
+    const edges = [
+      ["__start__", "intake"],
+      ["intake", "polaris"],
+      ["polaris", "mission_curator"],
+      ["mission_curator", "__end__"],
+    ].map(([from, to]) => drawing.edgeIds.get(`${from} -> ${to}`));
+    expect(edges.every(Boolean)).toBe(true);
+    expect(turn!.route.edges).toEqual(edges);
     expect(turn!.state).toEqual({ phase: "curating", goal: { topic: HOSTILE } });
     expect(data.mermaid).toContain("flowchart TD");
   });
