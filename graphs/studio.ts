@@ -3,8 +3,6 @@
 // GOOGLE_API_KEY), over a real store, a SQLite file in a temporary folder removed at exit, with a
 // demo learner enrolled in a demo mission. A run's context names the learner and the session or
 // mission, with the demo ones by default; the rest is read from the store, turn by turn.
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openSqliteStore } from "../store/index.js";
 import { buildGraphs } from "./build-graphs.js";
@@ -13,10 +11,9 @@ import { allyContext, commanderContext, studioContextSchemas } from "./studio/co
 import { seedDemo } from "./studio/demo.js";
 import { studioHttp as schemasApp } from "./studio/http.js";
 import { resolvingContext } from "./studio/resolving-context.js";
+import { scratchFolder } from "./studio/scratch-folder.js";
 
-const folder = mkdtempSync(join(tmpdir(), "learnforge-studio-"));
-process.once("exit", () => rmSync(folder, { recursive: true, force: true }));
-const store = openSqliteStore({ path: join(folder, "studio.sqlite") });
+const store = openSqliteStore({ path: join(scratchFolder(), "studio.sqlite") });
 const demo = await seedDemo(store);
 const contexts = studioContextSchemas(demo);
 

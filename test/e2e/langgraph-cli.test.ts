@@ -3,8 +3,8 @@ import { cpSync, existsSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { drawGraph } from "../../graphs/draw/index.js";
-import { missionAlly, missionCommander } from "../../graphs/studio.js";
+import { buildGraphs, createModelFactory, drawGraph } from "../../graphs/index.js";
+import { openSqliteStore } from "../../store/index.js";
 import { SEED_INTERVIEW } from "../support/seed-interview.js";
 import { learnerReply } from "../web/app-page.js";
 
@@ -195,7 +195,10 @@ describe("langgraphjs dev, the server LangGraph Studio talks to", () => {
     const assistants = (await (
       await fetch(`${base}/assistants/search`, { method: "POST", body: "{}" })
     ).json()) as Assistant[];
-    const compiled = { mission_commander: missionCommander, mission_ally: missionAlly };
+    const store = openSqliteStore({ path: ":memory:" });
+    const models = createModelFactory({ defaultModel: "gemini-2.5-flash", perAgentModel: {} });
+    const built = buildGraphs(models, store);
+    const compiled = { mission_commander: built.commander, mission_ally: built.ally };
     for (const assistant of assistants) {
       const res = await fetch(`${base}/assistants/${assistant.assistant_id}/graph?xray=true`);
       expect(res.status).toBe(200);
@@ -205,6 +208,7 @@ describe("langgraphjs dev, the server LangGraph Studio talks to", () => {
       expect(served.nodes.map((n) => n.id).sort()).toEqual(ours.nodes.map((n) => n.id).sort());
       expect(edgesOf(served)).toEqual(edgesOf(ours));
     }
+    await store.close();
     const ally = (await (
       await fetch(`${base}/assistants/mission_ally/graph?xray=true`)
     ).json()) as GraphJson;
