@@ -43,6 +43,7 @@ async function growthRows(
   turns: number,
 ): Promise<Row[]> {
   const window = Math.min(ctx.sizes.lateWindow, turns - EARLY.last);
+  await earlyTurnCost(store.server, agent); // warms the server up; the first turns run colder
   const reps = await repeat(ctx, `${NAMES[agent]} on ${storeName} to turn ${turns}`, async () => {
     const early = await earlyTurnCost(store.server, agent);
     const long = await longConversation(store.server, agent, turns, window, ctx.log);

@@ -13,6 +13,8 @@ export interface FirestoreTarget {
 export interface ProductServerOptions {
   /** SQLite in a fresh data folder unless a Firestore emulator is given. */
   firestore?: FirestoreTarget;
+  /** A data folder to use (and keep) instead of a new one: a restart on the same data. */
+  dataDir?: string;
   /** More configuration, e.g. from `--server-env` (rate limits, a fake Gemini). */
   env?: Record<string, string>;
   fileLimit?: number;
@@ -33,7 +35,8 @@ export interface ProductServer extends NodeProcess {
 export async function startProductServer(
   options: ProductServerOptions = {},
 ): Promise<ProductServer> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "learnforge-bench-data-"));
+  const dataDir =
+    options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), "learnforge-bench-data-"));
   const sqlitePath = path.join(dataDir, "bench.sqlite");
   const store: Record<string, string> = options.firestore
     ? {
@@ -71,7 +74,7 @@ export async function startProductServer(
       `${ws}/api/v1/mission-ally/ws?mission_id=${missionId}&token=${learner.token}`,
     async stop() {
       await server.stop();
-      fs.rmSync(dataDir, { recursive: true, force: true });
+      if (!options.dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -10,6 +10,9 @@ export type HookRequest =
 export interface HookReply {
   hook: HookRequest["hook"];
   rssBytes: number;
+  /** What V8 has committed for the JavaScript heap, and how much of it is live. */
+  heapTotalBytes: number;
+  heapUsedBytes: number;
 }
 
 let session: Session | undefined;
@@ -19,7 +22,8 @@ async function handle(request: HookRequest): Promise<void> {
     const gc = (globalThis as { gc?: () => void }).gc;
     if (!gc) throw new Error("start the server with --expose-gc");
     gc();
-    gc();
+    // V8 returns freed pages from helper threads a little after a collection.
+    await new Promise((resolve) => setTimeout(resolve, 500));
   } else if (request.hook === "profile-start") {
     session = new Session();
     session.connect();
@@ -34,7 +38,13 @@ async function handle(request: HookRequest): Promise<void> {
     session = undefined;
     fs.writeFileSync(request.file, JSON.stringify(profile));
   }
-  const reply: HookReply = { hook: request.hook, rssBytes: process.memoryUsage().rss };
+  const memory = process.memoryUsage();
+  const reply: HookReply = {
+    hook: request.hook,
+    rssBytes: memory.rss,
+    heapTotalBytes: memory.heapTotal,
+    heapUsedBytes: memory.heapUsed,
+  };
   process.send?.(reply);
 }
 
