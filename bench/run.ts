@@ -90,7 +90,7 @@ async function main() {
     phases,
   };
   const markdown = writeResults(report, options.outDir, name);
-  if (options.updateReadme) updateReadme(markdown);
+  if (options.updateReadme) updateReadme(report, path.join(options.outDir, `${name}.md`));
   process.stdout.write(`${markdown}\n`);
   log(`results: ${path.join(options.outDir, name)}.json and .md`);
   const missed = phases.flatMap((p) => p.rows).filter((r) => r.met === false);

@@ -39,18 +39,36 @@ function whyOf(row: Row): string[] {
   return lines;
 }
 
-/** The results as Markdown: the table, then per phase the machine's state, notes and profiles. */
-export function renderMarkdown(report: BenchReport): string {
-  const rows = report.phases.flatMap((p) => p.rows);
-  const lines = [
+function headline(report: BenchReport): string[] {
+  const loud = report.phases.filter((p) => !p.skipped && !p.machine.quiet);
+  const loads = loud.map((p) => p.machine.load1);
+  return [
     `Measured ${report.date} at ${report.commit} on ${report.cpus} cores (Node ${report.node}), ` +
       `in ${Math.round(report.seconds / 60)} min: \`${report.command}\`. Server CPU is read from ` +
       `/proc over the server's whole process tree; figures are medians of the repetitions with ` +
-      `their range in brackets.`,
+      `their range in brackets.` +
+      (loud.length > 0
+        ? ` **The machine was not quiet** during ${loud.length} of ${report.phases.length} ` +
+          `phases (1-minute load ${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)}).`
+        : ""),
     "",
-    ...tableOf(rows),
+    ...tableOf(report.phases.flatMap((p) => p.rows)),
     "",
   ];
+}
+
+/** The headline and the table, for the README, pointing at the full results. */
+export function renderSummary(report: BenchReport, resultsFile: string): string {
+  return [
+    ...headline(report),
+    `Why each goal is missed (profiles), the machine's state and the method per phase: ` +
+      `[${resultsFile}](${resultsFile}).`,
+  ].join("\n");
+}
+
+/** The results as Markdown: the table, then per phase the machine's state, notes and profiles. */
+export function renderMarkdown(report: BenchReport): string {
+  const lines = headline(report);
   for (const phase of report.phases) {
     lines.push(`**${phase.title}** (${phase.phase}, ${Math.round(phase.seconds)} s)`);
     if (phase.skipped) {

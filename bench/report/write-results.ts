@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
-import { renderMarkdown } from "./markdown.js";
+import { renderMarkdown, renderSummary } from "./markdown.js";
 import type { BenchReport } from "./results.js";
 
 const START = "<!-- bench:results -->";
@@ -15,8 +15,9 @@ export function writeResults(report: BenchReport, dir: string, name: string): st
   return markdown;
 }
 
-/** Replaces what README.md holds between its bench markers with the latest results. */
-export function updateReadme(markdown: string, readme = "README.md"): void {
+/** Replaces what README.md holds between its bench markers with the latest table. */
+export function updateReadme(report: BenchReport, resultsFile: string, readme = "README.md"): void {
+  const markdown = renderSummary(report, resultsFile);
   const text = fs.readFileSync(readme, "utf8");
   const start = text.indexOf(START);
   const end = text.indexOf(END);
