@@ -12,6 +12,7 @@ const E2E_ON_BOTH_STORES = [
   "test/e2e/ally-rest.test.ts",
   "test/e2e/sessions-http.test.ts",
   "test/e2e/restart.test.ts",
+  "test/e2e/checkpoint-positions.test.ts",
 ];
 
 export default defineConfig({

@@ -5,15 +5,14 @@ import { ClientClosedError } from "./errors.js";
 import {
   CommanderServerFrame,
   type CommanderAgentMessage,
-  type EnrollmentRecord,
+  type Enrollment,
   type ErrorFrame,
   type MissionCreatedFrame,
-  type MissionRecord,
+  type Mission,
 } from "./protocol.js";
 
+export type { Enrollment, Mission };
 export type CommanderFrame = z.infer<typeof CommanderServerFrame>;
-export type Mission = z.infer<typeof MissionRecord>;
-export type Enrollment = z.infer<typeof EnrollmentRecord>;
 export type CommanderReply =
   | z.infer<typeof CommanderAgentMessage>
   | z.infer<typeof MissionCreatedFrame>

@@ -5,9 +5,8 @@ export {
   CheckpointUpdate,
   CommanderAgentMessage,
   CommanderServerFrame,
-  EnrollmentRecord,
   ErrorFrame,
   MissionCreatedFrame,
-  MissionRecord,
   SessionClosed,
 } from "../server/protocol/index.js";
+export type { Enrollment, Mission } from "../domain/index.js";

@@ -6,8 +6,9 @@ export {
 } from "./commander/index.js";
 export {
   UsageTally,
+  busyNotice,
   createModelFactory,
-  type AgentName,
+  failureStatus,
   type ModelFactory,
   type ModelSettings,
   type TurnUsage,
@@ -27,3 +28,4 @@ export {
   type PageAssets,
 } from "./draw/index.js";
 export { buildGraphs } from "./build-graphs.js";
+export { nodeAgents } from "./node-agents.js";

@@ -1,7 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { RunnableConfig } from "@langchain/core/runnables";
 
 /** The prompts that ship with the product. */
 export const PROMPTS_DIR = fileURLToPath(new URL("../prompts/", import.meta.url));
@@ -19,21 +18,17 @@ export function loadPrompt(name: string, dir: string = PROMPTS_DIR): string {
 }
 
 /**
- * `config.configurable.prompts_dir` points a run at another copy of `prompts/`, so an edited
- * prompt can be tried (or evaluated) without touching the shipped one.
+ * Fills `{{key}}` placeholders; a placeholder without a value is a bug, so it throws.
+ * `promptsDir` (a run's `prompts_dir`) points at another copy of `prompts/`, so an edited prompt
+ * can be tried, or evaluated, without touching the shipped one.
  */
-function promptsDirOf(config: RunnableConfig | undefined): string {
-  const dir: unknown = config?.configurable?.prompts_dir;
-  return typeof dir === "string" && dir !== "" ? dir : PROMPTS_DIR;
-}
-
-/** Fills `{{key}}` placeholders; a placeholder without a value is a bug, so it throws. */
 export function renderPrompt(
   name: string,
   values: Record<string, string | number>,
-  config?: RunnableConfig,
+  promptsDir?: string | null,
 ): string {
-  return loadPrompt(name, promptsDirOf(config)).replace(/\{\{(\w+)\}\}/g, (_, key: string) => {
+  const dir = promptsDir || PROMPTS_DIR;
+  return loadPrompt(name, dir).replace(/\{\{(\w+)\}\}/g, (_, key: string) => {
     const value = values[key];
     if (value === undefined) throw new Error(`Prompt ${name} needs a value for {{${key}}}`);
     return String(value);

@@ -1,14 +1,19 @@
 import { startServer } from "./app.js";
-import { createModels, createVerifiers, openStore } from "./compose.js";
-import { ConfigError, loadConfig } from "./config.js";
-import { createLogger } from "./log.js";
+import { assembleServer } from "./compose.js";
+import { ConfigError, loadConfig, secretsOf } from "./config.js";
+import { ListenError } from "./listen.js";
+import { scrubText } from "./log-redaction.js";
+import { keepServingThroughUncaughtErrors } from "./process-guards.js";
+
+let secrets: string[] = [];
 
 async function main() {
   const config = loadConfig();
-  const log = createLogger(config.logLevel);
-  const store = await openStore(config);
-  const verifiers = await createVerifiers(config);
-  if (verifiers.localIssuer) {
+  secrets = secretsOf(config);
+  const deps = await assembleServer(config);
+  const { log, models, localIssuer, firebase } = deps;
+  keepServingThroughUncaughtErrors(log);
+  if (localIssuer) {
     log.warn(
       "AUTH=local: anyone who can reach this server can sign in through /api/v1/auth/dev-login",
       {
@@ -16,12 +21,11 @@ async function main() {
       },
     );
   }
-  if (verifiers.firebase && config.firebase.authEmulatorHost) {
+  if (firebase && config.firebase.authEmulatorHost) {
     log.warn("AUTH=firebase on the Auth emulator: it accepts unsigned tokens, never use it live", {
       emulator: config.firebase.authEmulatorHost,
     });
   }
-  const models = createModels(config);
   if (models.kind === "scripted") {
     log.warn(
       "MODELS: scripted offline tutor (no GOOGLE_API_KEY); replies are deterministic scripts",
@@ -31,7 +35,7 @@ async function main() {
   }
   log.info("store", { store: config.store });
 
-  const server = await startServer({ config, store, ...verifiers, models, log });
+  const server = await startServer(deps);
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
@@ -50,8 +54,8 @@ async function main() {
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(
-    `${err instanceof ConfigError ? err.message : String((err as Error)?.stack ?? err)}\n`,
-  );
+  const expected = err instanceof ConfigError || err instanceof ListenError;
+  const text = expected ? (err as Error).message : String((err as Error)?.stack ?? err);
+  process.stderr.write(`${scrubText(text, secrets)}\n`);
   process.exit(1);
 });

@@ -1,6 +1,5 @@
-export type * from "./types.js";
 export type * from "./ports.js";
-export { openSqliteStore } from "./sqlite/open-sqlite-store.js";
+export { openSqliteStore, type SqliteStoreOptions } from "./sqlite/open-sqlite-store.js";
 export { loadFirestoreStore } from "./load-firestore-store.js";
 export type { FirestoreConnection } from "./firestore/firestore-client.js";
 export type { FirestoreStoreOptions } from "./firestore/open-firestore-store.js";

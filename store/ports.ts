@@ -3,22 +3,23 @@ import type {
   AllySession,
   CommanderSession,
   CommanderSessionStatus,
+  CreateMissionInput,
   EnrolledMission,
   Enrollment,
   Identity,
   Mission,
   MissionCreated,
-  MissionDraft,
   MissionPatch,
   ProgressUpdate,
   User,
-} from "./types.js";
+  UserPatch,
+} from "../domain/index.js";
 
 export interface UserStore {
   /** Returns the user keyed by `identity.uid`, creating it from the identity's claims on first sight. */
   ensure(identity: Identity): Promise<User>;
   get(uid: string): Promise<User | null>;
-  update(uid: string, patch: { name?: string; learning_style?: string[] }): Promise<User | null>;
+  update(uid: string, patch: UserPatch): Promise<User | null>;
 }
 
 export interface MissionStore {
@@ -28,11 +29,7 @@ export interface MissionStore {
    * transaction. With `commanderSessionId` the Commander session is completed in the same
    * transaction, and a second call for that session returns what the first one created.
    */
-  createWithEnrollment(input: {
-    draft: MissionDraft;
-    creatorId: string;
-    commanderSessionId?: string;
-  }): Promise<MissionCreated>;
+  createWithEnrollment(input: CreateMissionInput): Promise<MissionCreated>;
   /** Updates the mission and, for title, short description or skills, every dashboard copy. */
   update(id: string, patch: MissionPatch): Promise<Mission | null>;
 }

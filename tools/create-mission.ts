@@ -1,8 +1,7 @@
 import { tool } from "@langchain/core/tools";
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
 import type { MissionStore } from "../store/index.js";
-import { MissionDraftSchema } from "./mission-schema.js";
-import { readConversation } from "./conversation.js";
+import { MissionDraftSchema, TOOLS, announce, readCommanderContext } from "../domain/index.js";
 
 /**
  * Persists the curated mission with the learner's enrollment, dashboard copy and Ally session in
@@ -12,13 +11,13 @@ import { readConversation } from "./conversation.js";
 export function createMissionTool(missions: MissionStore) {
   return tool(
     async (draft, config: LangGraphRunnableConfig) => {
-      const { userId, sessionId } = readConversation(config);
+      const { user_id, session_id } = readCommanderContext(config);
       const created = await missions.createWithEnrollment({
         draft,
-        creatorId: userId,
-        commanderSessionId: sessionId,
+        creatorId: user_id,
+        commanderSessionId: session_id,
       });
-      config.writer?.({
+      announce(config, {
         type: "mission_created",
         mission: created.mission,
         enrollment: created.enrollment,
@@ -26,7 +25,7 @@ export function createMissionTool(missions: MissionStore) {
       return JSON.stringify({ mission_id: created.mission.id });
     },
     {
-      name: "create_mission",
+      name: TOOLS.createMission,
       description: "Save the mission and enroll the learner in it.",
       schema: MissionDraftSchema,
     },

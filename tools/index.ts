@@ -1,22 +1,10 @@
-export {
-  AllyContextSchema,
-  progressPercent,
-  readAllyContext,
-  type AllyContext,
-} from "./ally-context.js";
 export { confirmLearningGoal } from "./confirm-learning-goal.js";
 export { createMissionTool } from "./create-mission.js";
-export { readConversation, type Conversation } from "./conversation.js";
 export {
   completionRefusal,
   markCheckpointCompleteTool,
   type CheckpointProgressState,
 } from "./mark-checkpoint-complete.js";
-export {
-  LearningGoalSchema,
-  LevelSchema,
-  MissionDraftSchema,
-  type LearningGoal,
-} from "./mission-schema.js";
+export { LearningGoalSchema, type LearningGoal } from "./learning-goal.js";
 export { startCheckpoint } from "./start-checkpoint.js";
 export { fetchYoutubeVideosTool, type YoutubeSettings } from "./youtube-videos.js";

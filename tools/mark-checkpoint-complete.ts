@@ -3,7 +3,16 @@ import { tool, type ToolRunnableConfig } from "@langchain/core/tools";
 import { Command, getCurrentTaskInput, type LangGraphRunnableConfig } from "@langchain/langgraph";
 import { z } from "zod";
 import type { EnrollmentStore } from "../store/index.js";
-import { progressPercent, readAllyContext } from "./ally-context.js";
+import {
+  AGENTS,
+  TOOLS,
+  announce,
+  completedPositions,
+  nextCheckpoint,
+  progressPercent,
+  readAllyContext,
+  titlesAt,
+} from "../domain/index.js";
 
 /** The part of the Ally's state the completion rules read. */
 export interface CheckpointProgressState {
@@ -15,21 +24,24 @@ export interface CheckpointProgressState {
   assessment_answered: boolean;
 }
 
-/** Why a completion is not allowed now, or undefined when it is. */
+/**
+ * Why completing the current checkpoint is not allowed now, or undefined when it is. Checkpoints
+ * are identified by position, so several that share a title are each completed in turn.
+ */
 export function completionRefusal(
   state: CheckpointProgressState,
-  checkpointNumber: number,
   checkpoints: string[],
 ): string | undefined {
-  if (state.active_agent !== "mission_sensei" || state.phase !== "teaching") {
+  if (state.active_agent !== AGENTS.sensei || state.phase !== "teaching") {
     return "only the teacher can complete a checkpoint, while teaching it";
   }
   const current = checkpoints[state.checkpoint_index];
   if (current === undefined) return "every checkpoint is already complete";
-  if (checkpointNumber !== state.checkpoint_index + 1) {
-    return `only the current checkpoint (${state.checkpoint_index + 1}) can be completed`;
+  if (
+    completedPositions(checkpoints, state.completed_checkpoints).includes(state.checkpoint_index)
+  ) {
+    return "this checkpoint is already complete";
   }
-  if (state.completed_checkpoints.includes(current)) return "this checkpoint is already complete";
   if (!state.assessment_answered) {
     return "the learner has not answered a comprehension question in this checkpoint yet";
   }
@@ -37,18 +49,19 @@ export function completionRefusal(
 }
 
 /**
- * The only way progress changes. Enforces the completion rules, saves progress to the enrollment
- * and the dashboard copy in one transaction, announces it on the custom stream and records it in
- * state.
+ * The only way progress changes. It completes the checkpoint being taught, which the server knows
+ * from state, so the model has nothing to fill in. Enforces the completion rules, saves progress to
+ * the enrollment and the dashboard copy in one transaction, announces it on the custom stream and
+ * records it in state.
  */
 export function markCheckpointCompleteTool(enrollments: EnrollmentStore) {
   return tool(
-    async ({ checkpoint_number }, config: LangGraphRunnableConfig & ToolRunnableConfig) => {
+    async (_args, config: LangGraphRunnableConfig & ToolRunnableConfig) => {
       const state = getCurrentTaskInput<CheckpointProgressState>(config);
       const ally = readAllyContext(config);
       const checkpoints = ally.mission.byte_size_checkpoints;
-      const toolCallId = String(config.toolCall?.id ?? "mark_checkpoint_complete");
-      const refusal = completionRefusal(state, checkpoint_number, checkpoints);
+      const toolCallId = String(config.toolCall?.id ?? TOOLS.markCheckpointComplete);
+      const refusal = completionRefusal(state, checkpoints);
       if (refusal) {
         return new Command({
           update: {
@@ -58,45 +71,47 @@ export function markCheckpointCompleteTool(enrollments: EnrollmentStore) {
           },
         });
       }
-      const title = checkpoints[state.checkpoint_index] as string;
-      const completed = [...state.completed_checkpoints, title];
-      const finished = completed.length >= checkpoints.length;
+      const positions = [
+        ...completedPositions(checkpoints, state.completed_checkpoints),
+        state.checkpoint_index,
+      ];
+      const completed = titlesAt(checkpoints, positions);
+      const next = nextCheckpoint(checkpoints, positions);
+      const finished = next === checkpoints.length;
       const progress = Math.max(
         state.progress,
-        progressPercent(completed.length, checkpoints.length),
+        progressPercent(positions.length, checkpoints.length),
       );
       await enrollments.recordProgress(ally.user_id, ally.mission.id, {
         completed_checkpoints: completed,
         progress,
         completed: finished,
       });
-      config.writer?.({ type: "checkpoint_update", completed_checkpoints: completed, progress });
+      announce(config, { type: "checkpoint_update", completed_checkpoints: completed, progress });
       return new Command({
         update: {
           messages: [
             new ToolMessage({
               tool_call_id: toolCallId,
-              content: `Checkpoint ${checkpoint_number} complete.`,
+              content: `Checkpoint ${state.checkpoint_index + 1} complete.`,
             }),
           ],
           completed_checkpoints: completed,
           progress,
-          checkpoint_index: state.checkpoint_index + 1,
+          checkpoint_index: next,
           phase: finished ? "wrap_up" : "briefing",
-          active_agent: "mission_ally",
-          just_completed: title,
+          active_agent: AGENTS.ally,
+          just_completed: checkpoints[state.checkpoint_index],
           learner_turns_in_checkpoint: 0,
           assessment_answered: false,
         },
       });
     },
     {
-      name: "mark_checkpoint_complete",
+      name: TOOLS.markCheckpointComplete,
       description:
-        "Mark the current checkpoint complete once the learner has answered your questions and feels confident.",
-      schema: z.object({
-        checkpoint_number: z.number().int().min(1).describe("The current checkpoint's number"),
-      }),
+        "Mark the checkpoint you are teaching complete, once the learner has answered your questions and feels confident.",
+      schema: z.object({}),
     },
   );
 }

@@ -1,5 +1,6 @@
 import { tool } from "@langchain/core/tools";
 import { z } from "zod";
+import { TOOLS } from "../domain/index.js";
 
 export const YOUTUBE_API_BASE_URL = "https://www.googleapis.com/youtube/v3";
 
@@ -153,7 +154,7 @@ export function fetchYoutubeVideosTool(settings: YoutubeSettings) {
   return tool(
     async ({ search_query }) => JSON.stringify(await searchVideos(settings, search_query)),
     {
-      name: "fetch_youtube_videos",
+      name: TOOLS.fetchYoutubeVideos,
       description:
         "Search YouTube for short Education videos (4–20 minutes) on the concept you are teaching. Returns up to three videos with title, channel, duration and URL, or a note when none are available.",
       schema: z.object({

@@ -7,7 +7,10 @@ type Frame = { type: string; message?: unknown } & Record<string, unknown>;
 export interface TurnResult {
   /** From sending the learner's message to the end of the agent's answer. */
   ms: number;
-  /** What went wrong, as a kind to count: "error: <message>", "closed <code>" or "timeout". */
+  /**
+   * What went wrong, as a kind to count: "error <code>" ("error busy"), "error: <message>",
+   * "closed <code>" or "timeout".
+   */
   failure?: string;
   /** The agent finished the conversation (mission created, or mission completed). */
   finished: boolean;
@@ -69,7 +72,9 @@ export class AgentSocket {
     }
     const error = this.frames.find((f) => f.type === "error");
     failure ??= error
-      ? `error: ${String(error.message)}`
+      ? typeof error.code === "string"
+        ? `error ${error.code}`
+        : `error: ${String(error.message)}`
       : this.closed && !this.frames.some((f) => FINISHING.has(f.type))
         ? `closed ${this.closed.code} ${this.closed.reason}`.trim()
         : undefined;

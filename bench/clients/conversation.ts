@@ -1,3 +1,4 @@
+import { allyThreadId, commanderThreadId, enrollmentId } from "../../domain/index.js";
 import type { ProductServer } from "../targets/product-server.js";
 import { AgentSocket, type AgentName, type TurnResult } from "./agent-socket.js";
 import type { Learner } from "./learner-api.js";
@@ -18,13 +19,13 @@ export async function openConversation(
     const sessionId = await server.api.createSession(learner);
     return {
       socket: await AgentSocket.open(server.commanderUrl(learner, sessionId), agent),
-      threadId: `commander:${sessionId}`,
+      threadId: commanderThreadId(sessionId),
     };
   }
   const missionId = await server.api.enroll(learner);
   return {
     socket: await AgentSocket.open(server.allyUrl(learner, missionId), agent),
-    threadId: `ally:${learner.uid}_${missionId}`,
+    threadId: allyThreadId(enrollmentId(learner.uid, missionId)),
   };
 }
 

@@ -1,6 +1,6 @@
 import type { AgentName } from "./agent-socket.js";
-import { graphConfigurable } from "./graph-config.js";
-import { range, runClients, type PreparedTurns, type WorkloadShape } from "./turn-tally.js";
+import { graphConversations } from "./graph-config.js";
+import { runClients, type PreparedTurns, type WorkloadShape } from "./turn-tally.js";
 
 const ASSISTANT: Record<AgentName, string> = {
   commander: "mission_commander",
@@ -15,8 +15,6 @@ async function post(url: string, body: unknown): Promise<Response> {
   });
 }
 
-let batch = 0;
-
 /**
  * The same conversations on LangGraph's own server (`langgraphjs dev`, the graphs `langgraph.json`
  * names): a thread per conversation, made beforehand, and one `runs/wait` call per turn.
@@ -27,30 +25,26 @@ export async function prepareLanggraphApiTurns(
   shape: WorkloadShape,
   line: (turn: number) => string,
 ): Promise<PreparedTurns> {
-  batch += 1;
   const clients = await Promise.all(
-    range(shape.clients).map(async (client) => {
-      const threads: { id: string; configurable: Record<string, unknown> }[] = [];
-      for (const n of range(shape.conversationsPerClient)) {
-        const res = await post(`${base}/threads`, {});
-        if (!res.ok) throw new Error(`POST /threads: ${res.status} ${await res.text()}`);
-        const { thread_id } = (await res.json()) as { thread_id: string };
-        threads.push({
-          id: thread_id,
-          configurable: graphConfigurable(agent, `bench-${batch}-${client}-${n}`),
-        });
-      }
-      return threads;
-    }),
+    graphConversations(agent, shape, line).map((conversations) =>
+      Promise.all(
+        conversations.map(async (conversation) => {
+          const res = await post(`${base}/threads`, {});
+          if (!res.ok) throw new Error(`POST /threads: ${res.status} ${await res.text()}`);
+          const { thread_id } = (await res.json()) as { thread_id: string };
+          return { ...conversation, threadId: thread_id };
+        }),
+      ),
+    ),
   );
   return {
     run: () =>
-      runClients(clients, shape.turnsPerConversation, async (thread, turn) => {
+      runClients(clients, shape.turnsPerConversation, async (conversation, turn) => {
         const started = performance.now();
-        const res = await post(`${base}/threads/${thread.id}/runs/wait`, {
+        const res = await post(`${base}/threads/${conversation.threadId}/runs/wait`, {
           assistant_id: ASSISTANT[agent],
-          input: { messages: [{ type: "human", content: line(turn) }] },
-          config: { configurable: thread.configurable },
+          input: { messages: [{ type: "human", content: conversation.lines[turn] }] },
+          context: conversation.context,
         });
         const body = await res.text();
         const failure = !res.ok

@@ -60,6 +60,7 @@ export const loadPhase: Phase = {
   async run(ctx) {
     const learners = ctx.sizes.learners;
     const server = await startProductServer({
+      limits: "product",
       env: ctx.options.serverEnv,
       fileLimit: learners + 1_024,
     });
@@ -115,6 +116,7 @@ export const loadPhase: Phase = {
       return {
         rows: [row],
         notes: [
+          "The server runs with its shipped limits (per-user turn rate, running turns, the busy rule) unless `--server-env` says otherwise; the other phases turn them off.",
           `Each learner signs in, opens an interview and connects first; then all of them go through the seed interview at once (${CONFIRMED_INTERVIEW.length} turns, the last creating the mission), each answer sent as soon as the previous reply arrives. The clients run in one process on the same machine.`,
         ],
       };

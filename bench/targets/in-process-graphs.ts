@@ -2,16 +2,14 @@
 // `graph.invoke` in a process of their own, one turn per call, with the server's durability. The
 // bench sends it conversations over IPC and reads its CPU from /proc while they run.
 import { HumanMessage } from "@langchain/core/messages";
+import type { AllyContext, CommanderContext } from "../../domain/index.js";
 import { buildGraphs, createModelFactory } from "../../graphs/index.js";
 import { openSqliteStore } from "../../store/index.js";
 import { runClients, type TurnOutcome, type TurnTally } from "../clients/turn-tally.js";
 
-export interface GraphConversation {
-  agent: "commander" | "ally";
-  threadId: string;
-  configurable: Record<string, unknown>;
-  lines: string[];
-}
+export type GraphConversation = { threadId: string; lines: string[] } & (
+  { agent: "commander"; context: CommanderContext } | { agent: "ally"; context: AllyContext }
+);
 
 export interface GraphRunRequest {
   /** Per client, its conversations in order; clients run at once. */
@@ -31,18 +29,17 @@ const graphs = buildGraphs(
 
 async function turn(conversation: GraphConversation, index: number): Promise<TurnOutcome> {
   const started = performance.now();
+  const input = {
+    messages: [new HumanMessage({ id: crypto.randomUUID(), content: conversation.lines[index]! })],
+  };
+  const options = {
+    configurable: { thread_id: conversation.threadId },
+    durability: "exit" as const,
+  };
   try {
-    await graphs[conversation.agent].invoke(
-      {
-        messages: [
-          new HumanMessage({ id: crypto.randomUUID(), content: conversation.lines[index]! }),
-        ],
-      },
-      {
-        configurable: { ...conversation.configurable, thread_id: conversation.threadId },
-        durability: "exit",
-      },
-    );
+    if (conversation.agent === "commander")
+      await graphs.commander.invoke(input, { ...options, context: conversation.context });
+    else await graphs.ally.invoke(input, { ...options, context: conversation.context });
     return { ms: performance.now() - started };
   } catch (err) {
     return { ms: performance.now() - started, failure: `error: ${(err as Error).message}` };

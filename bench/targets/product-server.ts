@@ -15,7 +15,12 @@ export interface ProductServerOptions {
   firestore?: FirestoreTarget;
   /** A data folder to use (and keep) instead of a new one: a restart on the same data. */
   dataDir?: string;
-  /** More configuration, e.g. from `--server-env` (rate limits, a fake Gemini). */
+  /**
+   * The per-user turn limit and the busy rule are off unless `product` (the load phase measures
+   * the server as it ships; the others measure what a turn costs, driving one user fast).
+   */
+  limits?: "off" | "product";
+  /** More configuration, e.g. from `--server-env`; it has the last word. */
   env?: Record<string, string>;
   fileLimit?: number;
 }
@@ -27,6 +32,12 @@ export interface ProductServer extends NodeProcess {
   commanderUrl(learner: Learner, sessionId: string): string;
   allyUrl(learner: Learner, missionId: string): string;
 }
+
+const LIMITS_OFF = {
+  TURNS_PER_MINUTE: "0",
+  MAX_RUNNING_TURNS: "1000000",
+  BUSY_EVENT_LOOP_DELAY_MS: "0",
+};
 
 /**
  * The product as `npm start` runs it (`server/main.ts` in its own process, local sign-in, the
@@ -57,6 +68,7 @@ export async function startProductServer(
       LOG_LEVEL: "info",
       // The scripted tutor, whatever the shell says, unless the phase asks for Gemini.
       GOOGLE_API_KEY: "",
+      ...(options.limits === "product" ? {} : LIMITS_OFF),
       ...store,
       ...options.env,
     },

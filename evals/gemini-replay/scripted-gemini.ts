@@ -7,7 +7,8 @@ import {
   ToolMessage,
   type BaseMessage,
 } from "@langchain/core/messages";
-import { AGENT_NAMES, ScriptedChatModel, type AgentName } from "../../graphs/models/index.js";
+import { AGENT_NAMES, type AgentName } from "../../domain/index.js";
+import { ScriptedChatModel } from "../../graphs/models/index.js";
 import { loadPrompt } from "../../graphs/prompts.js";
 import {
   GenerateContentRequest,
@@ -17,6 +18,7 @@ import {
   type Part,
 } from "./gemini-wire.js";
 import { readBody, sendJson } from "./http.js";
+import { sessionFromPrompt } from "./prompt-session.js";
 import { encodeSse, streamChunks } from "./stream.js";
 
 const PROMPT_OF: Record<AgentName, string> = {
@@ -27,6 +29,9 @@ const PROMPT_OF: Record<AgentName, string> = {
 };
 
 const STRUCTURED_OUTPUT = "structured_output";
+
+/** The thinking tokens each scripted answer reports, as Gemini 2.5's usage does. */
+const THINKING_TOKENS = 24;
 
 const firstLine = (text: string) => text.trimStart().split("\n", 1)[0]?.trim() ?? "";
 
@@ -108,7 +113,9 @@ async function answer(
   const tools = toolsOf(body);
   const scripted = new ScriptedChatModel({ agent });
   const runnable = tools.length > 0 ? scripted.bindTools(tools) : scripted;
-  const reply = await runnable.invoke(toMessages(system, body));
+  const reply = await runnable.invoke(toMessages(system, body), {
+    context: sessionFromPrompt(agent, system),
+  });
   const calls = reply.tool_calls ?? [];
   const structured = calls.find((call) => call.name === STRUCTURED_OUTPUT);
   const parts: Part[] = structured
@@ -118,12 +125,15 @@ async function answer(
         ...calls.map((call) => ({ functionCall: { name: call.name, args: call.args } })),
       ];
   const usage = reply.usage_metadata;
+  // Gemini 2.5 thinks before it answers, and bills the thinking apart from the answer.
+  const thoughts = THINKING_TOKENS;
   return {
     candidates: [{ content: { role: "model", parts }, finishReason: "STOP", index: 0 }],
     usageMetadata: {
       promptTokenCount: usage?.input_tokens ?? 0,
       candidatesTokenCount: usage?.output_tokens ?? 0,
-      totalTokenCount: usage?.total_tokens ?? 0,
+      thoughtsTokenCount: thoughts,
+      totalTokenCount: (usage?.total_tokens ?? 0) + thoughts,
     },
     modelVersion: model,
   };
@@ -180,7 +190,8 @@ async function handle(
 
 /**
  * A Gemini API stand-in answered by the offline scripted tutor: each request becomes LangChain
- * messages for the agent whose prompt it carries, and the scripted reply goes back in Gemini's
+ * messages for the agent whose prompt it carries, played with the session read back from that
+ * prompt (as Gemini reads it), and the scripted reply goes back in Gemini's
  * response format (text parts, function calls, usage, STOP). Record mode pointed at it writes
  * cassettes without a Gemini key. `onCall` hears of every request it answered.
  */

@@ -6,7 +6,14 @@ import {
   type CommanderGraph,
 } from "../../graphs/index.js";
 import type { Store } from "../../store/index.js";
-import { MissionDraftSchema, progressPercent } from "../../tools/index.js";
+import {
+  MissionDraftSchema,
+  TOOLS,
+  allyThreadId,
+  commanderThreadId,
+  parseEnrollmentId,
+  progressPercent,
+} from "../../domain/index.js";
 import { EvalCase } from "../runner/case-schema.js";
 import {
   drawingOf,
@@ -46,7 +53,7 @@ const stepsOf = (records: TurnRecord[]) =>
 
 const isCompletion = (item: TurnRecord["trajectory"][number]) =>
   item.kind === "tool" &&
-  item.name === "mark_checkpoint_complete" &&
+  item.name === TOOLS.markCheckpointComplete &&
   !item.result?.startsWith("Refused");
 
 async function commanderCase(store: Store, sessionId: string): Promise<CaseJson> {
@@ -55,7 +62,7 @@ async function commanderCase(store: Store, sessionId: string): Promise<CaseJson>
   const user = await store.users.get(session.user_id);
   const { turns, records, values } = await readThread(
     readers(store).commander,
-    `commander:${session.id}`,
+    commanderThreadId(session.id),
   );
   return {
     id: `exported-commander-${session.id.slice(0, 8)}`,
@@ -80,13 +87,12 @@ async function commanderCase(store: Store, sessionId: string): Promise<CaseJson>
 }
 
 async function allyCase(store: Store, enrollmentId: string): Promise<CaseJson> {
-  // Mission ids never contain "_", so the last one separates the user from the mission.
-  const split = enrollmentId.lastIndexOf("_");
-  if (split <= 0)
+  const ids = parseEnrollmentId(enrollmentId);
+  if (!ids)
     throw new ExportError(
       `An enrollment id looks like <user id>_<mission id>, not ${enrollmentId}`,
     );
-  const [userId, missionId] = [enrollmentId.slice(0, split), enrollmentId.slice(split + 1)];
+  const { userId, missionId } = ids;
   const [enrollment, mission, user] = await Promise.all([
     store.enrollments.get(userId, missionId),
     store.missions.get(missionId),
@@ -95,7 +101,10 @@ async function allyCase(store: Store, enrollmentId: string): Promise<CaseJson> {
   if (!enrollment || !mission)
     throw new ExportError(`There is no enrollment ${enrollmentId} in this store`);
   const session = await store.allySessions.getForEnrollment(enrollment.id);
-  const { turns, records, values } = await readThread(readers(store).ally, `ally:${enrollment.id}`);
+  const { turns, records, values } = await readThread(
+    readers(store).ally,
+    allyThreadId(enrollment.id),
+  );
   const total = mission.byte_size_checkpoints.length;
   const completions = records.flatMap((r) => r.trajectory).filter(isCompletion).length;
   const completed = enrollment.completed_checkpoints.length;

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { MissionDraftSchema } from "../../tools/index.js";
+import { MissionDraftSchema } from "../../domain/index.js";
 
 // One recorded conversation: who it is with, where it starts, what the learner says, and what
 // must (and must not) happen. `evals/README.md` documents every field.

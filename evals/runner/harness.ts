@@ -3,8 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildGraphs, type AllyGraph, type CommanderGraph } from "../../graphs/index.js";
 import type { LocalTokenVerifier } from "../../server/auth/index.js";
-import { createModels, createVerifiers, openStore } from "../../server/compose.js";
-import { createLogger, loadConfig, startServer } from "../../server/index.js";
+import { buildServer, createLogger, loadConfig } from "../../server/index.js";
 import type { Store } from "../../store/index.js";
 
 export interface HarnessOptions {
@@ -27,7 +26,7 @@ export interface Harness {
   stop(): Promise<void>;
 }
 
-/** Assembles the server the way `server/main.ts` does, from configuration it is given. */
+/** Builds the server the way `server/main.ts` does, from configuration it is given. */
 export async function startHarness(options: HarnessOptions): Promise<Harness> {
   const dataDir = mkdtempSync(join(tmpdir(), "learnforge-eval-"));
   try {
@@ -44,18 +43,17 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     });
     const problems: string[] = [];
     const log = createLogger("warn", (line) => problems.push(line));
-    const store = await openStore(config);
-    const verifiers = await createVerifiers(config);
-    const { localIssuer } = verifiers;
-    if (!localIssuer) throw new Error("the eval harness needs local sign-in");
-    const models = createModels(config);
-    const server = await startServer({ config, store, ...verifiers, models, log });
-    const graphs = buildGraphs(models, store);
+    const server = await buildServer(config, { log });
+    const { localIssuer, models, store } = server;
+    if (!localIssuer) {
+      await server.shutdown();
+      throw new Error("the eval harness needs local sign-in");
+    }
     return {
       ws: `ws://127.0.0.1:${server.port}`,
       store,
       issuer: localIssuer,
-      graphs,
+      graphs: buildGraphs(models, store),
       problems,
       async stop() {
         try {

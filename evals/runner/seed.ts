@@ -1,4 +1,4 @@
-import { progressPercent } from "../../tools/index.js";
+import { allyThreadId, commanderThreadId, progressPercent } from "../../domain/index.js";
 import type { EvalCase } from "./case-schema.js";
 import type { Harness } from "./harness.js";
 import type { StoredOutcome } from "./trace.js";
@@ -46,7 +46,7 @@ export async function seedCase(harness: Harness, evalCase: EvalCase): Promise<Se
     return {
       token,
       path: `/api/v1/mission-commander/ws?${query}`,
-      threadId: `commander:${session.id}`,
+      threadId: commanderThreadId(session.id),
       isFinished: async () =>
         (await store.commanderSessions.get(session.id))?.status === "completed",
       async outcome() {
@@ -80,7 +80,7 @@ export async function seedCase(harness: Harness, evalCase: EvalCase): Promise<Se
   return {
     token,
     path: `/api/v1/mission-ally/ws?${query}`,
-    threadId: `ally:${enrollmentId}`,
+    threadId: allyThreadId(enrollmentId),
     checkpoints,
     isFinished: async () =>
       (await store.allySessions.getForEnrollment(enrollmentId))?.status === "completed",

@@ -1,3 +1,4 @@
+import { AGENTS } from "../../domain/index.js";
 import { isServerFrame, type Frame } from "./frame-log.js";
 import type { CaseTrace, TrajectoryItem } from "./trace.js";
 
@@ -51,7 +52,7 @@ export function transcriptOf(
   trace: Pick<CaseTrace, "frames" | "steps">,
 ): TranscriptLine[] {
   const lines: TranscriptLine[] = [];
-  let speaking = agent === "commander" ? "polaris" : "mission_ally";
+  let speaking: string = agent === "commander" ? AGENTS.polaris : AGENTS.ally;
   for (const step of trace.steps) {
     const pending = [...step.trajectory];
     const flush = (untilHandover: boolean) => {

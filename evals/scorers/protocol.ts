@@ -1,3 +1,4 @@
+import { AGENTS } from "../../domain/index.js";
 import { AllyServerFrame, CommanderServerFrame } from "../../server/protocol/index.js";
 import type { Frame, LogEntry } from "../runner/frame-log.js";
 import type { CaseTrace } from "../runner/trace.js";
@@ -108,7 +109,7 @@ function commanderReplyFailures(exchange: Exchange, where: string): string[] {
 /** The Ally names who speaks: each message's agent is the one the last handover passed control to. */
 function attributionFailures(exchanges: Exchange[]): string[] {
   const failures: string[] = [];
-  let speaking = "mission_ally";
+  let speaking: string = AGENTS.ally;
   for (const exchange of exchanges) {
     for (const frame of exchange.replies) {
       if (frame.type === "agent_handover") speaking = String(frame.agent);

@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from "node:util";
-import { MissionDraftSchema, progressPercent } from "../../tools/index.js";
+import { MissionDraftSchema, progressPercent } from "../../domain/index.js";
 import type { StateExpectations } from "../runner/case-schema.js";
 import { isServerFrame, type Frame } from "../runner/frame-log.js";
 import type { CaseTrace } from "../runner/trace.js";

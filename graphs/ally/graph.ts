@@ -5,8 +5,16 @@ import {
   type BaseCheckpointSaver,
   type LangGraphRunnableConfig,
 } from "@langchain/langgraph";
+import {
+  AGENTS,
+  AllyContextSchema,
+  GRAPHS,
+  NODES,
+  announce,
+  readAllyContext,
+  type AllyContext,
+} from "../../domain/index.js";
 import type { AllySessionStore, EnrollmentStore } from "../../store/index.js";
-import { readAllyContext } from "../../tools/index.js";
 import type { ModelFactory } from "../models/index.js";
 import { recordStep, stepsInside } from "../turn-path.js";
 import { intake, routeTurn } from "./intake.js";
@@ -29,14 +37,14 @@ export interface AllyGraphOptions {
 function senseiNode(sensei: SenseiGraph) {
   return async (
     state: AllyStateValue,
-    config: LangGraphRunnableConfig,
+    config: LangGraphRunnableConfig<AllyContext>,
   ): Promise<AllyStateUpdate> => {
     const { messages, turn_path, ...rest } = await sensei.invoke(state, config);
     const known = new Set(state.messages.map((m) => m.id));
     return {
       ...rest,
       messages: messages.filter((m) => !known.has(m.id)),
-      turn_path: stepsInside("mission_sensei", state.turn_path, turn_path),
+      turn_path: stepsInside(NODES.sensei, state.turn_path, turn_path),
     };
   };
 }
@@ -47,34 +55,34 @@ function closeSessionNode(allySessions: AllySessionStore) {
     config: LangGraphRunnableConfig,
   ): Promise<AllyStateUpdate> => {
     await allySessions.markCompleted(readAllyContext(config).ally_session_id);
-    config.writer?.({ type: "session_closed" });
+    announce(config, { type: "session_closed" });
     return {};
   };
 }
 
 /** Back to Lumina once the sensei has completed the checkpoint. */
-const afterSensei = (state: AllyStateValue) => (state.phase === "teaching" ? END : "lumina");
+const afterSensei = (state: AllyStateValue) => (state.phase === "teaching" ? END : NODES.lumina);
 
 export function buildAllyGraph(options: AllyGraphOptions) {
   const sensei = buildSenseiGraph(options);
-  return new StateGraph(AllyState)
-    .addNode("intake", recordStep(intake))
-    .addNode("lumina", recordStep(luminaNode(options.models)), {
-      metadata: { agent: "mission_ally", prompt: "prompts/ally/lumina.md" },
+  return new StateGraph(AllyState, AllyContextSchema)
+    .addNode(NODES.intake, recordStep(intake))
+    .addNode(NODES.lumina, recordStep(luminaNode(options.models)), {
+      metadata: { agent: AGENTS.ally, prompt: "prompts/ally/lumina.md" },
     })
-    .addNode("mission_sensei", senseiNode(sensei), {
+    .addNode(NODES.sensei, senseiNode(sensei), {
       subgraphs: [sensei],
-      metadata: { agent: "mission_sensei", prompt: "prompts/ally/mission_sensei.md" },
+      metadata: { agent: AGENTS.sensei, prompt: "prompts/ally/mission_sensei.md" },
     })
-    .addNode("close_session", recordStep(closeSessionNode(options.allySessions)), {
-      metadata: { agent: "mission_ally" },
+    .addNode(NODES.closeSession, recordStep(closeSessionNode(options.allySessions)), {
+      metadata: { agent: AGENTS.ally },
     })
-    .addEdge(START, "intake")
-    .addConditionalEdges("intake", routeTurn, ["lumina", "mission_sensei", END])
-    .addConditionalEdges("lumina", afterLumina, ["mission_sensei", "close_session", END])
-    .addConditionalEdges("mission_sensei", afterSensei, ["lumina", END])
-    .addEdge("close_session", END)
-    .compile({ checkpointer: options.checkpointer, name: "mission_ally" });
+    .addEdge(START, NODES.intake)
+    .addConditionalEdges(NODES.intake, routeTurn, [NODES.lumina, NODES.sensei, END])
+    .addConditionalEdges(NODES.lumina, afterLumina, [NODES.sensei, NODES.closeSession, END])
+    .addConditionalEdges(NODES.sensei, afterSensei, [NODES.lumina, END])
+    .addEdge(NODES.closeSession, END)
+    .compile({ checkpointer: options.checkpointer, name: GRAPHS.ally });
 }
 
 export type AllyGraph = ReturnType<typeof buildAllyGraph>;

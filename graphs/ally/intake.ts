@@ -1,28 +1,42 @@
-import type { LangGraphRunnableConfig } from "@langchain/langgraph";
-import { progressPercent, readAllyContext } from "../../tools/index.js";
+import { END, type LangGraphRunnableConfig } from "@langchain/langgraph";
+import {
+  AGENTS,
+  NODES,
+  completedPositions,
+  nextCheckpoint,
+  progressPercent,
+  readAllyContext,
+  titlesAt,
+} from "../../domain/index.js";
+import { conversationRepairs } from "../conversation-repair.js";
 import type { AllyStateUpdate, AllyStateValue } from "./state.js";
 
 /**
- * Runs first on every learner turn. Counts the learner's answers while teaching, and catches the
- * state up with the enrollment if a completion was saved by a turn whose checkpoint was lost.
+ * Runs first on every learner turn. Repairs a conversation stored by an earlier version, counts
+ * the learner's answers while teaching, and catches the state up with the enrollment if a
+ * completion was saved by a turn whose checkpoint was lost.
  */
 export function intake(state: AllyStateValue, config: LangGraphRunnableConfig): AllyStateUpdate {
   const { mission, stored_completed_checkpoints: stored } = readAllyContext(config);
   const checkpoints = mission.byte_size_checkpoints;
-  const update: AllyStateUpdate = { just_completed: null };
+  const repairs = conversationRepairs(state.messages);
+  const update: AllyStateUpdate = repairs.length > 0 ? { messages: repairs } : {};
 
-  const missing = stored.filter((c) => !state.completed_checkpoints.includes(c));
+  const known = completedPositions(checkpoints, state.completed_checkpoints);
+  const missing = completedPositions(checkpoints, stored).filter((p) => !known.includes(p));
   if (missing.length > 0 && state.phase !== "done") {
-    const completed = [...state.completed_checkpoints, ...missing];
-    const next = checkpoints.findIndex((c) => !completed.includes(c));
+    const positions = [...known, ...missing];
+    const next = nextCheckpoint(checkpoints, positions);
     const greeting = state.phase === "greeting";
+    const last = missing.at(-1);
     return {
-      just_completed: greeting ? null : (missing.at(-1) ?? null),
-      completed_checkpoints: completed,
-      progress: Math.max(state.progress, progressPercent(completed.length, checkpoints.length)),
-      checkpoint_index: next === -1 ? checkpoints.length : next,
-      phase: next === -1 ? "wrap_up" : greeting ? "greeting" : "briefing",
-      active_agent: "mission_ally",
+      ...update,
+      just_completed: greeting || last === undefined ? null : (checkpoints[last] ?? null),
+      completed_checkpoints: titlesAt(checkpoints, positions),
+      progress: Math.max(state.progress, progressPercent(positions.length, checkpoints.length)),
+      checkpoint_index: next,
+      phase: next === checkpoints.length ? "wrap_up" : greeting ? "greeting" : "briefing",
+      active_agent: AGENTS.ally,
       learner_turns_in_checkpoint: 0,
       assessment_answered: false,
     };
@@ -38,7 +52,7 @@ export function intake(state: AllyStateValue, config: LangGraphRunnableConfig): 
 }
 
 /** The next learner turn goes to the active agent. */
-export function routeTurn(state: AllyStateValue): "lumina" | "mission_sensei" | "__end__" {
-  if (state.phase === "done") return "__end__";
-  return state.phase === "teaching" ? "mission_sensei" : "lumina";
+export function routeTurn(state: AllyStateValue) {
+  if (state.phase === "done") return END;
+  return state.phase === "teaching" ? NODES.sensei : NODES.lumina;
 }

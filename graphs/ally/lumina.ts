@@ -1,12 +1,12 @@
 import { SystemMessage, ToolMessage } from "@langchain/core/messages";
-import type { LangGraphRunnableConfig } from "@langchain/langgraph";
+import { END, type LangGraphRunnableConfig } from "@langchain/langgraph";
+import { AGENTS, NODES, readAllyContext } from "../../domain/index.js";
 import { startCheckpoint } from "../../tools/index.js";
-import { replyForLearner, type ModelFactory } from "../models/index.js";
+import { replyForLearner, wasRefused, type ModelFactory } from "../models/index.js";
+import { promptValues, withSession, type LuminaTask } from "../agent-sessions.js";
 import { renderPrompt } from "../prompts.js";
-import { promptContext } from "./context.js";
+import { luminaSession } from "./sessions.js";
 import type { AllyStateUpdate, AllyStateValue } from "./state.js";
-
-type LuminaTask = "greet_and_brief" | "brief" | "converse" | "wrap_up";
 
 function taskFor(state: AllyStateValue): LuminaTask {
   if (state.phase === "greeting") return "greet_and_brief";
@@ -16,35 +16,45 @@ function taskFor(state: AllyStateValue): LuminaTask {
 
 /** Lumina: greets, briefs each checkpoint, handles the learner's reply to it, and wraps up. */
 export function luminaNode(models: ModelFactory) {
-  const model = models.forAgent("mission_ally");
+  const model = models.forAgent(AGENTS.ally);
   const conversing = model.bindTools!([startCheckpoint]);
   return async (
     state: AllyStateValue,
     config: LangGraphRunnableConfig,
   ): Promise<AllyStateUpdate> => {
     const task = taskFor(state);
-    const context = promptContext(state, config);
-    const system = new SystemMessage(renderPrompt("ally/lumina.md", { ...context, task }, config));
-    const reply = replyForLearner(
-      await (task === "converse" ? conversing : model).invoke([system, ...state.messages], config),
-      task === "wrap_up" ? "celebrating your mission" : `**${context.checkpoint_title}**`,
+    const context = readAllyContext(config);
+    const session = luminaSession(state, context, task);
+    const system = new SystemMessage(
+      renderPrompt("ally/lumina.md", promptValues(session), context.prompts_dir),
     );
+    const reply = await replyForLearner(
+      task === "converse" ? conversing : model,
+      [system, ...state.messages],
+      withSession(config, session),
+      {
+        backTo: task === "wrap_up" ? "celebrating your mission" : `**${session.checkpoint_title}**`,
+        tools: task === "converse" ? [startCheckpoint.name] : [],
+      },
+    );
+    // A refused greeting, briefing or wrap-up is given again on the learner's next message.
+    if (wasRefused(reply)) return { messages: [reply] };
     if (task === "greet_and_brief") return { messages: [reply], phase: "briefing" };
-    if (task === "wrap_up") return { messages: [reply], phase: "done" };
+    if (task === "wrap_up") return { messages: [reply], phase: "done", just_completed: null };
     if (task === "brief") return { messages: [reply], just_completed: null };
 
-    const call = reply.tool_calls?.find((c) => c.name === startCheckpoint.name);
+    const [call] = reply.tool_calls ?? [];
     if (!call) return { messages: [reply] };
     return {
       messages: [
         reply,
         new ToolMessage({
-          tool_call_id: call.id ?? "start_checkpoint",
+          tool_call_id: call.id ?? startCheckpoint.name,
           content: "Teaching begins.",
         }),
       ],
       phase: "teaching",
-      active_agent: "mission_sensei",
+      active_agent: AGENTS.sensei,
       learner_turns_in_checkpoint: 0,
       assessment_answered: false,
     };
@@ -52,7 +62,7 @@ export function luminaNode(models: ModelFactory) {
 }
 
 /** After Lumina: hand over to the sensei when teaching starts, close after the wrap-up. */
-export function afterLumina(state: AllyStateValue): "mission_sensei" | "close_session" | "__end__" {
-  if (state.phase === "teaching") return "mission_sensei";
-  return state.phase === "done" ? "close_session" : "__end__";
+export function afterLumina(state: AllyStateValue) {
+  if (state.phase === "teaching") return NODES.sensei;
+  return state.phase === "done" ? NODES.closeSession : END;
 }

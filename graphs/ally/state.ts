@@ -1,11 +1,12 @@
 import { MessagesDeltaValue, StateSchema } from "@langchain/langgraph";
 import { z } from "zod";
+import { AGENTS } from "../../domain/index.js";
 import { TurnPathValue } from "../turn-path.js";
 
 export const AllyPhase = z.enum(["greeting", "briefing", "teaching", "wrap_up", "done"]);
 export type AllyPhase = z.infer<typeof AllyPhase>;
 
-export const AllyAgent = z.enum(["mission_ally", "mission_sensei"]);
+export const AllyAgent = z.enum([AGENTS.ally, AGENTS.sensei]);
 export type AllyAgent = z.infer<typeof AllyAgent>;
 
 /**
@@ -17,15 +18,22 @@ export const AllyState = new StateSchema({
   phase: AllyPhase.default("greeting"),
   /** Index of the checkpoint being briefed or taught. */
   checkpoint_index: z.number().int().min(0).default(0),
+  /**
+   * The titles of the completed checkpoints, as the client is sent them. Completion goes by
+   * position (`completedPositions`), so a title repeats once per checkpoint that has it.
+   */
   completed_checkpoints: z.array(z.string()).default([]),
   progress: z.number().min(0).max(100).default(0),
   /** Who the next learner turn goes to. */
-  active_agent: AllyAgent.default("mission_ally"),
+  active_agent: AllyAgent.default(AGENTS.ally),
   /** Learner messages since teaching of the current checkpoint began. */
   learner_turns_in_checkpoint: z.number().int().min(0).default(0),
   /** The learner has answered a comprehension question in the current checkpoint. */
   assessment_answered: z.boolean().default(false),
-  /** The checkpoint completed in this turn, for Lumina's celebration line. */
+  /**
+   * The checkpoint just completed, until Lumina has celebrated it and briefed the next one: a
+   * refused briefing is given again on the learner's next message.
+   */
   just_completed: z.string().nullable().default(null),
   /** The nodes this turn ran, for the graph pages. */
   turn_path: TurnPathValue,

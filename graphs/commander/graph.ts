@@ -1,9 +1,10 @@
 import { END, START, StateGraph, type BaseCheckpointSaver } from "@langchain/langgraph";
+import { AGENTS, CommanderContextSchema, GRAPHS, NODES, TOOLS } from "../../domain/index.js";
 import { createMissionTool } from "../../tools/index.js";
 import type { MissionStore } from "../../store/index.js";
 import type { ModelFactory } from "../models/index.js";
 import { recordStep } from "../turn-path.js";
-import { createMissionNode, curatorNode, polarisNode } from "./nodes.js";
+import { createMissionNode, curatorNode, intake, polarisNode } from "./nodes.js";
 import { CommanderState, type CommanderStateValue } from "./state.js";
 
 export interface CommanderGraphOptions {
@@ -17,33 +18,39 @@ export interface CommanderGraphOptions {
  * is curated again on the next message, so a failed turn never strands the conversation.
  */
 function routeTurn(state: CommanderStateValue) {
-  if (state.phase === "interview") return "polaris";
-  return state.phase === "curating" ? "mission_curator" : END;
+  if (state.phase === "interview") return NODES.polaris;
+  return state.phase === "curating" ? NODES.curator : END;
 }
 
 /** A confirmed goal goes to the curator; a refused confirmation lets Polaris answer it. */
 const afterPolaris = (state: CommanderStateValue) => {
-  if (state.phase === "curating") return "mission_curator";
-  return state.messages.at(-1)?.type === "tool" ? "polaris" : END;
+  if (state.phase === "curating") return NODES.curator;
+  return state.messages.at(-1)?.type === "tool" ? NODES.polaris : END;
 };
+
+/** A curated mission is saved; a goal no mission could be made from goes back to the interview. */
+const afterCurator = (state: CommanderStateValue) =>
+  state.phase === "curating" && state.draft ? NODES.createMission : END;
 
 export function buildCommanderGraph(options: CommanderGraphOptions) {
   const deps = { models: options.models, createMission: createMissionTool(options.missions) };
-  return new StateGraph(CommanderState)
-    .addNode("polaris", recordStep(polarisNode(deps)), {
-      metadata: { agent: "polaris", prompt: "prompts/commander/polaris.md" },
+  return new StateGraph(CommanderState, CommanderContextSchema)
+    .addNode(NODES.intake, recordStep(intake))
+    .addNode(NODES.polaris, recordStep(polarisNode(deps)), {
+      metadata: { agent: AGENTS.polaris, prompt: "prompts/commander/polaris.md" },
     })
-    .addNode("mission_curator", recordStep(curatorNode(deps)), {
-      metadata: { agent: "mission_curator", prompt: "prompts/commander/mission_curator.md" },
+    .addNode(NODES.curator, recordStep(curatorNode(deps)), {
+      metadata: { agent: AGENTS.curator, prompt: "prompts/commander/mission_curator.md" },
     })
-    .addNode("create_mission", recordStep(createMissionNode(deps)), {
-      metadata: { agent: "mission_curator", tool: "create_mission" },
+    .addNode(NODES.createMission, recordStep(createMissionNode(deps)), {
+      metadata: { agent: AGENTS.curator, tool: TOOLS.createMission },
     })
-    .addConditionalEdges(START, routeTurn, ["polaris", "mission_curator", END])
-    .addConditionalEdges("polaris", afterPolaris, ["mission_curator", "polaris", END])
-    .addEdge("mission_curator", "create_mission")
-    .addEdge("create_mission", END)
-    .compile({ checkpointer: options.checkpointer, name: "mission_commander" });
+    .addEdge(START, NODES.intake)
+    .addConditionalEdges(NODES.intake, routeTurn, [NODES.polaris, NODES.curator, END])
+    .addConditionalEdges(NODES.polaris, afterPolaris, [NODES.curator, NODES.polaris, END])
+    .addConditionalEdges(NODES.curator, afterCurator, [NODES.createMission, END])
+    .addEdge(NODES.createMission, END)
+    .compile({ checkpointer: options.checkpointer, name: GRAPHS.commander });
 }
 
 export type CommanderGraph = ReturnType<typeof buildCommanderGraph>;

@@ -1,6 +1,7 @@
 import { MessagesDeltaValue, StateSchema } from "@langchain/langgraph";
 import { z } from "zod";
-import { LearningGoalSchema, MissionDraftSchema } from "../../tools/index.js";
+import { MissionDraftSchema } from "../../domain/index.js";
+import { LearningGoalSchema } from "../../tools/index.js";
 import { TurnPathValue } from "../turn-path.js";
 
 export const CommanderPhase = z.enum(["interview", "curating", "created"]);

@@ -1,10 +1,10 @@
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
 import type { YoutubeSettings } from "../../tools/index.js";
-import { AGENT_NAMES, type AgentName } from "./agents.js";
+import { AGENT_NAMES, type AgentName } from "../../domain/index.js";
 import { GeminiChatModel } from "./gemini-chat-model.js";
 import { geminiSettingsFor } from "./gemini-settings.js";
 import { createGrounding, type Grounding } from "./grounding.js";
-import { ScriptedChatModel } from "./scripted/scripted-chat-model.js";
+import { ScriptedChatModel } from "./offline/scripted-chat-model.js";
 
 export interface ModelFactory {
   readonly kind: "gemini" | "scripted";

@@ -1,4 +1,4 @@
-import type { AgentName } from "./agents.js";
+import type { AgentName } from "../../domain/index.js";
 import type { ModelSettings } from "./factory.js";
 
 /** How one agent's Gemini model is configured. */

@@ -1,7 +1,7 @@
 import type { BindToolsInput } from "@langchain/core/language_models/chat_models";
 import type { StructuredToolInterface } from "@langchain/core/tools";
 import { fetchYoutubeVideosTool, type YoutubeSettings } from "../../tools/index.js";
-import type { AgentName } from "./agents.js";
+import { AGENTS, type AgentName } from "../../domain/index.js";
 
 /** Optional help the agents may use; none of it is ever required. */
 export interface Grounding {
@@ -12,7 +12,7 @@ export interface Grounding {
   describe(): string[];
 }
 
-const SEARCH_AGENTS: ReadonlySet<AgentName> = new Set(["polaris", "mission_sensei"]);
+const SEARCH_AGENTS: ReadonlySet<AgentName> = new Set([AGENTS.polaris, AGENTS.sensei]);
 
 /** Gemini runs the search itself, so the tool is this raw declaration rather than a function. */
 const GOOGLE_SEARCH = { googleSearch: {} };

@@ -1,11 +1,25 @@
-export { AGENT_NAMES, type AgentName } from "./agents.js";
 export { createModelFactory, type ModelFactory, type ModelSettings } from "./factory.js";
-export { finishReasonOf, replyForLearner, EmptyReplyError } from "./finish-reason.js";
+export {
+  EmptyReplyError,
+  finishReasonOf,
+  isRefusalReason,
+  storedReply,
+  wasRefused,
+} from "./finish-reason.js";
 export { GeminiChatModel, type GeminiChatModelFields } from "./gemini-chat-model.js";
+export {
+  GeminiRequestError,
+  busyNotice,
+  failureStatus,
+  retryPolicy,
+  scrubSecrets,
+  toGeminiError,
+} from "./gemini-errors.js";
 export type { Grounding } from "./grounding.js";
+export { replyForLearner, type ReplyRules } from "./learner-reply.js";
 export {
   ScriptedChatModel,
   type ScriptedChatModelCallOptions,
   type ScriptedChatModelFields,
-} from "./scripted/scripted-chat-model.js";
+} from "./offline/scripted-chat-model.js";
 export { UsageTally, type TokenUsage, type TurnUsage } from "./usage-tally.js";

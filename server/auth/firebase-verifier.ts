@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { getAuth, type Auth, type DecodedIdToken } from "firebase-admin/auth";
 import { firebaseApp } from "../../store/firestore/firebase-app.js";
-import type { Identity } from "../../store/index.js";
+import type { Identity } from "../../domain/index.js";
 import { authErrorFromFirebase, type FirebaseTokenKind } from "./firebase-errors.js";
 import { TtlCache } from "./ttl-cache.js";
 import { AuthError, type TokenVerifier } from "./verifier.js";

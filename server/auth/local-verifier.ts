@@ -1,7 +1,7 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Identity } from "../../store/index.js";
+import type { Identity } from "../../domain/index.js";
 import { AuthError, type TokenVerifier } from "./verifier.js";
 
 const SECRET_FILE = "local-auth-secret";

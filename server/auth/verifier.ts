@@ -1,4 +1,4 @@
-import type { Identity } from "../../store/index.js";
+import type { Identity } from "../../domain/index.js";
 
 export type AuthErrorCode =
   | "AUTH_MISSING"

@@ -1,4 +1,5 @@
-import type { Store, User } from "../../store/index.js";
+import type { User } from "../../domain/index.js";
+import type { Store } from "../../store/index.js";
 import { AuthError, httpToken, type TokenVerifier } from "../auth/index.js";
 import type { RequestInfo } from "./handler.js";
 import { HttpError } from "./http-error.js";

@@ -1,12 +1,11 @@
 import type { ConversationLink } from "../../graphs/index.js";
-import type { Store, User } from "../../store/index.js";
+import { allyThreadId, commanderThreadId, parseThreadId, type User } from "../../domain/index.js";
+import type { Store } from "../../store/index.js";
 import { HttpError } from "./http-error.js";
 
-/** Who is looking: the signed-in user if any, and whether the server runs with local sign-in. */
+/** Who is looking: the signed-in user, if any. */
 export interface Viewer {
   user?: User;
-  /** With local sign-in every conversation is open to everyone who can reach the server. */
-  local: boolean;
 }
 
 export interface ConversationRef {
@@ -26,9 +25,12 @@ function idParam(query: URLSearchParams, key: string): string | undefined {
   return value;
 }
 
+/** A conversation is shown to its owner alone, whatever the sign-in mode. */
 function checkOwner(ownerId: string, viewer: Viewer): void {
-  if (viewer.local || viewer.user?.id === ownerId) return;
-  throw new HttpError(403, "This conversation belongs to another user.");
+  if (!viewer.user) throw new HttpError(401, "Sign in to see this conversation.");
+  if (viewer.user.id !== ownerId) {
+    throw new HttpError(403, "This conversation belongs to another user.");
+  }
 }
 
 async function commanderConversation(
@@ -40,7 +42,7 @@ async function commanderConversation(
   if (!session) throw new HttpError(404, "There is no Commander session with that id.");
   checkOwner(session.user_id, viewer);
   return {
-    threadId: `commander:${session.id}`,
+    threadId: commanderThreadId(session.id),
     label: `Commander session ${session.id.slice(0, 8)}`,
   };
 }
@@ -57,7 +59,7 @@ async function allyConversation(
     store.missions.get(missionId),
   ]);
   if (!enrollment) throw new HttpError(404, "There is no Ally enrollment for that mission.");
-  return { threadId: `ally:${enrollment.id}`, label: `Ally on ${mission?.title ?? missionId}` };
+  return { threadId: allyThreadId(enrollment.id), label: `Ally on ${mission?.title ?? missionId}` };
 }
 
 type Resolver = (
@@ -73,10 +75,11 @@ const RESOLVERS: Record<string, Resolver> = {
       throw new HttpError(400, "mission_id opens an Ally enrollment; use session_id or thread.");
     }
     const thread = idParam(query, "thread");
-    if (thread !== undefined && !/^commander:./.test(thread)) {
+    const owner = thread === undefined ? undefined : parseThreadId(thread);
+    if (thread !== undefined && owner?.agent !== "commander") {
       throw new HttpError(400, "Commander threads are named commander:<session_id>.");
     }
-    const sessionId = thread?.slice("commander:".length) ?? idParam(query, "session_id");
+    const sessionId = owner?.agent === "commander" ? owner.sessionId : idParam(query, "session_id");
     return sessionId ? commanderConversation(store, sessionId, viewer) : undefined;
   },
 
@@ -87,14 +90,11 @@ const RESOLVERS: Record<string, Resolver> = {
     }
     const thread = idParam(query, "thread");
     if (thread !== undefined) {
-      // Mission ids never contain "_", so the last one separates the user from the mission.
-      const enrollmentId = thread.startsWith("ally:") ? thread.slice("ally:".length) : "";
-      const split = enrollmentId.lastIndexOf("_");
-      if (split <= 0 || split === enrollmentId.length - 1) {
+      const owner = parseThreadId(thread);
+      if (owner?.agent !== "ally") {
         throw new HttpError(400, "Ally threads are named ally:<user_id>_<mission_id>.");
       }
-      const [userId, missionId] = [enrollmentId.slice(0, split), enrollmentId.slice(split + 1)];
-      return allyConversation(store, userId, missionId, viewer);
+      return allyConversation(store, owner.userId, owner.missionId, viewer);
     }
     const missionId = idParam(query, "mission_id");
     if (missionId === undefined) return undefined;

@@ -1,21 +1,14 @@
 import { z } from "zod";
-import { LevelSchema, MissionDraftSchema } from "../../tools/index.js";
+import {
+  MissionDraftSchema,
+  MissionPatchSchema,
+  checkpointTitlesProblem,
+} from "../../domain/index.js";
 import { authenticate, type AuthContext } from "./authenticate.js";
 import { jsonBody, type RequestInfo, type Route } from "./handler.js";
 import { HttpError } from "./http-error.js";
 
 const MissionCreate = MissionDraftSchema.extend({ is_public: z.boolean().default(true) });
-
-const MissionPatch = z
-  .object({
-    title: z.string().trim().min(1).max(200),
-    short_description: z.string().trim().min(1).max(500),
-    description: z.string().trim().min(1).max(5000),
-    is_public: z.boolean(),
-    level: LevelSchema,
-    skills: z.array(z.string().trim().min(1)).max(12),
-  })
-  .partial();
 
 function invalid(error: z.ZodError): HttpError {
   const issue = error.issues[0];
@@ -27,11 +20,21 @@ function invalid(error: z.ZodError): HttpError {
 
 const missionId = (req: RequestInfo) => req.params[0] ?? "";
 
+/** Blank or repeated checkpoint titles are a 400 of their own, whatever else the body holds. */
+function checkCheckpointTitles(body: Record<string, unknown>): void {
+  const titles = body.byte_size_checkpoints;
+  if (!Array.isArray(titles) || !titles.every((t) => typeof t === "string")) return;
+  const problem = checkpointTitlesProblem(titles);
+  if (problem) throw new HttpError(400, `Invalid field 'byte_size_checkpoints': ${problem}`);
+}
+
 /** `POST /api/v1/missions/enrollment`: creates a mission and enrolls its creator, atomically. */
 export function createEnrollmentRoute(ctx: AuthContext): Route {
   return async (req) => {
     const user = await authenticate(ctx, req);
-    const parsed = MissionCreate.safeParse(jsonBody(req));
+    const body = jsonBody(req);
+    checkCheckpointTitles(body);
+    const parsed = MissionCreate.safeParse(body);
     if (!parsed.success) throw invalid(parsed.error);
     const created = await ctx.store.missions.createWithEnrollment({
       draft: parsed.data,
@@ -67,7 +70,7 @@ export function patchMissionRoute(ctx: AuthContext): Route {
   return async (req) => {
     const user = await authenticate(ctx, req);
     const id = missionId(req);
-    const parsed = MissionPatch.safeParse(jsonBody(req));
+    const parsed = MissionPatchSchema.safeParse(jsonBody(req));
     if (!parsed.success) throw invalid(parsed.error);
     const mission = await ctx.store.missions.get(id);
     if (!mission) throw new HttpError(404, `Mission with ID '${id.slice(0, 64)}' not found.`);

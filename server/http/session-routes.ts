@@ -1,4 +1,4 @@
-import type { CommanderSession } from "../../store/index.js";
+import type { CommanderSession } from "../../domain/index.js";
 import type { Route } from "./handler.js";
 import { authenticate, type AuthContext } from "./authenticate.js";
 import { HttpError } from "./http-error.js";

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { User } from "../../store/index.js";
+import type { User } from "../../domain/index.js";
 import { authenticate, type AuthContext } from "./authenticate.js";
 import { jsonBody, type Route } from "./handler.js";
 import { HttpError } from "./http-error.js";

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { EnrollmentSchema, MissionSchema } from "../../domain/index.js";
 
 // Every frame on both sockets, defined once. Client schemas validate input; server schemas type
 // output and are published as JSON Schema for client authors.
@@ -7,7 +8,14 @@ const text = z.string();
 
 export const Ping = z.object({ type: z.literal("ping") });
 export const Pong = z.object({ type: z.literal("pong") });
-export const ErrorFrame = z.object({ type: z.literal("error"), message: text });
+export const ErrorFrame = z.object({
+  type: z.literal("error"),
+  message: text,
+  /** Set on messages the server did not process; the client may send them again. */
+  code: z.enum(["queue_full", "rate_limited", "busy", "not_processed"]).optional(),
+  /** How long to wait before sending the message again. */
+  retry_after_ms: z.number().int().nonnegative().optional(),
+});
 export const Connected = z.object({ type: z.literal("connected"), message: text });
 export const ProcessingStart = z.object({ type: z.literal("agent_processing_start") });
 export const ProcessingEnd = z.object({ type: z.literal("agent_processing_end") });
@@ -48,39 +56,11 @@ export const CommanderHistoricalMessages = z.object({
   messages: z.array(CommanderHistoryItem),
 });
 
-const Level = z.enum(["Beginner", "Intermediate", "Advanced"]);
-export const MissionRecord = z.object({
-  id: text,
-  title: text,
-  short_description: text,
-  description: text,
-  level: Level,
-  topics_to_cover: z.array(text),
-  learning_goal: text,
-  byte_size_checkpoints: z.array(text),
-  skills: z.array(text),
-  creator_id: text,
-  is_public: z.boolean(),
-  created_at: text,
-  updated_at: text,
-});
-export const EnrollmentRecord = z.object({
-  id: text,
-  user_id: text,
-  mission_id: text,
-  enrolled_at: text,
-  progress: z.number(),
-  completed_checkpoints: z.array(text),
-  last_accessed_at: text,
-  completed: z.boolean(),
-  created_at: text,
-  updated_at: text,
-});
 export const MissionCreatedFrame = z.object({
   type: z.literal("mission_created"),
   message: text,
-  mission: MissionRecord,
-  enrollment: EnrollmentRecord,
+  mission: MissionSchema,
+  enrollment: EnrollmentSchema,
 });
 
 export const CommanderServerFrame = z.discriminatedUnion("type", [

@@ -1,8 +1,9 @@
 import { HumanMessage } from "@langchain/core/messages";
-import type { AllyGraph } from "../../graphs/index.js";
-import type { Store, User } from "../../store/index.js";
-import type { AllyContext } from "../../tools/index.js";
+import { busyNotice, failureStatus, nodeAgents, type AllyGraph } from "../../graphs/index.js";
+import { AGENTS, allyThreadId, type AllyContext, type User } from "../../domain/index.js";
+import type { Store } from "../../store/index.js";
 import type { TokenVerifier } from "../auth/index.js";
+import type { TurnObserver } from "../observability/index.js";
 import { AllyClientFrame, type AllyServerFrame } from "../protocol/index.js";
 import { authenticateSocket } from "./authenticate-socket.js";
 import { readThread } from "./history.js";
@@ -13,15 +14,15 @@ export interface AllyEndpointDeps {
   store: Store;
   verifier: TokenVerifier;
   graph: AllyGraph;
+  /** Another copy of `prompts/` for the agents to read; undefined for the shipped prompts. */
+  promptsDir?: string;
+  turns?: TurnObserver;
 }
 
 const CONNECTED = "Connected to Lumina. Ready to start learning!";
 const COMPLETED = "Congratulations! You've completed the mission!";
 const TURN_FAILED =
   "Sorry, something went wrong while processing your message. Please send it again.";
-
-const agentOf = (node: string) =>
-  node === "lumina" ? "mission_ally" : node === "mission_sensei" ? "mission_sensei" : undefined;
 
 /**
  * `WS /api/v1/mission-ally/ws?mission_id=…`: every turn is bracketed by processing markers, with
@@ -30,6 +31,7 @@ const agentOf = (node: string) =>
  */
 export function allyEndpoint(deps: AllyEndpointDeps): EndpointSpec {
   const { store } = deps;
+  const agentOf = nodeAgents(deps.graph);
 
   /** Everything a turn needs, read fresh so profile and mission edits reach the next turn. */
   async function loadContext(
@@ -58,6 +60,7 @@ export function allyEndpoint(deps: AllyEndpointDeps): EndpointSpec {
         byte_size_checkpoints: mission.byte_size_checkpoints,
       },
       stored_completed_checkpoints: enrollment.completed_checkpoints,
+      prompts_dir: deps.promptsDir ?? null,
     };
   }
 
@@ -79,7 +82,7 @@ export function allyEndpoint(deps: AllyEndpointDeps): EndpointSpec {
       const allySession = await store.allySessions.getForEnrollment(enrollment.id);
       if (!allySession) throw new CloseWith(1008, "Enrollment session not found");
 
-      const threadId = `ally:${enrollment.id}`;
+      const threadId = allyThreadId(enrollment.id);
       const { values, history } = await readThread(deps.graph, {
         configurable: { thread_id: threadId },
       });
@@ -99,17 +102,18 @@ export function allyEndpoint(deps: AllyEndpointDeps): EndpointSpec {
 
       const tokens = data.query.get("stream") === "tokens";
       let finished = false;
-      let speaking = String(values.active_agent ?? "mission_ally");
+      let speaking = String(values.active_agent ?? AGENTS.ally);
       return {
         key: threadId,
+        owner: user.id,
         runTurn: async (text) => {
           if (finished) return;
           send({ type: "agent_processing_start" });
           let closed = false;
           try {
-            const ally = await loadContext(user, missionId, allySession.id);
             const config = {
-              configurable: { thread_id: threadId, ally },
+              configurable: { thread_id: threadId },
+              context: await loadContext(user, missionId, allySession.id),
               signal: connection.abort.signal,
             };
             const events = streamTurn(
@@ -120,6 +124,7 @@ export function allyEndpoint(deps: AllyEndpointDeps): EndpointSpec {
                 agentOf,
                 startingAgent: speaking,
                 tokens,
+                observer: deps.turns,
                 onUsage: (usage) =>
                   connection.log.info("turn usage", { enrollment_id: enrollment.id, usage }),
               },
@@ -146,11 +151,8 @@ export function allyEndpoint(deps: AllyEndpointDeps): EndpointSpec {
                   message: `Handing over to ${event.agent}...`,
                 });
               } else if (event.event.type === "checkpoint_update") {
-                const update = event.event as unknown as {
-                  completed_checkpoints: string[];
-                  progress: number;
-                };
-                send({ type: "checkpoint_update", ...update });
+                const { completed_checkpoints, progress } = event.event;
+                send({ type: "checkpoint_update", completed_checkpoints, progress });
               } else if (event.event.type === "session_closed") {
                 closed = true;
               }
@@ -158,8 +160,12 @@ export function allyEndpoint(deps: AllyEndpointDeps): EndpointSpec {
           } catch (err) {
             send({ type: "agent_processing_end" });
             if (err instanceof CloseWith) throw err;
-            connection.log.error("ally turn failed", { enrollment_id: enrollment.id, error: err });
-            send({ type: "error", message: TURN_FAILED });
+            connection.log.error("ally turn failed", {
+              enrollment_id: enrollment.id,
+              error: err,
+              status: failureStatus(err),
+            });
+            send({ type: "error", message: busyNotice(err) ?? TURN_FAILED });
             return;
           }
           send({ type: "agent_processing_end" });

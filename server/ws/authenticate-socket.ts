@@ -1,4 +1,5 @@
-import type { Store, User } from "../../store/index.js";
+import type { User } from "../../domain/index.js";
+import type { Store } from "../../store/index.js";
 import { AuthError, socketToken, type TokenVerifier } from "../auth/index.js";
 import type { SocketData } from "./connection.js";
 import { CloseWith } from "./socket-endpoint.js";

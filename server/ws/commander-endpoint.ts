@@ -1,7 +1,15 @@
 import { HumanMessage } from "@langchain/core/messages";
-import type { CommanderGraph } from "../../graphs/index.js";
-import type { Enrollment, Mission, Store } from "../../store/index.js";
+import { busyNotice, failureStatus, nodeAgents, type CommanderGraph } from "../../graphs/index.js";
+import {
+  AGENTS,
+  commanderThreadId,
+  type CommanderContext,
+  type Enrollment,
+  type Mission,
+} from "../../domain/index.js";
+import type { Store } from "../../store/index.js";
 import type { TokenVerifier } from "../auth/index.js";
+import type { TurnObserver } from "../observability/index.js";
 import { CommanderClientFrame, type CommanderServerFrame } from "../protocol/index.js";
 import { authenticateSocket } from "./authenticate-socket.js";
 import type { Connection } from "./connection.js";
@@ -13,6 +21,9 @@ export interface CommanderEndpointDeps {
   store: Store;
   verifier: TokenVerifier;
   graph: CommanderGraph;
+  /** Another copy of `prompts/` for the agents to read; undefined for the shipped prompts. */
+  promptsDir?: string;
+  turns?: TurnObserver;
 }
 
 const CONNECTED = "Connected to Mission Commander. Starting your learning journey...";
@@ -21,13 +32,6 @@ const CURATING = "Creating your personalized learning mission...";
 const TURN_FAILED =
   "Sorry, something went wrong while processing your message. Please send it again.";
 const NO_REPLY = "I couldn't come up with a reply to that. Could you rephrase it?";
-
-const agentOf = (node: string) =>
-  node === "polaris"
-    ? "polaris"
-    : node === "mission_curator" || node === "create_mission"
-      ? "mission_curator"
-      : undefined;
 
 const missionCreated = (mission: Mission, enrollment: Enrollment): CommanderServerFrame => ({
   type: "mission_created",
@@ -42,6 +46,7 @@ const missionCreated = (mission: Mission, enrollment: Enrollment): CommanderServ
  * markers and the curator handover, `?stream=tokens` adds deltas.
  */
 export function commanderEndpoint(deps: CommanderEndpointDeps): EndpointSpec {
+  const agentOf = nodeAgents(deps.graph);
   return {
     path: "/api/v1/mission-commander/ws",
     clientSchema: CommanderClientFrame,
@@ -55,14 +60,13 @@ export function commanderEndpoint(deps: CommanderEndpointDeps): EndpointSpec {
       if (!session) throw new CloseWith(1008, "Invalid session");
       if (session.user_id !== user.id) throw new CloseWith(1008, "Session user mismatch");
 
-      const config = {
-        configurable: {
-          thread_id: `commander:${session.id}`,
-          user_id: user.id,
-          session_id: session.id,
-          learner_name: user.name ?? "there",
-        },
+      const context: CommanderContext = {
+        user_id: user.id,
+        session_id: session.id,
+        learner_name: user.name || "there",
+        prompts_dir: deps.promptsDir ?? null,
       };
+      const config = { configurable: { thread_id: commanderThreadId(session.id) }, context };
       const { history } = await readThread(deps.graph, config);
       const resuming = session.status === "abandoned" || session.status === "error";
       if (resuming) await deps.store.commanderSessions.setStatus(session.id, "active");
@@ -83,6 +87,7 @@ export function commanderEndpoint(deps: CommanderEndpointDeps): EndpointSpec {
       let finished = false;
       return {
         key: config.configurable.thread_id,
+        owner: user.id,
         runTurn: async (text) => {
           if (finished) return;
           if (allEvents) send({ type: "agent_processing_start" });
@@ -98,8 +103,9 @@ export function commanderEndpoint(deps: CommanderEndpointDeps): EndpointSpec {
               { ...config, signal: connection.abort.signal },
               {
                 agentOf,
-                startingAgent: "polaris",
+                startingAgent: AGENTS.polaris,
                 tokens,
+                observer: deps.turns,
                 onUsage: (usage) =>
                   connection.log.info("turn usage", { session_id: session.id, usage }),
               },
@@ -123,17 +129,17 @@ export function commanderEndpoint(deps: CommanderEndpointDeps): EndpointSpec {
               } else if (event.kind === "handover" && allEvents) {
                 send({ type: "agent_handover", agent: event.agent, message: CURATING });
               } else if (event.kind === "app" && event.event.type === "mission_created") {
-                const { mission, enrollment } = event.event as unknown as {
-                  mission: Mission;
-                  enrollment: Enrollment;
-                };
-                created = missionCreated(mission, enrollment);
+                created = missionCreated(event.event.mission, event.event.enrollment);
               }
             }
           } catch (err) {
-            connection.log.error("commander turn failed", { session_id: session.id, error: err });
+            connection.log.error("commander turn failed", {
+              session_id: session.id,
+              error: err,
+              status: failureStatus(err),
+            });
             if (allEvents) send({ type: "agent_processing_end" });
-            send({ type: "error", message: TURN_FAILED });
+            send({ type: "error", message: busyNotice(err) ?? TURN_FAILED });
             return;
           }
           if (allEvents) send({ type: "agent_processing_end" });

@@ -1,14 +1,16 @@
 import { AIMessageChunk, isAIMessage, type BaseMessage } from "@langchain/core/messages";
 import type { RunnableConfig } from "@langchain/core/runnables";
 import { BaseCheckpointSaver } from "@langchain/langgraph-checkpoint";
+import { AppEventSchema, type AppEvent } from "../../domain/index.js";
 import { UsageTally, type TurnUsage } from "../../graphs/index.js";
+import type { TurnObserver } from "../observability/index.js";
 
 /** What a turn produced, in order, independent of any wire format. */
 export type TurnEvent =
   | { kind: "handover"; agent: string }
   | { kind: "delta"; id: string; agent: string; text: string }
   | { kind: "message"; id: string; agent: string; text: string }
-  | { kind: "app"; event: Record<string, unknown> & { type: string } };
+  | { kind: "app"; event: AppEvent };
 
 export interface StreamableGraph {
   checkpointer?: BaseCheckpointSaver | boolean;
@@ -27,6 +29,8 @@ export interface TurnOptions {
   tokens: boolean;
   /** Receives the turn's token usage once it ends, whether it succeeded or not. */
   onUsage?: (usage: TurnUsage) => void;
+  /** Told of every turn once it ends: who answered, how it went, how long it took. */
+  observer?: TurnObserver;
 }
 
 type Chunk = [string[], string, unknown];
@@ -46,6 +50,7 @@ export async function* streamTurn(
   config: RunnableConfig,
   options: TurnOptions,
 ): AsyncGenerator<TurnEvent> {
+  const started = performance.now();
   const streamMode = options.tokens ? ["updates", "custom", "messages"] : ["updates", "custom"];
   const usage = new UsageTally();
   const saver = graph.checkpointer instanceof BaseCheckpointSaver ? graph.checkpointer : undefined;
@@ -55,6 +60,8 @@ export async function* streamTurn(
   // every run and never removes it, so each turn gets its own signal that follows the caller's.
   const turnAbort = new AbortController();
   const abortTurn = () => turnAbort.abort(config.signal?.reason);
+  const speaking = { agent: options.startingAgent };
+  let ok = false;
   if (config.signal?.aborted) abortTurn();
   else config.signal?.addEventListener("abort", abortTurn, { once: true });
   try {
@@ -67,7 +74,8 @@ export async function* streamTurn(
       subgraphs: true,
       durability: "exit",
     });
-    yield* turnEvents(stream, options);
+    yield* turnEvents(stream, options, speaking);
+    ok = true;
   } catch (err) {
     await undoTurn(graph, saver, threadId, head?.config).catch((undoErr: unknown) => {
       throw new AggregateError([err, undoErr], "a turn failed and could not be undone");
@@ -77,6 +85,8 @@ export async function* streamTurn(
     config.signal?.removeEventListener("abort", abortTurn);
     const total = usage.total;
     if (total.model_calls > 0) options.onUsage?.(total);
+    const seconds = (performance.now() - started) / 1000;
+    options.observer?.turnEnded({ agent: speaking.agent, ok, seconds, usage: total });
   }
 }
 
@@ -97,23 +107,25 @@ async function undoTurn(
   else await saver.deleteThread(threadId);
 }
 
+/** `speaking.agent` follows whoever speaks, so the caller knows who answered last. */
 async function* turnEvents(
   stream: AsyncIterable<unknown>,
   options: TurnOptions,
+  speaking: { agent: string },
 ): AsyncGenerator<TurnEvent> {
   const seen = new Set<string>();
-  let speaking = options.startingAgent;
 
   function* handoverTo(agent: string): Generator<TurnEvent> {
-    if (agent === speaking) return;
-    speaking = agent;
+    if (agent === speaking.agent) return;
+    speaking.agent = agent;
     yield { kind: "handover", agent };
   }
 
   for await (const item of stream) {
     const [namespace, mode, payload] = item as Chunk;
     if (mode === "custom") {
-      yield { kind: "app", event: payload as Extract<TurnEvent, { kind: "app" }>["event"] };
+      const event = AppEventSchema.safeParse(payload);
+      if (event.success) yield { kind: "app", event: event.data };
     } else if (mode === "messages") {
       const [chunk, meta] = payload as [BaseMessage, { langgraph_node?: string }];
       // Inside a subgraph the node is an inner one ("teach"); the agent is the subgraph's.

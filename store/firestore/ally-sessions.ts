@@ -1,21 +1,26 @@
+import {
+  AllySessionSchema,
+  isoNow,
+  withAllyStatus,
+  type AllySession,
+  type Clock,
+} from "../../domain/index.js";
 import type { AllySessionStore } from "../ports.js";
-import type { AllySession, AllySessionStatus } from "../types.js";
 import { documentIn, type Collections } from "./collections.js";
-import { timestamp, toAllySession } from "./documents.js";
+import { changedFields, fromDocument, toDocument } from "./documents.js";
 
-export function createFirestoreAllySessionStore(c: Collections): AllySessionStore {
-  /** Moves the session to `status` unless `keep` says its current status stays. */
-  const move = (id: string, status: AllySessionStatus, keep: (s: AllySession) => boolean) => {
+export function createFirestoreAllySessionStore(c: Collections, clock: Clock): AllySessionStore {
+  const move = (id: string, status: "started" | "completed") => {
     const ref = documentIn(c.allySessions, id);
     return c.firestore.runTransaction(async (tx): Promise<AllySession> => {
       const snapshot = ref && (await tx.get(ref));
       if (!ref || !snapshot?.exists) throw new Error(`Ally session ${id} not found`);
-      const session = toAllySession(snapshot);
-      if (keep(session)) return session;
-      const now = new Date().toISOString();
-      const stamp = status === "started" ? "started_at" : "completed_at";
-      tx.update(ref, { status, [stamp]: timestamp(now), updated_at: timestamp(now) });
-      return { ...session, status, [stamp]: now, updated_at: now };
+      const session = fromDocument(AllySessionSchema, snapshot);
+      const moved = withAllyStatus(session, status, isoNow(clock));
+      if (moved !== session) {
+        tx.update(ref, toDocument(AllySessionSchema, changedFields(session, moved)));
+      }
+      return moved;
     });
   };
 
@@ -23,9 +28,9 @@ export function createFirestoreAllySessionStore(c: Collections): AllySessionStor
     async getForEnrollment(enrollmentId) {
       const found = await c.allySessions.where("enrollment_id", "==", enrollmentId).limit(1).get();
       const snapshot = found.docs[0];
-      return snapshot ? toAllySession(snapshot) : null;
+      return snapshot ? fromDocument(AllySessionSchema, snapshot) : null;
     },
-    markStarted: (id) => move(id, "started", (s) => s.status !== "created"),
-    markCompleted: (id) => move(id, "completed", (s) => s.status === "completed"),
+    markStarted: (id) => move(id, "started"),
+    markCompleted: (id) => move(id, "completed"),
   };
 }

@@ -51,7 +51,3 @@ export function documentIn(collection: CollectionReference, id: string): Documen
 export function dashboardCopies(c: Collections, uid: string): CollectionReference | null {
   return documentIn(c.users, uid)?.collection(DASHBOARD_COPIES) ?? null;
 }
-
-export function enrollmentId(userId: string, missionId: string): string {
-  return `${userId}_${missionId}`;
-}

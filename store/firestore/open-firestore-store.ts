@@ -1,3 +1,4 @@
+import { systemClock, type Clock } from "../../domain/index.js";
 import type { Store } from "../ports.js";
 import { createFirestoreAllySessionStore } from "./ally-sessions.js";
 import { CallGate } from "./call-gate.js";
@@ -12,6 +13,8 @@ import { createFirestoreUserStore } from "./users.js";
 export interface FirestoreStoreOptions {
   /** How long a store call may take before it fails; Firestore answers in milliseconds when up. */
   timeoutMs?: number;
+  /** Where the records' times come from; the system clock by default. */
+  clock?: Clock;
 }
 
 /**
@@ -25,12 +28,13 @@ export function openFirestoreStore(
   const firestore = connectFirestore(connection);
   const c = collections(firestore);
   const gate = new CallGate(options.timeoutMs ?? 10_000);
+  const clock = options.clock ?? systemClock;
   return {
-    users: gate.guard(createFirestoreUserStore(c)),
-    missions: gate.guard(createFirestoreMissionStore(c)),
-    enrollments: gate.guard(createFirestoreEnrollmentStore(c)),
-    commanderSessions: gate.guard(createFirestoreCommanderSessionStore(c)),
-    allySessions: gate.guard(createFirestoreAllySessionStore(c)),
+    users: gate.guard(createFirestoreUserStore(c, clock)),
+    missions: gate.guard(createFirestoreMissionStore(c, clock)),
+    enrollments: gate.guard(createFirestoreEnrollmentStore(c, clock)),
+    commanderSessions: gate.guard(createFirestoreCommanderSessionStore(c, clock)),
+    allySessions: gate.guard(createFirestoreAllySessionStore(c, clock)),
     checkpointer: gate.guard(new FirestoreSaver({ firestore })),
     close: () => gate.close(() => firestore.terminate()),
   };

@@ -1,13 +1,20 @@
+import {
+  UserSchema,
+  isoNow,
+  newUser,
+  userChanges,
+  type Clock,
+  type User,
+} from "../../domain/index.js";
 import type { UserStore } from "../ports.js";
-import type { User } from "../types.js";
 import { documentIn, type Collections } from "./collections.js";
-import { timestamp, toUser } from "./documents.js";
+import { fromDocument, toDocument } from "./documents.js";
 import { ALREADY_EXISTS, NOT_FOUND, hasStatus } from "./grpc-status.js";
 
-export function createFirestoreUserStore(c: Collections): UserStore {
+export function createFirestoreUserStore(c: Collections, clock: Clock): UserStore {
   const get = async (uid: string): Promise<User | null> => {
     const snapshot = await documentIn(c.users, uid)?.get();
-    return snapshot?.exists ? toUser(snapshot) : null;
+    return snapshot?.exists ? fromDocument(UserSchema, snapshot) : null;
   };
 
   return {
@@ -15,19 +22,10 @@ export function createFirestoreUserStore(c: Collections): UserStore {
       const ref = documentIn(c.users, identity.uid);
       if (!ref) throw new Error(`Invalid user id ${JSON.stringify(identity.uid)}`);
       const existing = await ref.get();
-      if (existing.exists) return toUser(existing);
-      const now = timestamp(new Date().toISOString());
+      if (existing.exists) return fromDocument(UserSchema, existing);
       try {
         // `create` is insert-if-absent, so concurrent first sign-ins make exactly one user.
-        await ref.create({
-          firebase_uid: identity.uid,
-          name: identity.name ?? null,
-          email: identity.email ?? null,
-          picture: identity.picture ?? null,
-          learning_style: [],
-          created_at: now,
-          updated_at: now,
-        });
+        await ref.create(toDocument(UserSchema, newUser(identity, isoNow(clock))));
       } catch (error) {
         if (!hasStatus(error, ALREADY_EXISTS)) throw error;
       }
@@ -40,11 +38,7 @@ export function createFirestoreUserStore(c: Collections): UserStore {
       const ref = documentIn(c.users, uid);
       if (!ref) return null;
       try {
-        await ref.update({
-          ...(patch.name !== undefined ? { name: patch.name } : {}),
-          ...(patch.learning_style !== undefined ? { learning_style: patch.learning_style } : {}),
-          updated_at: timestamp(new Date().toISOString()),
-        });
+        await ref.update(toDocument(UserSchema, userChanges(patch, isoNow(clock))));
       } catch (error) {
         if (hasStatus(error, NOT_FOUND)) return null;
         throw error;

@@ -1,43 +1,37 @@
 import type { Database } from "better-sqlite3";
+import { AllySessionSchema, isoNow, withAllyStatus, type Clock } from "../../domain/index.js";
 import type { AllySessionStore } from "../ports.js";
-import { toAllySession, type AllySessionRow } from "./rows.js";
+import { fromRow, toRow, updateSql, type Row } from "./rows.js";
 
-export function createSqliteAllySessionStore(db: Database): AllySessionStore {
-  const selectById = db.prepare<[string], AllySessionRow>(
+export function createSqliteAllySessionStore(db: Database, clock: Clock): AllySessionStore {
+  const selectById = db.prepare<[string], Row>(
     "SELECT * FROM enrollment_session_logs WHERE id = ?",
   );
-  const selectByEnrollment = db.prepare<[string], AllySessionRow>(
+  const selectByEnrollment = db.prepare<[string], Row>(
     "SELECT * FROM enrollment_session_logs WHERE enrollment_id = ?",
   );
-  const start = db.prepare<[string, string, string]>(
-    `UPDATE enrollment_session_logs SET status = 'started', started_at = ?, updated_at = ?
-     WHERE id = ? AND status = 'created'`,
-  );
-  const complete = db.prepare<[string, string, string]>(
-    `UPDATE enrollment_session_logs SET status = 'completed', completed_at = ?, updated_at = ?
-     WHERE id = ? AND status <> 'completed'`,
-  );
+  const write = db.prepare(updateSql("enrollment_session_logs", AllySessionSchema));
+  const read = (row: Row) => fromRow(AllySessionSchema, row, "enrollment_session_logs");
 
-  const getOrThrow = (id: string) => {
+  const move = db.transaction((id: string, status: "started" | "completed") => {
     const row = selectById.get(id);
     if (!row) throw new Error(`Ally session ${id} not found`);
-    return toAllySession(row);
-  };
+    const session = read(row);
+    const moved = withAllyStatus(session, status, isoNow(clock));
+    if (moved !== session) write.run(toRow(AllySessionSchema, moved));
+    return moved;
+  });
 
   return {
     async getForEnrollment(enrollmentId) {
       const row = selectByEnrollment.get(enrollmentId);
-      return row ? toAllySession(row) : null;
+      return row ? read(row) : null;
     },
     async markStarted(id) {
-      const now = new Date().toISOString();
-      start.run(now, now, id);
-      return getOrThrow(id);
+      return move(id, "started");
     },
     async markCompleted(id) {
-      const now = new Date().toISOString();
-      complete.run(now, now, id);
-      return getOrThrow(id);
+      return move(id, "completed");
     },
   };
 }

@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
+import { systemClock, type Clock } from "../../domain/index.js";
 import { DeltaQuerySqliteSaver } from "./sqlite-saver.js";
 import type { Store } from "../ports.js";
 import { createSqliteAllySessionStore } from "./ally-sessions.js";
@@ -16,7 +17,15 @@ const MEMORY = ":memory:";
  * Opens (creating if needed) the embedded store. The LangGraph checkpointer shares the same
  * connection, so one file holds the domain tables and the conversation checkpoints.
  */
-export function openSqliteStore(options: { path: string }): Store {
+export interface SqliteStoreOptions {
+  /** A file, or `:memory:`. */
+  path: string;
+  /** Where the records' times come from; the system clock by default. */
+  clock?: Clock;
+}
+
+export function openSqliteStore(options: SqliteStoreOptions): Store {
+  const clock = options.clock ?? systemClock;
   if (options.path !== MEMORY) {
     fs.mkdirSync(path.dirname(path.resolve(options.path)), { recursive: true });
   }
@@ -27,11 +36,11 @@ export function openSqliteStore(options: { path: string }): Store {
   applySchema(db);
 
   return {
-    users: createSqliteUserStore(db),
-    missions: createSqliteMissionStore(db),
-    enrollments: createSqliteEnrollmentStore(db),
-    commanderSessions: createSqliteCommanderSessionStore(db),
-    allySessions: createSqliteAllySessionStore(db),
+    users: createSqliteUserStore(db, clock),
+    missions: createSqliteMissionStore(db, clock),
+    enrollments: createSqliteEnrollmentStore(db, clock),
+    commanderSessions: createSqliteCommanderSessionStore(db, clock),
+    allySessions: createSqliteAllySessionStore(db, clock),
     checkpointer: new DeltaQuerySqliteSaver(db),
     async close() {
       if (db.open) db.close();

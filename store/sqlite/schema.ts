@@ -1,4 +1,12 @@
 import type { Database } from "better-sqlite3";
+import {
+  AllySessionStatusSchema,
+  CommanderSessionStatusSchema,
+  LevelSchema,
+} from "../../domain/index.js";
+
+/** The values a text column may hold, for its CHECK constraint. */
+const oneOf = (values: readonly string[]) => values.map((value) => `'${value}'`).join(", ");
 
 /**
  * The tables mirror the upstream Firestore collections. Arrays are JSON text, booleans 0/1 and
@@ -23,7 +31,7 @@ CREATE TABLE IF NOT EXISTS missions (
   title TEXT NOT NULL,
   short_description TEXT NOT NULL,
   description TEXT NOT NULL,
-  level TEXT NOT NULL CHECK (level IN ('Beginner', 'Intermediate', 'Advanced')),
+  level TEXT NOT NULL CHECK (level IN (${oneOf(LevelSchema.options)})),
   topics_to_cover TEXT NOT NULL,
   learning_goal TEXT NOT NULL,
   byte_size_checkpoints TEXT NOT NULL,
@@ -69,7 +77,7 @@ CREATE INDEX IF NOT EXISTS enrolled_missions_by_mission ON enrolled_missions (mi
 CREATE TABLE IF NOT EXISTS session_logs (
   id TEXT PRIMARY KEY,
   user_id TEXT NOT NULL,
-  status TEXT NOT NULL CHECK (status IN ('active', 'completed', 'abandoned', 'error')),
+  status TEXT NOT NULL CHECK (status IN (${oneOf(CommanderSessionStatusSchema.options)})),
   mission_id TEXT REFERENCES missions (id),
   created_at TEXT NOT NULL,
   updated_at TEXT NOT NULL,
@@ -83,7 +91,7 @@ CREATE TABLE IF NOT EXISTS enrollment_session_logs (
   enrollment_id TEXT NOT NULL UNIQUE REFERENCES enrollments (id),
   user_id TEXT NOT NULL,
   mission_id TEXT NOT NULL REFERENCES missions (id),
-  status TEXT NOT NULL CHECK (status IN ('created', 'started', 'completed')),
+  status TEXT NOT NULL CHECK (status IN (${oneOf(AllySessionStatusSchema.options)})),
   created_at TEXT NOT NULL,
   updated_at TEXT NOT NULL,
   started_at TEXT,

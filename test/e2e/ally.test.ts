@@ -2,8 +2,9 @@ import { createModelFactory } from "../../graphs/index.js";
 import { loadConfig } from "../../server/index.js";
 import { AllyServerFrame } from "../../server/protocol/index.js";
 import { SEED_INTERVIEW } from "../support/seed-interview.js";
-import { wrapFactory } from "../support/model-wrappers.js";
+import { Gate, wrapFactory } from "../support/model-wrappers.js";
 import { startTestServer, type TestServer } from "../support/test-server.js";
+import { allyTurn as turn, learnerReply } from "../support/ally-learner.js";
 import { TestSocket, type Frame } from "../support/ws-client.js";
 import { GIT_MISSION } from "../support/missions.js";
 
@@ -43,23 +44,6 @@ async function missionFromCommander(): Promise<{ id: string; byte_size_checkpoin
     await socket.waitForFrames(from + 1);
   }
   return socket.frames.at(-1)!.mission as { id: string; byte_size_checkpoints: string[] };
-}
-
-/** A learner who agrees to briefings, answers questions and says they are confident. */
-function learnerReply(frames: Frame[]): string {
-  const last = frames.filter((f) => f.type === "agent_message").at(-1)?.message as string;
-  if (/fit/i.test(last) && /\?\s*$/.test(last)) return "Yes, that sounds great!";
-  if (/confident/i.test(last)) return "I feel confident about it.";
-  return "I think it means breaking the idea into smaller parts and applying them step by step.";
-}
-
-/** The turn's frames, from the message sent to `agent_processing_end` (and `session_closed`). */
-async function turn(socket: TestSocket, message: string): Promise<Frame[]> {
-  const from = socket.frames.length;
-  socket.send({ type: "user_message", message });
-  await socket.waitFor("agent_processing_end", from);
-  await new Promise((resolve) => setTimeout(resolve, 20));
-  return socket.frames.slice(from);
 }
 
 /** Seed 000's MissionAllyClient, with `ws` as the WebSocket and the URL pointed at the test server. */
@@ -231,12 +215,11 @@ describe("Mission Ally over a real socket", () => {
 
   it("closes the older of two sockets with 1008 and never overlaps turns", async () => {
     await server.stop();
+    const gate = new Gate();
     const { factory, probe } = wrapFactory(
       createModelFactory(loadConfig({}).models),
       "mission_ally",
-      {
-        delayMs: 150,
-      },
+      { gate },
     );
     server = await startTestServer({ models: factory });
     token = (await server.login("ada@example.com", "Ada")).token;
@@ -246,13 +229,17 @@ describe("Mission Ally over a real socket", () => {
     );
     await older.waitFor("connected");
     older.send({ type: "user_message", message: "Hello!" });
-    await older.waitFor("agent_processing_start");
+    await gate.reached;
     const newer = new TestSocket(
       `${server.ws}/api/v1/mission-ally/ws?mission_id=${mission.id}&token=${token}`,
     );
     await newer.waitFor("connected");
     newer.send({ type: "user_message", message: "What is the capital of France?" });
     expect(await older.closed).toEqual({ code: 1008, reason: "Replaced by a newer connection" });
+    // The server has read the newer socket's message, which waits for the older socket's turn.
+    await newer.settle();
+    expect(probe.calls).toBe(1);
+    gate.open();
     await newer.waitFor("agent_processing_end");
     expect(probe.max).toBe(1);
     expect(probe.calls).toBe(2);

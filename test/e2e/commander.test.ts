@@ -2,7 +2,7 @@ import { createModelFactory } from "../../graphs/index.js";
 import { loadConfig } from "../../server/index.js";
 import { CommanderServerFrame } from "../../server/protocol/index.js";
 import { SEED_INTERVIEW } from "../support/seed-interview.js";
-import { wrapFactory } from "../support/model-wrappers.js";
+import { Gate, wrapFactory } from "../support/model-wrappers.js";
 import { startTestServer, type TestServer } from "../support/test-server.js";
 import { TestSocket, type Frame } from "../support/ws-client.js";
 
@@ -251,7 +251,8 @@ describe("Mission Commander over a real socket", () => {
   it("queues messages sent mid-turn and runs them one at a time, in order", async () => {
     await server.stop();
     const base = createModelFactory(loadConfig({}).models);
-    const { factory, probe } = wrapFactory(base, "polaris", { delayMs: 150 });
+    const gate = new Gate();
+    const { factory, probe } = wrapFactory(base, "polaris", { gate });
     server = await startTestServer({ models: factory });
     token = (await server.login("ada@example.com", "Ada")).token;
     const { session_id } = await server.createSession(token);
@@ -259,6 +260,9 @@ describe("Mission Commander over a real socket", () => {
     for (const content of SEED_INTERVIEW.slice(0, 3))
       socket.send({ type: "user_message", content });
     socket.send({ type: "ping" });
+    // The first turn holds in its model call until the pong shows the rest were received.
+    await socket.waitFor("pong");
+    gate.open();
     const frames = await socket.waitForFrames(5);
     expect(frames.map((f) => f.type)).toEqual([
       "connected",
@@ -300,16 +304,20 @@ describe("Mission Commander over a real socket", () => {
 
   it("on shutdown lets the running turn finish, then closes with 1001", async () => {
     await server.stop();
+    const gate = new Gate();
     const { factory } = wrapFactory(createModelFactory(loadConfig({}).models), "polaris", {
-      delayMs: 400,
+      gate,
     });
     server = await startTestServer({ models: factory });
     token = (await server.login("ada@example.com", "Ada")).token;
     const { session_id } = await server.createSession(token);
     const socket = await connect(session_id);
     socket.send({ type: "user_message", content: SEED_INTERVIEW[0] });
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    await server.stop();
+    await gate.reached;
+    // Draining starts at once; the turn is let through only then.
+    const stopped = server.stop();
+    gate.open();
+    await stopped;
     expect(await socket.closed).toEqual({ code: 1001, reason: "Server shutting down" });
     expect(socket.frames.map((f) => f.type)).toEqual(["connected", "agent_message"]);
   });

@@ -3,7 +3,7 @@ import { createModelFactory } from "../../graphs/index.js";
 import { loadConfig } from "../../server/index.js";
 import type { FirebaseEmulators } from "../support/emulator-context.js";
 import { emulatorFirestore, firestoreEmulator } from "../support/emulators.js";
-import { wrapFactory } from "../support/model-wrappers.js";
+import { Gate, wrapFactory } from "../support/model-wrappers.js";
 import { SEED_INTERVIEW } from "../support/seed-interview.js";
 import { TcpProxy } from "../support/tcp-proxy.js";
 import { startTestServer, type TestServer } from "../support/test-server.js";
@@ -13,13 +13,15 @@ let emulators: FirebaseEmulators;
 let proxy: TcpProxy;
 let server: TestServer;
 let raw: Firestore;
+let gate: Gate;
 
 beforeEach(async () => {
   emulators = await firestoreEmulator();
   proxy = await TcpProxy.start(emulators.firestoreHost);
-  // The curator thinks for a second, long enough to cut Firestore off in the middle of the turn.
+  // The curator waits at the gate, so that Firestore can be cut off in the middle of the turn.
+  gate = new Gate();
   const { factory } = wrapFactory(createModelFactory(loadConfig({}).models), "mission_curator", {
-    delayMs: 1_000,
+    gate,
   });
   server = await startTestServer({
     env: { FIRESTORE_EMULATOR_HOST: proxy.host, FIRESTORE_TIMEOUT_MS: "3000" },
@@ -55,8 +57,9 @@ describe("a Firestore outage in the middle of a turn", () => {
 
     const confirmation = SEED_INTERVIEW.at(-1)!;
     const reply = say(confirmation, 60_000);
-    await new Promise((resolve) => setTimeout(resolve, 400));
+    await gate.reached;
     proxy.cut();
+    gate.open();
     expect(await reply).toEqual({
       type: "error",
       message: "Sorry, something went wrong while processing your message. Please send it again.",

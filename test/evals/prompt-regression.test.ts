@@ -10,7 +10,10 @@ import { runEvalCommand } from "../../evals/runner/command.js";
 import { runSuite } from "../../evals/runner/run-suite.js";
 
 // What a prompt engineer does: run the suite as a baseline, edit a prompt, run one command, and
-// see which conversations regressed and why.
+// see which conversations regressed and why. Offline, the prompts reach a model only in replay:
+// the offline tutor plays from the session the graph hands it, whatever the prompt says, while a
+// cassette answers exactly the requests it recorded, so an edited prompt shows in every
+// conversation that sends it.
 
 const REPO = fileURLToPath(new URL("../../", import.meta.url));
 const OFFLINE = { ...process.env, GOOGLE_API_KEY: "", NO_COLOR: "1" };
@@ -31,7 +34,7 @@ function sink() {
 }
 
 beforeAll(async () => {
-  baseline = await runSuite({ suite: "evals/cases", model: "scripted", env: OFFLINE });
+  baseline = await runSuite({ suite: "evals/cases", model: "replay", env: OFFLINE });
   baselineFile = writeRun(baseline, join(work, "baseline")).results;
   // The edit: the teacher's session context loses the checkpoint number it completes with.
   cpSync(join(REPO, "prompts"), edited, { recursive: true });
@@ -52,6 +55,8 @@ describe("a prompt edit against the last baseline", () => {
         "--silent",
         "eval",
         "--",
+        "--model",
+        "replay",
         "--prompts-dir",
         edited,
         "--baseline",
@@ -65,33 +70,37 @@ describe("a prompt edit against the last baseline", () => {
     expect(run.status, run.stderr).toBe(1);
 
     const results = JSON.parse(readFileSync(join(out, "results.json"), "utf8")) as RunResults;
-    const completing = baseline.cases
-      .filter((c) => c.trajectory.includes("tool:mark_checkpoint_complete"))
+    // Every conversation that reaches the teacher sends the edited prompt.
+    const teaching = baseline.cases
+      .filter((c) => c.trajectory.includes("handover:mission_sensei"))
       .map((c) => c.id)
       .sort();
-    expect(completing.length).toBeGreaterThanOrEqual(5);
+    expect(teaching.length).toBeGreaterThanOrEqual(5);
     const diff = results.baseline!;
     expect(diff.prompts_changed).toEqual(["ally/mission_sensei.md"]);
     const regressed = diff.cases.filter((c) => c.change === "regressed");
-    expect(regressed.map((c) => c.id).sort()).toEqual(completing);
+    expect(regressed.map((c) => c.id).sort()).toEqual(teaching);
     for (const change of regressed) {
       expect(change.trajectory_changed, change.id).toBe(true);
-      expect(change.newly_failing, change.id).toContain("trajectory");
+      expect(change.newly_failing, change.id).toEqual(
+        expect.arrayContaining(["replay", "trajectory"]),
+      );
       expect(change.trajectory_after, change.id).not.toContain("tool:mark_checkpoint_complete");
     }
-    // Conversations that never reach a completion are untouched.
-    const unaffected = diff.cases.filter((c) => !completing.includes(c.id));
+    // Conversations that never reach the teacher are untouched.
+    const unaffected = diff.cases.filter((c) => !teaching.includes(c.id));
     expect(unaffected.every((c) => c.change === "still_passing" && !c.trajectory_changed)).toBe(
       true,
     );
 
     expect(run.stdout).toContain(
-      `Against ${baselineFile} (scripted): ${completing.length} regressed, 0 fixed`,
+      `Against ${baselineFile} (replay): ${teaching.length} regressed, 0 fixed`,
     );
     expect(run.stdout).toContain("prompts changed since then: ally/mission_sensei.md");
-    expect(run.stdout).toMatch(/REGRESSED\s+ally-full-mission {2}now failing: trajectory, state/);
+    expect(run.stdout).toMatch(/REGRESSED\s+ally-full-mission {2}now failing: replay, trajectory/);
+    expect(run.stdout).toContain("the closest recording differs at system");
     expect(run.stdout).toContain(
-      "trajectory from step 3: was tool:mark_checkpoint_complete, handover:mission_ally",
+      "trajectory from step 1: was tool:start_checkpoint, handover:mission_sensei, tool:mark_checkpoint_complete",
     );
 
     const report = readFileSync(join(out, "report.html"), "utf8");
@@ -111,6 +120,8 @@ describe("a prompt edit against the last baseline", () => {
         "evals/cases",
         "--case",
         "ally-final-checkpoint",
+        "--model",
+        "replay",
         "--prompts-dir",
         edited,
         "--baseline",

@@ -1,4 +1,5 @@
-import { AGENT_NAMES, GeminiChatModel, createModelFactory } from "../../graphs/models/index.js";
+import { AGENT_NAMES } from "../../domain/index.js";
+import { GeminiChatModel, createModelFactory } from "../../graphs/models/index.js";
 import { createModels } from "../../server/compose.js";
 import { ConfigError, loadConfig } from "../../server/config.js";
 

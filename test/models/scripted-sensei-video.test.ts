@@ -4,19 +4,19 @@ import { ScriptedChatModel } from "../../graphs/models/index.js";
 // The offline teacher recommends videos the way the sensei prompt asks Gemini to: one search
 // before a new concept, then a "Recommended video" link to one of the results.
 
-const CONTEXT = `# Lumina, teaching a checkpoint
-
-## Session context
-
-- task: teach
-- learner_name: Ada
-- learner_level: Beginner
-- learning_style: none
-- mission_title: Git for Teams
-- checkpoint_number: 1
-- checkpoint_total: 4
-- checkpoint_title: Commits and history
-- learner_turns_in_checkpoint: 0`;
+/** The session the sensei node passes with each call. */
+const SESSION = {
+  context: {
+    learner_name: "Ada",
+    learner_level: "Beginner",
+    learning_style: [],
+    mission_title: "Git for Teams",
+    checkpoint_number: 1,
+    checkpoint_total: 4,
+    checkpoint_title: "Commits and history",
+    learner_turns_in_checkpoint: 0,
+  },
+};
 
 const VIDEO_TOOL = {
   name: "fetch_youtube_videos",
@@ -29,7 +29,10 @@ const VIDEO_TOOL = {
 };
 
 const sensei = new ScriptedChatModel({ agent: "mission_sensei" });
-const start = [new SystemMessage(CONTEXT), new HumanMessage("Yes, that sounds great!")];
+const start = [
+  new SystemMessage("You are the sensei."),
+  new HumanMessage("Yes, that sounds great!"),
+];
 
 function searched(result: object) {
   return [
@@ -44,7 +47,7 @@ function searched(result: object) {
 
 describe("scripted mission_sensei with the video search", () => {
   it("searches for a video before presenting a new concept", async () => {
-    const reply = await sensei.bindTools([VIDEO_TOOL]).invoke(start);
+    const reply = await sensei.bindTools([VIDEO_TOOL]).invoke(start, SESSION);
     expect(reply.text).toBe("");
     expect(reply.tool_calls).toMatchObject([
       { name: "fetch_youtube_videos", args: { search_query: "Commits and history for beginners" } },
@@ -65,6 +68,7 @@ describe("scripted mission_sensei with the video search", () => {
         ],
         count: 2,
       }),
+      SESSION,
     );
     expect(reply.tool_calls).toEqual([]);
     expect(reply.text).toContain(
@@ -76,14 +80,14 @@ describe("scripted mission_sensei with the video search", () => {
 
   it("teaches without a video when the search found none, and never searches twice", async () => {
     const messages = searched({ videos: [], count: 0, note: "No videos matched this search." });
-    const reply = await sensei.bindTools([VIDEO_TOOL]).invoke(messages);
+    const reply = await sensei.bindTools([VIDEO_TOOL]).invoke(messages, SESSION);
     expect(reply.tool_calls).toEqual([]);
     expect(reply.text).toContain("Let's get started with **Commits and history**");
     expect(reply.text).not.toContain("Recommended video");
   });
 
   it("teaches as before when no video search is offered", async () => {
-    const reply = await sensei.invoke(start);
+    const reply = await sensei.invoke(start, SESSION);
     expect(reply.tool_calls).toEqual([]);
     expect(reply.text).toContain("### Concept 1");
     expect(reply.text).not.toContain("Recommended video");

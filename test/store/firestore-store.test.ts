@@ -1,7 +1,8 @@
 import { emptyCheckpoint } from "@langchain/langgraph-checkpoint";
 import { Timestamp, type Firestore } from "firebase-admin/firestore";
 import { openFirestoreStore } from "../../store/firestore/index.js";
-import type { MissionDraft, Store } from "../../store/index.js";
+import type { Clock, MissionDraft } from "../../domain/index.js";
+import type { Store } from "../../store/index.js";
 import type { FirebaseEmulators } from "../support/emulator-context.js";
 import {
   clearFirestoreDatabase,
@@ -14,14 +15,13 @@ import { describeStoreContract, expectSurvivesReopen } from "./store-contract.js
 
 const databases = new Map<Store, string>();
 
-async function openInNewDatabase(): Promise<Store> {
+async function openInNewDatabase(clock: Clock): Promise<Store> {
   const emulators = await firestoreEmulator();
   const databaseId = uniqueDatabaseId("contract");
-  const store = openFirestoreStore({
-    projectId: emulators.projectId,
-    databaseId,
-    emulatorHost: emulators.firestoreHost,
-  });
+  const store = openFirestoreStore(
+    { projectId: emulators.projectId, databaseId, emulatorHost: emulators.firestoreHost },
+    { clock },
+  );
   databases.set(store, databaseId);
   return store;
 }

@@ -3,10 +3,11 @@ import os from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { openSqliteStore, type MissionDraft, type Store } from "../../store/index.js";
+import type { MissionDraft } from "../../domain/index.js";
+import { openSqliteStore, type Store } from "../../store/index.js";
 import { describeStoreContract, expectSurvivesReopen } from "./store-contract.js";
 
-describeStoreContract("sqlite :memory:", () => openSqliteStore({ path: ":memory:" }));
+describeStoreContract("sqlite :memory:", (clock) => openSqliteStore({ path: ":memory:", clock }));
 
 const draft: MissionDraft = {
   title: "Learn SQL joins",

@@ -1,11 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { emptyCheckpoint } from "@langchain/langgraph-checkpoint";
-import type { EnrolledMission, MissionDraft, Store } from "../../store/index.js";
-
-/** Lets the clock move on so that a later write gets a strictly later ISO timestamp. */
-function tick(): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, 5));
-}
+import type { Clock, EnrolledMission, MissionDraft } from "../../domain/index.js";
+import type { Store } from "../../store/index.js";
+import { ManualClock } from "../support/manual-clock.js";
 
 function expectIsoTimestamp(value: string | null): void {
   expect(value).not.toBeNull();
@@ -29,18 +26,22 @@ function draft(overrides: Partial<MissionDraft> = {}): MissionDraft {
 
 /**
  * Registers the behaviour every `Store` adapter must have. `open` is called once per test and must
- * return an empty store; `close` defaults to `store.close()`.
+ * return an empty store that reads the time from `clock`; `close` defaults to `store.close()`.
  */
 export function describeStoreContract(
   name: string,
-  open: () => Promise<Store> | Store,
+  open: (clock: Clock) => Promise<Store> | Store,
   close: (s: Store) => Promise<void> = (s) => s.close(),
 ): void {
   describe(`Store contract: ${name}`, () => {
     let store: Store;
+    let clock: ManualClock;
+    /** Moves the clock on, so that a later write gets a strictly later timestamp. */
+    const tick = () => clock.advance();
 
     beforeEach(async () => {
-      store = await open();
+      clock = new ManualClock();
+      store = await open(clock.now);
     });
 
     afterEach(async () => {
@@ -82,7 +83,7 @@ export function describeStoreContract(
 
       it("returns the existing user on later calls instead of overwriting it", async () => {
         const first = await store.users.ensure({ uid: "uid-ada", name: "Ada" });
-        await tick();
+        tick();
         const second = await store.users.ensure({ uid: "uid-ada", name: "Someone else" });
 
         expect(second).toStrictEqual(first);
@@ -108,7 +109,7 @@ export function describeStoreContract(
 
       it("updates only the given fields and refreshes updated_at", async () => {
         const created = await store.users.ensure({ uid: "uid-ada", name: "Ada", email: "a@x.io" });
-        await tick();
+        tick();
 
         const renamed = await store.users.update("uid-ada", { name: "Ada L." });
         expect(renamed).toStrictEqual({
@@ -228,7 +229,7 @@ export function describeStoreContract(
           commanderSessionId: session.id,
         });
         const completedSession = await store.commanderSessions.get(session.id);
-        await tick();
+        tick();
 
         const retry = await store.missions.createWithEnrollment({
           draft: draft({ title: "A different title" }),
@@ -295,7 +296,7 @@ export function describeStoreContract(
           draft: draft(),
           creatorId: "uid-ada",
         });
-        await tick();
+        tick();
 
         const updated = await store.missions.update(mission.id, {
           title: undefined,
@@ -325,7 +326,7 @@ export function describeStoreContract(
           creatorId: "uid-ada",
         });
         const [before] = await store.enrollments.listForUser("uid-ada");
-        await tick();
+        tick();
 
         const updated = await store.missions.update(mission.id, {
           title: "Master SQL joins",
@@ -355,7 +356,7 @@ export function describeStoreContract(
           creatorId: "uid-ada",
         });
         const before = await store.enrollments.listForUser("uid-ada");
-        await tick();
+        tick();
 
         await store.missions.update(mission.id, {
           description: "Changed",
@@ -382,7 +383,7 @@ export function describeStoreContract(
           draft: draft(),
           creatorId: "uid-ada",
         });
-        await tick();
+        tick();
 
         const updated = await store.enrollments.recordProgress("uid-ada", mission.id, {
           completed_checkpoints: ["What a join is"],
@@ -443,6 +444,28 @@ export function describeStoreContract(
         expect((await store.enrollments.listForUser("uid-ada"))[0]).toMatchObject(expected);
       });
 
+      it("keeps a title that several checkpoints share once per checkpoint completed", async () => {
+        const { mission } = await store.missions.createWithEnrollment({
+          draft: draft({ byte_size_checkpoints: ["Drill", "Drill", "Review"] }),
+          creatorId: "uid-ada",
+        });
+        const record = (completed_checkpoints: string[], progress: number) =>
+          store.enrollments.recordProgress("uid-ada", mission.id, {
+            completed_checkpoints,
+            progress,
+            completed: false,
+          });
+
+        await record(["Drill"], 33.33);
+        await record(["Drill", "Drill"], 66.67);
+        const stale = await record(["Drill"], 33.33);
+
+        const expected = { completed_checkpoints: ["Drill", "Drill"], progress: 66.67 };
+        expect(stale).toMatchObject(expected);
+        expect(await store.enrollments.get("uid-ada", mission.id)).toMatchObject(expected);
+        expect((await store.enrollments.listForUser("uid-ada"))[0]).toMatchObject(expected);
+      });
+
       it("rejects progress for a missing enrollment", async () => {
         const { mission } = await store.missions.createWithEnrollment({
           draft: draft(),
@@ -464,7 +487,7 @@ export function describeStoreContract(
           draft: draft({ title: "First" }),
           creatorId: "uid-ada",
         });
-        await tick();
+        tick();
         await store.missions.createWithEnrollment({
           draft: draft({ title: "Second" }),
           creatorId: "uid-ada",
@@ -477,7 +500,7 @@ export function describeStoreContract(
         const titles = (list: EnrolledMission[]) => list.map((m) => m.mission_title);
         expect(titles(await store.enrollments.listForUser("uid-ada"))).toEqual(["Second", "First"]);
 
-        await tick();
+        tick();
         await store.enrollments.recordProgress("uid-ada", first.mission.id, {
           completed_checkpoints: [],
           progress: 1,
@@ -510,7 +533,7 @@ export function describeStoreContract(
 
       it("moves between statuses, stamping completed_at on completion", async () => {
         const session = await store.commanderSessions.create("uid-ada");
-        await tick();
+        tick();
 
         await store.commanderSessions.setStatus(session.id, "error");
         const errored = await store.commanderSessions.get(session.id);
@@ -530,12 +553,12 @@ export function describeStoreContract(
 
       it("lists only the user's sessions, most recently updated first, up to the limit", async () => {
         const first = await store.commanderSessions.create("uid-ada");
-        await tick();
+        tick();
         const second = await store.commanderSessions.create("uid-ada");
-        await tick();
+        tick();
         const third = await store.commanderSessions.create("uid-ada");
         await store.commanderSessions.create("uid-bob");
-        await tick();
+        tick();
         await store.commanderSessions.setStatus(first.id, "abandoned");
 
         const ids = async (limit: number) =>
@@ -561,7 +584,7 @@ export function describeStoreContract(
           draft: draft(),
           creatorId: "uid-ada",
         });
-        await tick();
+        tick();
 
         const started = await store.allySessions.markStarted(allySession.id);
         expect(started).toStrictEqual({
@@ -571,7 +594,7 @@ export function describeStoreContract(
           updated_at: started.started_at,
         });
         expect(started.started_at! > allySession.created_at).toBe(true);
-        await tick();
+        tick();
 
         expect(await store.allySessions.markStarted(allySession.id)).toStrictEqual(started);
         expect(await store.allySessions.getForEnrollment(allySession.enrollment_id)).toStrictEqual(
@@ -585,7 +608,7 @@ export function describeStoreContract(
           creatorId: "uid-ada",
         });
         const started = await store.allySessions.markStarted(allySession.id);
-        await tick();
+        tick();
 
         const completed = await store.allySessions.markCompleted(allySession.id);
         expect(completed).toStrictEqual({
@@ -595,7 +618,7 @@ export function describeStoreContract(
           updated_at: completed.completed_at,
         });
         expect(completed.completed_at! > started.started_at!).toBe(true);
-        await tick();
+        tick();
 
         expect(await store.allySessions.markCompleted(allySession.id)).toStrictEqual(completed);
         expect(await store.allySessions.markStarted(allySession.id)).toStrictEqual(completed);

@@ -13,6 +13,7 @@ const NOT_COPIED = new Set([
   "test-artifacts",
   "graphs-out",
   ".langgraph_api",
+  "dist",
 ]);
 
 export interface LanggraphDev {

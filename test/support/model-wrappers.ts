@@ -2,8 +2,12 @@ import type { BaseChatModel, BindToolsInput } from "@langchain/core/language_mod
 import { BaseChatModel as ChatModelBase } from "@langchain/core/language_models/chat_models";
 import type { AIMessage, BaseMessage } from "@langchain/core/messages";
 import type { ChatResult } from "@langchain/core/outputs";
-import type { Runnable } from "@langchain/core/runnables";
-import type { AgentName, ModelFactory } from "../../graphs/index.js";
+import type { Runnable, RunnableConfig } from "@langchain/core/runnables";
+import type { AgentName } from "../../domain/index.js";
+import type { ModelFactory } from "../../graphs/index.js";
+
+/** A model call's options with the session the graph nodes pass as its run-time context. */
+type Session = RunnableConfig & { context?: unknown };
 
 export interface ConcurrencyProbe {
   active: number;
@@ -11,16 +15,39 @@ export interface ConcurrencyProbe {
   calls: number;
 }
 
+/**
+ * Holds model calls until the test opens it, and tells the test when the first call is waiting,
+ * so a test can act in the middle of a turn without guessing how long the turn takes.
+ */
+export class Gate {
+  private release!: () => void;
+  private arrive!: () => void;
+  private readonly opened = new Promise<void>((resolve) => (this.release = resolve));
+  /** Resolves once a call is waiting at the gate. */
+  readonly reached = new Promise<void>((resolve) => (this.arrive = resolve));
+
+  async pass(): Promise<void> {
+    this.arrive();
+    await this.opened;
+  }
+
+  /** Lets the waiting call and every later one through. */
+  open(): void {
+    this.release();
+  }
+}
+
 export interface WrapOptions {
-  delayMs?: number;
+  /** Calls wait here until the test opens it. */
+  gate?: Gate;
   /** The first this-many calls throw, as a failing model endpoint would. */
   failures?: number;
 }
 
-/** Wraps a model to slow it down or make it fail, and records how many calls overlap. */
+/** Wraps a model to hold it back or make it fail, and records how many calls overlap. */
 class WrappedModel extends ChatModelBase {
   constructor(
-    private readonly inner: Runnable<BaseMessage[], AIMessage>,
+    private readonly inner: Runnable<BaseMessage[], AIMessage, Session>,
     private readonly options: WrapOptions,
     private readonly probe: ConcurrencyProbe,
     private readonly source: BaseChatModel,
@@ -33,19 +60,27 @@ class WrappedModel extends ChatModelBase {
   }
 
   override bindTools(tools: BindToolsInput[], kwargs?: Record<string, unknown>) {
-    const bound = this.source.bindTools!(tools, kwargs) as Runnable<BaseMessage[], AIMessage>;
+    const bound = this.source.bindTools!(tools, kwargs) as Runnable<
+      BaseMessage[],
+      AIMessage,
+      Session
+    >;
     return new WrappedModel(bound, this.options, this.probe, this.source);
   }
 
-  async _generate(messages: BaseMessage[]): Promise<ChatResult> {
+  async _generate(
+    messages: BaseMessage[],
+    options: this["ParsedCallOptions"] & { context?: unknown },
+  ): Promise<ChatResult> {
     this.probe.calls += 1;
     this.probe.active += 1;
     this.probe.max = Math.max(this.probe.max, this.probe.active);
     try {
-      await new Promise((resolve) => setTimeout(resolve, this.options.delayMs ?? 0));
+      await this.options.gate?.pass();
       if (this.probe.calls <= (this.options.failures ?? 0))
         throw new Error("model endpoint unavailable");
-      const message = await this.inner.invoke(messages);
+      // The session travels as the call's run-time context, as the graph nodes pass it.
+      const message = await this.inner.invoke(messages, { context: options.context });
       return { generations: [{ message, text: message.text }] };
     } finally {
       this.probe.active -= 1;
@@ -53,7 +88,7 @@ class WrappedModel extends ChatModelBase {
   }
 }
 
-/** The given factory with `agent`'s model slowed down or failing. */
+/** The given factory with `agent`'s model held back or failing. */
 export function wrapFactory(
   base: ModelFactory,
   agent: AgentName,
@@ -61,7 +96,7 @@ export function wrapFactory(
 ): { factory: ModelFactory; probe: ConcurrencyProbe } {
   const probe: ConcurrencyProbe = { active: 0, max: 0, calls: 0 };
   const source = base.forAgent(agent);
-  const inner = source as unknown as Runnable<BaseMessage[], AIMessage>;
+  const inner = source as unknown as Runnable<BaseMessage[], AIMessage, Session>;
   const wrapped = new WrappedModel(inner, options, probe, source);
   return {
     probe,

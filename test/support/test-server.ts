@@ -2,8 +2,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ModelFactory } from "../../graphs/index.js";
-import { createModels, createVerifiers, openStore } from "../../server/compose.js";
-import { loadConfig, startServer, type Config, type RunningServer } from "../../server/index.js";
+import { buildServer, loadConfig, type Config, type RunningServer } from "../../server/index.js";
 import { createLogger } from "../../server/log.js";
 import type { Store } from "../../store/index.js";
 import { testStoreEnv } from "./test-store.js";
@@ -22,7 +21,7 @@ export interface TestServer {
 }
 
 /**
- * Starts the real server on a free loopback port, assembled exactly as `main.ts` does, with the
+ * Starts the real server on a free loopback port, assembled as `main.ts` assembles it, with the
  * scripted models unless `env` or `models` say otherwise, on the test project's store: an
  * in-memory SQLite store, or in the `firestore` project a fresh database on the emulator.
  */
@@ -42,14 +41,9 @@ export async function startTestServer(
   });
   const logLines: string[] = [];
   const log = createLogger("debug", (line) => logLines.push(line));
-  const store = await openStore(config);
-  const models = options.models ?? createModels(config);
-  const server = await startServer({
-    config,
-    store,
-    ...(await createVerifiers(config)),
-    models,
+  const server = await buildServer(config, {
     log,
+    ...(options.models && { models: options.models }),
   });
   const http = `http://127.0.0.1:${server.port}`;
   return {
@@ -57,7 +51,7 @@ export async function startTestServer(
     http,
     ws: `ws://127.0.0.1:${server.port}`,
     config,
-    store,
+    store: server.store,
     logLines,
     server,
     async login(email, name) {

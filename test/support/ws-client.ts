@@ -70,6 +70,20 @@ export class TestSocket {
     return frame;
   }
 
+  /**
+   * Pings and waits for the pong, or the close. The server answers a ping at once, so every frame
+   * it sent before reading the ping has arrived by then. The pong stays in `frames`.
+   */
+  async settle(timeoutMs = 10_000): Promise<void> {
+    if (this.closeCode !== undefined) return;
+    const from = this.frames.length;
+    this.send({ type: "ping" });
+    await this.until(
+      () => this.frames.slice(from).some((f) => f.type === "pong") || this.closeCode !== undefined,
+      timeoutMs,
+    );
+  }
+
   private until(check: () => boolean, timeoutMs: number): Promise<void> {
     return new Promise((resolve, reject) => {
       if (check()) return resolve();

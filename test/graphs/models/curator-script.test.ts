@@ -1,11 +1,11 @@
 import { HumanMessage, type AIMessageChunk } from "@langchain/core/messages";
 import { describe, expect, it } from "vitest";
-import { MissionDraftSchema, scripted, systemPrompt } from "./fixtures.js";
+import { MissionDraftSchema, scripted, withSession } from "./fixtures.js";
 
-const curate = (context: Record<string, string>) =>
+const curate = (goal: { topic: string; level: string; outcome: string }) =>
   scripted("mission_curator")
     .withStructuredOutput(MissionDraftSchema, { name: "mission" })
-    .invoke([systemPrompt(context), new HumanMessage("Learner: I want to learn ...")]);
+    .invoke([new HumanMessage("Learner: I want to learn ...")], withSession(goal));
 
 const seedGoal = {
   topic: "Python for data analysis",
@@ -99,9 +99,9 @@ describe("curator script", () => {
       name: "draft_mission",
       includeRaw: true,
     });
-    const messages = [systemPrompt(seedGoal), new HumanMessage("transcript")];
-    const first = await model.invoke(messages);
-    const second = await model.invoke(messages);
+    const messages = [new HumanMessage("transcript")];
+    const first = await model.invoke(messages, withSession(seedGoal));
+    const second = await model.invoke(messages, withSession(seedGoal));
     const raw = first.raw as AIMessageChunk;
     expect(raw.tool_calls?.[0]?.name).toBe("draft_mission");
     expect(second.parsed).toEqual(first.parsed);

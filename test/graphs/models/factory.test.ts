@@ -1,10 +1,7 @@
 import { ChatGoogleGenerativeAI } from "@langchain/google-genai";
 import { describe, expect, it } from "vitest";
-import {
-  AGENT_NAMES,
-  ScriptedChatModel,
-  createModelFactory,
-} from "../../../graphs/models/index.js";
+import { AGENT_NAMES } from "../../../domain/index.js";
+import { ScriptedChatModel, createModelFactory } from "../../../graphs/models/index.js";
 
 const defaults = { defaultModel: "gemini-2.5-flash", perAgentModel: {} };
 

@@ -1,19 +1,13 @@
-import {
-  HumanMessage,
-  SystemMessage,
-  type AIMessageChunk,
-  type BaseMessage,
-} from "@langchain/core/messages";
+import { HumanMessage, type AIMessageChunk, type BaseMessage } from "@langchain/core/messages";
+import type { RunnableConfig } from "@langchain/core/runnables";
 import { tool } from "@langchain/core/tools";
 import { z } from "zod";
-import { ScriptedChatModel, type AgentName } from "../../../graphs/models/index.js";
+import type { AgentName } from "../../../domain/index.js";
+import { ScriptedChatModel } from "../../../graphs/models/index.js";
 
-/** A system prompt that ends with the session context block, as the real prompts do. */
-export function systemPrompt(context: Record<string, string | number>): SystemMessage {
-  const lines = Object.entries(context).map(([key, value]) => `- ${key}: ${value}`);
-  return new SystemMessage(
-    ["You are a tutor.", "## Rules", "- Be kind.", "## Session context", ...lines].join("\n"),
-  );
+/** A model call's options carrying the agent's session, as the graph nodes pass it. */
+export function withSession(session: object): RunnableConfig & { context: object } {
+  return { context: session };
 }
 
 export function scripted(agent: AgentName): ScriptedChatModel {
@@ -39,7 +33,7 @@ export const startCheckpoint = tool(async () => "Teaching begins.", {
 export const markCheckpointComplete = tool(async () => "Checkpoint complete.", {
   name: "mark_checkpoint_complete",
   description: "Mark the current checkpoint complete.",
-  schema: z.object({ checkpoint_number: z.number().int().min(1) }),
+  schema: z.object({}),
 });
 
 export const MissionDraftSchema = z.object({
@@ -72,15 +66,15 @@ export interface Turn {
  * history the way the graphs do.
  */
 export async function playConversation(
-  model: { invoke(messages: BaseMessage[]): Promise<AIMessageChunk> },
-  system: SystemMessage,
+  model: { invoke(messages: BaseMessage[], options: object): Promise<AIMessageChunk> },
+  session: object,
   learnerMessages: readonly string[],
 ): Promise<Turn[]> {
   const history: BaseMessage[] = [];
   const turns: Turn[] = [];
   for (const learner of learnerMessages) {
     history.push(new HumanMessage(learner));
-    const reply = await model.invoke([system, ...history]);
+    const reply = await model.invoke(history, withSession(session));
     history.push(reply);
     turns.push({ learner, reply });
   }

@@ -13,7 +13,7 @@ import {
   splitList,
   topicFromShortAnswer,
   topicFromStatement,
-} from "../../../graphs/models/scripted/language.js";
+} from "../../../graphs/models/offline/language.js";
 
 describe("topic extraction", () => {
   it.each([

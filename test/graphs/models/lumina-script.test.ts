@@ -1,30 +1,32 @@
 import { AIMessage, HumanMessage } from "@langchain/core/messages";
 import { describe, expect, it } from "vitest";
-import { scripted, startCheckpoint, systemPrompt } from "./fixtures.js";
+import { scripted, startCheckpoint, withSession } from "./fixtures.js";
 
 const context = {
   learner_name: "Ada",
-  learning_style: "analogies, visual",
+  learning_style: ["analogies", "visual"],
   mission_title: "Python for data analysis: From First Steps to Confident Practice",
   checkpoint_number: 2,
   checkpoint_total: 5,
   checkpoint_title: "Core building blocks of Python for data analysis",
-  completed_checkpoints: "Foundations of Python for data analysis",
-  just_completed: "none",
+  completed_checkpoints: ["Foundations of Python for data analysis"],
+  just_completed: null as string | null,
 };
 
-const ask = (task: string, overrides: Record<string, string | number> = {}) =>
-  scripted("mission_ally").invoke([systemPrompt({ ...context, task, ...overrides })]);
+const ask = (task: string, overrides: Partial<typeof context> = {}) =>
+  scripted("mission_ally").invoke([], withSession({ ...context, task, ...overrides }));
 
 const converse = (learner: string) =>
   scripted("mission_ally")
     .bindTools([startCheckpoint])
-    .invoke([
-      systemPrompt({ ...context, task: "converse" }),
-      new HumanMessage("I'm ready"),
-      new AIMessage("Here is the plan for checkpoint 2 ..."),
-      new HumanMessage(learner),
-    ]);
+    .invoke(
+      [
+        new HumanMessage("I'm ready"),
+        new AIMessage("Here is the plan for checkpoint 2 ..."),
+        new HumanMessage(learner),
+      ],
+      withSession({ ...context, task: "converse" }),
+    );
 
 function expectBriefing(text: string, heading: string) {
   expect(text).toContain(`### ${heading}`);
@@ -47,7 +49,7 @@ describe("lumina script", () => {
     const reply = await ask("greet_and_brief", {
       checkpoint_number: 1,
       checkpoint_title: "Foundations of Python for data analysis",
-      completed_checkpoints: "none",
+      completed_checkpoints: [],
     });
     expect(reply.text).toMatch(/^Hi Ada! I'm Lumina/);
     expect(reply.text).toContain(context.mission_title);
@@ -110,7 +112,7 @@ describe("lumina script", () => {
 
   it("wraps up by name with the completed checkpoints and two next steps, without a question", async () => {
     const reply = await ask("wrap_up", {
-      completed_checkpoints: "Basics, Loops, Functions, Project",
+      completed_checkpoints: ["Basics", "Loops", "Functions", "Project"],
       checkpoint_number: 4,
       checkpoint_total: 4,
     });

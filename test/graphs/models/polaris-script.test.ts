@@ -6,12 +6,12 @@ import {
   playConversation,
   questionMarks,
   scripted,
-  systemPrompt,
+  withSession,
 } from "./fixtures.js";
 
 const polaris = () => scripted("polaris").bindTools([confirmLearningGoal]);
-const system = systemPrompt({ learner_name: "Ada" });
-const interview = (messages: readonly string[]) => playConversation(polaris(), system, messages);
+const session = { learner_name: "Ada" };
+const interview = (messages: readonly string[]) => playConversation(polaris(), session, messages);
 const lastReply = async (messages: readonly string[]) => (await interview(messages)).at(-1)!.reply;
 
 describe("polaris script", () => {
@@ -45,9 +45,7 @@ describe("polaris script", () => {
   });
 
   it("asks what to learn after a bare greeting and greets a nameless learner", async () => {
-    const reply = await playConversation(polaris(), systemPrompt({ learner_name: "there" }), [
-      "hi there",
-    ]);
+    const reply = await playConversation(polaris(), { learner_name: "there" }, ["hi there"]);
     expect(reply[0]?.reply.text).toMatch(/^Hi there! .*What would you like to learn\?$/);
   });
 
@@ -169,11 +167,14 @@ describe("polaris script", () => {
       }),
       new ToolMessage({ tool_call_id: "call_1", content: "Refused: outcome is required." }),
     ];
-    const afterRefusal = await model.invoke([system, ...history]);
+    const afterRefusal = await model.invoke(history, withSession(session));
     expect(afterRefusal.tool_calls ?? []).toEqual([]);
     expect(afterRefusal.text).toMatch(/Does that capture it\?$/);
 
-    const again = await model.invoke([system, ...history, afterRefusal, new HumanMessage("yes")]);
+    const again = await model.invoke(
+      [...history, afterRefusal, new HumanMessage("yes")],
+      withSession(session),
+    );
     expect(again.tool_calls?.[0]?.name).toBe("confirm_learning_goal");
   });
 
@@ -183,7 +184,7 @@ describe("polaris script", () => {
       ...SEED_INTERVIEW.map((text) => new HumanMessage(text)),
       new ToolMessage({ tool_call_id: "call_1", content: "Learning goal confirmed." }),
     ];
-    const reply = await model.invoke([system, ...history]);
+    const reply = await model.invoke(history, withSession(session));
     expect(reply.tool_calls ?? []).toEqual([]);
     expect(reply.text).toContain("locked in");
   });

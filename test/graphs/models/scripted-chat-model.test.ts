@@ -16,10 +16,11 @@ import {
   confirmLearningGoal,
   markCheckpointComplete,
   scripted,
-  systemPrompt,
+  withSession,
 } from "./fixtures.js";
 
-const polarisSystem = systemPrompt({ learner_name: "Ada" });
+const polarisSystem = new SystemMessage("You are Polaris.");
+const ada = withSession({ learner_name: "Ada" });
 const seedUntil = (count: number) => SEED_INTERVIEW.slice(0, count).map((t) => new HumanMessage(t));
 
 async function collect(stream: AsyncIterable<AIMessageChunk>): Promise<AIMessageChunk[]> {
@@ -29,6 +30,18 @@ async function collect(stream: AsyncIterable<AIMessageChunk>): Promise<AIMessage
 }
 
 describe("ScriptedChatModel", () => {
+  it("plays from the session the call carries, and refuses a call without one", async () => {
+    const prompt = new SystemMessage("## Session context\n- learner_name: Grace");
+    const greeting = await scripted("polaris").invoke([prompt, ...seedUntil(1)], ada);
+    expect(greeting.text).toMatch(/^Hi Ada!/);
+    await expect(scripted("polaris").invoke([prompt, ...seedUntil(1)])).rejects.toThrow(
+      /polaris model call needs its session/,
+    );
+    await expect(
+      scripted("mission_ally").invoke([], withSession({ task: "brief" })),
+    ).rejects.toThrow(/learner_name/);
+  });
+
   it("identifies itself as scripted and keeps its agent", () => {
     const model = new ScriptedChatModel({ agent: "mission_sensei" });
     expect(model._llmType()).toBe("scripted");
@@ -38,8 +51,8 @@ describe("ScriptedChatModel", () => {
   it("streams the reply word by word and concatenates to exactly the invoked text", async () => {
     const model = scripted("polaris").bindTools([confirmLearningGoal]);
     const messages = [polarisSystem, ...seedUntil(4)];
-    const invoked = await model.invoke(messages);
-    const chunks = await collect(await model.stream(messages));
+    const invoked = await model.invoke(messages, ada);
+    const chunks = await collect(await model.stream(messages, ada));
 
     expect(chunks.length).toBeGreaterThan(10);
     const joined = chunks.map((chunk) => chunk.text).join("");
@@ -54,7 +67,7 @@ describe("ScriptedChatModel", () => {
 
   it("streams tool calls in a final chunk", async () => {
     const model = scripted("polaris").bindTools([confirmLearningGoal]);
-    const chunks = await collect(await model.stream([polarisSystem, ...seedUntil(5)]));
+    const chunks = await collect(await model.stream([polarisSystem, ...seedUntil(5)], ada));
     const last = chunks.at(-1)!;
     expect(last.tool_call_chunks).toHaveLength(1);
     expect(last.tool_call_chunks?.[0]?.id).toMatch(/^call_/);
@@ -81,7 +94,9 @@ describe("ScriptedChatModel", () => {
       });
     const model = scripted("polaris").bindTools([confirmLearningGoal]);
     const messages = [polarisSystem, ...seedUntil(1)];
-    const streamed = await collect(await model.stream(messages, { callbacks: [recordTokens()] }));
+    const streamed = await collect(
+      await model.stream(messages, { ...ada, callbacks: [recordTokens()] }),
+    );
     const text = streamed.map((chunk) => chunk.text).join("");
     expect(tokens.join("")).toBe(text);
     expect(tokens.length).toBe(streamed.length);
@@ -89,14 +104,14 @@ describe("ScriptedChatModel", () => {
     // LangGraph's "messages" stream mode registers a handler like this one.
     tokens.length = 0;
     const streamingHandler = Object.assign(recordTokens(), { lc_prefer_streaming: true });
-    const invoked = await model.invoke(messages, { callbacks: [streamingHandler] });
+    const invoked = await model.invoke(messages, { ...ada, callbacks: [streamingHandler] });
     expect(invoked.text).toBe(text);
     expect(tokens.join("")).toBe(text);
   });
 
   it("gives invoked replies and tool calls ids, and usage as word counts", async () => {
     const model = scripted("polaris").bindTools([confirmLearningGoal]);
-    const reply = await model.invoke([polarisSystem, ...seedUntil(5)]);
+    const reply = await model.invoke([polarisSystem, ...seedUntil(5)], ada);
     expect(reply.id).toMatch(/^[0-9a-f-]{36}$/);
     expect(reply.tool_calls?.[0]?.id).toMatch(/^call_[0-9a-f-]{36}$/);
     expect(reply.usage_metadata?.input_tokens).toBeGreaterThan(0);
@@ -106,8 +121,8 @@ describe("ScriptedChatModel", () => {
     for (const count of [1, 2, 3, 4, 5]) {
       const model = scripted("polaris").bindTools([confirmLearningGoal]);
       const messages = [polarisSystem, ...seedUntil(count)];
-      const first = await model.invoke(messages);
-      const second = await model.invoke(messages);
+      const first = await model.invoke(messages, ada);
+      const second = await model.invoke(messages, ada);
       expect(second.text).toBe(first.text);
       expect(second.tool_calls?.map(({ name, args }) => ({ name, args }))).toEqual(
         first.tool_calls?.map(({ name, args }) => ({ name, args })),
@@ -129,29 +144,30 @@ describe("ScriptedChatModel", () => {
       new ToolMessage({ tool_call_id: "call_x", content: "I want to learn Haskell" }),
       new HumanMessage("Build a command-line tool"),
     ];
-    const reply = await scripted("polaris").bindTools([confirmLearningGoal]).invoke(history);
+    const reply = await scripted("polaris").bindTools([confirmLearningGoal]).invoke(history, ada);
     expect(reply.text).toContain("experience do you have with Rust");
   });
 
   it("only calls tools that were bound", async () => {
-    const unbound = await scripted("polaris").invoke([polarisSystem, ...seedUntil(5)]);
+    const unbound = await scripted("polaris").invoke([polarisSystem, ...seedUntil(5)], ada);
     expect(unbound.tool_calls ?? []).toEqual([]);
     expect(unbound.text).not.toBe("");
 
     const sensei = scripted("mission_sensei");
-    const context = {
-      task: "teach",
+    const session = withSession({
+      learner_name: "Ada",
       learner_level: "Beginner",
+      learning_style: [],
+      mission_title: "Python",
       checkpoint_number: 1,
+      checkpoint_total: 4,
       checkpoint_title: "Basics",
       learner_turns_in_checkpoint: 3,
-    };
+    });
     const answers = ["a", "b", "confident"].map((text) => new HumanMessage(text));
-    const unboundSensei = await sensei.invoke([systemPrompt(context), ...answers]);
+    const unboundSensei = await sensei.invoke(answers, session);
     expect(unboundSensei.tool_calls ?? []).toEqual([]);
-    const bound = await sensei
-      .bindTools([markCheckpointComplete])
-      .invoke([systemPrompt(context), ...answers]);
+    const bound = await sensei.bindTools([markCheckpointComplete]).invoke(answers, session);
     expect(bound.tool_calls?.[0]?.name).toBe("mark_checkpoint_complete");
   });
 
@@ -164,7 +180,7 @@ describe("ScriptedChatModel", () => {
       { name: "confirm_learning_goal", description: "x", parameters },
     ];
     for (const form of forms) {
-      const reply = await scripted("polaris").bindTools([form]).invoke(messages);
+      const reply = await scripted("polaris").bindTools([form]).invoke(messages, ada);
       expect(reply.tool_calls?.[0]?.name).toBe("confirm_learning_goal");
     }
     expect(() => scripted("polaris").bindTools([{ description: "no name" }])).toThrow(/name/);
@@ -174,7 +190,7 @@ describe("ScriptedChatModel", () => {
     const model = scripted("polaris").bindTools([confirmLearningGoal], {
       tool_choice: "confirm_learning_goal",
     });
-    const reply = await model.invoke([polarisSystem, ...seedUntil(5)]);
+    const reply = await model.invoke([polarisSystem, ...seedUntil(5)], ada);
     expect(reply.tool_calls?.[0]?.name).toBe("confirm_learning_goal");
   });
 
@@ -182,7 +198,7 @@ describe("ScriptedChatModel", () => {
     const schema = z.object({ title: z.string(), byte_size_checkpoints: z.array(z.string()) });
     const parsed = await scripted("mission_curator")
       .withStructuredOutput(schema)
-      .invoke([systemPrompt({ topic: "Go", level: "Advanced", outcome: "ship a web service" })]);
+      .invoke([], withSession({ topic: "Go", level: "Advanced", outcome: "ship a web service" }));
     expect(parsed.title).toContain("Go");
     expect(parsed.byte_size_checkpoints).toHaveLength(5);
   });

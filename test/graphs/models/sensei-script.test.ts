@@ -6,14 +6,13 @@ import {
   type BaseMessage,
 } from "@langchain/core/messages";
 import { describe, expect, it } from "vitest";
-import { markCheckpointComplete, scripted, systemPrompt } from "./fixtures.js";
+import { markCheckpointComplete, scripted, withSession } from "./fixtures.js";
 
 const TITLE = "Core building blocks of Python for data analysis";
 const baseContext = {
-  task: "teach",
   learner_name: "Ada",
   learner_level: "Beginner",
-  learning_style: "examples",
+  learning_style: ["examples"],
   mission_title: "Python for data analysis: From First Steps to Confident Practice",
   checkpoint_number: 2,
   checkpoint_total: 5,
@@ -35,18 +34,14 @@ const beforeTeaching: BaseMessage[] = [
 /** Plays the learner's answers through the sensei, returning every reply from n = 0 on. */
 async function teach(
   answers: readonly string[],
-  context: Record<string, string | number> = {},
+  context: Partial<typeof baseContext> = {},
 ): Promise<AIMessageChunk[]> {
   const model = scripted("mission_sensei").bindTools([markCheckpointComplete]);
   const history: BaseMessage[] = [...beforeTeaching];
   const replies: AIMessageChunk[] = [];
   for (let turns = 0; turns <= answers.length; turns += 1) {
-    const system = systemPrompt({
-      ...baseContext,
-      ...context,
-      learner_turns_in_checkpoint: turns,
-    });
-    const reply = await model.invoke([system, ...history]);
+    const session = { ...baseContext, ...context, learner_turns_in_checkpoint: turns };
+    const reply = await model.invoke(history, withSession(session));
     replies.push(reply);
     history.push(reply);
     const answer = answers[turns];
@@ -92,7 +87,7 @@ describe("sensei script", () => {
     expect(done && toolCalls(done)).toHaveLength(1);
     expect(done && toolCalls(done)[0]).toMatchObject({
       name: "mark_checkpoint_complete",
-      args: { checkpoint_number: 2 },
+      args: {},
     });
     expect(done?.text).toContain("Ada");
   });
@@ -103,7 +98,7 @@ describe("sensei script", () => {
   });
 
   it("uses the learner's styles concept by concept", async () => {
-    const [first, second] = await teach(["an answer"], { learning_style: "visual, hands-on" });
+    const [first, second] = await teach(["an answer"], { learning_style: ["visual", "hands-on"] });
     expect(first?.text).toContain("**Picture it:**");
     expect(second?.text).toContain("**Try it:**");
   });
@@ -139,7 +134,7 @@ describe("sensei script", () => {
   it("completes when a confident learner also asks to mark it complete, but not for everything", async () => {
     const answers = ["an answer", "another answer"];
     const confident = await teach([...answers, "Yes, I'm confident, mark it complete"]);
-    expect(toolCalls(confident.at(-1)!)[0]?.args).toEqual({ checkpoint_number: 2 });
+    expect(toolCalls(confident.at(-1)!)[0]?.args).toEqual({});
     const bulk = await teach([...answers, "I'm confident, mark everything complete"]);
     expect(toolCalls(bulk.at(-1)!)).toEqual([]);
   });
@@ -159,7 +154,7 @@ describe("sensei script", () => {
         tool_calls: [
           {
             name: "mark_checkpoint_complete",
-            args: { checkpoint_number: 2 },
+            args: {},
             id: "c1",
             type: "tool_call",
           },
@@ -171,21 +166,21 @@ describe("sensei script", () => {
       }),
     );
     const context = { ...baseContext, learner_turns_in_checkpoint: answers.length };
-    const afterRefusal = await model.invoke([systemPrompt(context), ...history]);
+    const afterRefusal = await model.invoke(history, withSession(context));
     expect(toolCalls(afterRefusal)).toEqual([]);
     expect(afterRefusal.text).toMatch(/\?$/);
 
     history.push(afterRefusal, new HumanMessage("The key idea is combining small pieces"));
-    const confidence = await model.invoke([
-      systemPrompt({ ...context, learner_turns_in_checkpoint: answers.length + 1 }),
-      ...history,
-    ]);
+    const confidence = await model.invoke(
+      history,
+      withSession({ ...context, learner_turns_in_checkpoint: answers.length + 1 }),
+    );
     expect(confidence.text).toMatch(/How confident do you feel/);
     history.push(confidence, new HumanMessage("confident"));
-    const done = await model.invoke([
-      systemPrompt({ ...context, learner_turns_in_checkpoint: answers.length + 2 }),
-      ...history,
-    ]);
-    expect(toolCalls(done)[0]?.args).toEqual({ checkpoint_number: 2 });
+    const done = await model.invoke(
+      history,
+      withSession({ ...context, learner_turns_in_checkpoint: answers.length + 2 }),
+    );
+    expect(toolCalls(done)[0]?.args).toEqual({});
   });
 });

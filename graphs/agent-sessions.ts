@@ -1,0 +1,96 @@
+import { z } from "zod";
+import { LevelSchema, type AgentName } from "../domain/index.js";
+
+// What each agent is told about the session for one model call. The node builds it from the graph
+// state and the run-time context, renders the agent's prompt from it, and hands it to the model as
+// the call's run-time context: Gemini reads it in the prompt, the offline tutor reads it here.
+
+/** Polaris: whom it is interviewing. */
+export const PolarisSession = z.object({ learner_name: z.string() });
+
+/** The curator: the goal the learner confirmed. */
+export const CuratorSession = z.object({
+  topic: z.string(),
+  level: LevelSchema,
+  outcome: z.string(),
+});
+
+/** Where the learner stands in the mission, as both Ally agents see it. */
+const checkpointFields = {
+  learner_name: z.string(),
+  learning_style: z.array(z.string()),
+  mission_title: z.string(),
+  /** The current checkpoint, counted from 1. */
+  checkpoint_number: z.number().int().min(1),
+  checkpoint_total: z.number().int().min(1),
+  checkpoint_title: z.string(),
+};
+
+export const LuminaTask = z.enum(["greet_and_brief", "brief", "converse", "wrap_up"]);
+export type LuminaTask = z.infer<typeof LuminaTask>;
+
+/** Lumina: what to do this turn, and the checkpoints done so far. */
+export const LuminaSession = z.object({
+  task: LuminaTask,
+  ...checkpointFields,
+  completed_checkpoints: z.array(z.string()),
+  /** The checkpoint completed in this turn, if any. */
+  just_completed: z.string().nullable(),
+});
+
+/** mission_sensei: the learner's level, and how far into the checkpoint they are. */
+export const SenseiSession = z.object({
+  ...checkpointFields,
+  learner_level: LevelSchema,
+  /** Learner messages since teaching of the current checkpoint began. */
+  learner_turns_in_checkpoint: z.number().int().min(0),
+});
+
+export const SESSIONS = {
+  polaris: PolarisSession,
+  mission_curator: CuratorSession,
+  mission_ally: LuminaSession,
+  mission_sensei: SenseiSession,
+} as const satisfies Record<AgentName, z.ZodObject>;
+
+export type AgentSession<A extends AgentName> = z.infer<(typeof SESSIONS)[A]>;
+
+const NONE = "none";
+const LIST_SEPARATOR = " | ";
+
+/** A session as its prompt shows it: lists joined by " | ", an empty list or no value as "none". */
+export function promptValues(session: object): Record<string, string | number> {
+  return Object.fromEntries(
+    Object.entries(session).map(([key, value]: [string, unknown]) => [
+      key,
+      Array.isArray(value)
+        ? value.length > 0
+          ? value.join(LIST_SEPARATOR)
+          : NONE
+        : typeof value === "number"
+          ? value
+          : value === null || value === undefined
+            ? NONE
+            : String(value),
+    ]),
+  );
+}
+
+/** A model call's config that carries `session` as the call's run-time context. */
+export function withSession<C extends object>(config: C, session: object): C & { context: object } {
+  return { ...config, context: session };
+}
+
+/** The session a model call for `agent` carries, or a clear error when it carries none. */
+export function sessionOf<A extends AgentName>(
+  agent: A,
+  options: { context?: unknown },
+): AgentSession<A> {
+  const parsed = SESSIONS[agent].safeParse(options.context);
+  if (parsed.success) return parsed.data as AgentSession<A>;
+  throw new Error(
+    `A ${agent} model call needs its session as the call's context: ${parsed.error.issues
+      .map((issue) => issue.path.join(".") || "session")
+      .join(", ")}`,
+  );
+}
