@@ -1,15 +1,16 @@
 import { countError, type ErrorCounts } from "../measure/stats.js";
 
-/** What a batch of turns came to: how many succeeded, how long each took, what failed and how. */
+/** What a batch of turns came to: how many were answered and how fast, what failed and how. */
 export class TurnTally {
   turns = 0;
   readonly failures: ErrorCounts = {};
+  /** Of the answered turns: a refusal is quick, and says nothing of how long an answer takes. */
   readonly latenciesMs: number[] = [];
 
   record(ms: number, failure?: string): void {
+    if (failure) return countError(this.failures, failure);
+    this.turns += 1;
     this.latenciesMs.push(ms);
-    if (failure) countError(this.failures, failure);
-    else this.turns += 1;
   }
 }
 
