@@ -1,4 +1,5 @@
 import WebSocket from "ws";
+import { Connection } from "../../client/index.js";
 
 export type AgentName = "commander" | "ally";
 
@@ -31,24 +32,22 @@ export class AgentSocket {
   private closed: { code: number; reason: string } | undefined;
 
   private constructor(
-    private readonly socket: WebSocket,
+    private readonly connection: Connection,
     private readonly agent: AgentName,
   ) {
-    socket.on("message", (data) => {
-      this.frames.push(JSON.parse(data.toString()) as Frame);
+    connection.on("frame", ({ json }) => {
+      this.frames.push(json as Frame);
       this.onFrame?.();
     });
-    socket.on("close", (code, reason) => {
-      this.closed = { code, reason: reason.toString() };
+    connection.on("close", (close) => {
+      this.closed = close;
       this.onFrame?.();
     });
   }
 
   /** Connects and waits for `connected` (and any history that follows it). */
   static async open(url: string, agent: AgentName, timeoutMs = 30_000): Promise<AgentSocket> {
-    const socket = new WebSocket(url, { perMessageDeflate: false });
-    const learner = new AgentSocket(socket, agent);
-    socket.on("error", () => undefined); // reported as a close
+    const learner = new AgentSocket(new Connection(url, { WebSocket }), agent);
     await learner.until(() => learner.frames.some((f) => f.type === "connected"), timeoutMs);
     const refused = learner.frames.find((f) => f.type === "error");
     if (refused || learner.closed)
@@ -61,7 +60,7 @@ export class AgentSocket {
     const started = performance.now();
     this.frames = [];
     const field = this.agent === "commander" ? "content" : "message";
-    this.socket.send(JSON.stringify({ type: "user_message", [field]: text }));
+    this.connection.send({ type: "user_message", [field]: text });
     let failure: string | undefined;
     try {
       await this.until(() => this.turnEnded(), timeoutMs);
@@ -90,8 +89,10 @@ export class AgentSocket {
 
   close(): Promise<void> {
     if (this.closed) return Promise.resolve();
-    this.socket.close();
-    return this.until(() => this.closed !== undefined, 10_000).catch(() => this.socket.terminate());
+    this.connection.close();
+    return this.until(() => this.closed !== undefined, 10_000).catch(() =>
+      this.connection.terminate(),
+    );
   }
 
   private turnEnded(): boolean {

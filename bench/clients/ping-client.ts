@@ -1,55 +1,52 @@
 import WebSocket from "ws";
+import { Connection } from "../../client/index.js";
 
-const PING = JSON.stringify({ type: "ping" });
+const PING = { type: "ping" };
 
 /**
  * Opens one socket per URL. With `greeted`, a socket counts as open once the server's first frame
  * (the product's `connected`) has arrived, so that authentication is over before any timing.
  */
-export async function openPingSockets(urls: string[], greeted: boolean): Promise<WebSocket[]> {
+export async function openPingSockets(urls: string[], greeted: boolean): Promise<Connection[]> {
   return Promise.all(
-    urls.map(
-      (url) =>
-        new Promise<WebSocket>((resolve, reject) => {
-          const socket = new WebSocket(url, { perMessageDeflate: false });
-          socket.once("error", reject);
-          if (greeted) socket.once("message", () => resolve(socket));
-          else socket.once("open", () => resolve(socket));
-        }),
-    ),
+    urls.map(async (url) => {
+      const connection = new Connection(url, { WebSocket });
+      const firstFrame = connection.once("frame");
+      await connection.opened;
+      if (greeted) await firstFrame;
+      return connection;
+    }),
   );
 }
 
 /** Every socket sends `{"type":"ping"}` and waits for the answer, `roundTrips` times in a row. */
-export async function pingRounds(sockets: WebSocket[], roundTrips: number): Promise<void> {
+export async function pingRounds(connections: Connection[], roundTrips: number): Promise<void> {
   await Promise.all(
-    sockets.map(
-      (socket) =>
+    connections.map(
+      (connection) =>
         new Promise<void>((resolve, reject) => {
           let left = roundTrips;
-          const onMessage = () => {
+          const stopReading = connection.on("frame", () => {
             left -= 1;
-            if (left > 0) return socket.send(PING);
-            socket.off("message", onMessage);
+            if (left > 0) return void connection.send(PING);
+            stopReading();
+            stopWatching();
             resolve();
-          };
-          socket.on("message", onMessage);
-          socket.once("close", (code) => reject(new Error(`socket closed (${code}) mid-run`)));
-          socket.send(PING);
+          });
+          const stopWatching = connection.on("close", ({ code }) =>
+            reject(new Error(`socket closed (${code}) mid-run`)),
+          );
+          connection.send(PING);
         }),
     ),
   );
 }
 
-export async function closeSockets(sockets: WebSocket[]): Promise<void> {
+export async function closeSockets(connections: Connection[]): Promise<void> {
   await Promise.all(
-    sockets.map(
-      (socket) =>
-        new Promise<void>((resolve) => {
-          if (socket.readyState === WebSocket.CLOSED) return resolve();
-          socket.once("close", () => resolve());
-          socket.close();
-        }),
-    ),
+    connections.map((connection) => {
+      connection.close();
+      return connection.closed;
+    }),
   );
 }

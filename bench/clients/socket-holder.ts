@@ -2,6 +2,7 @@
 // what they cost the server. Several of these share the load when one process may not hold
 // enough open files.
 import WebSocket from "ws";
+import { Connection } from "../../client/index.js";
 import { countError, type ErrorCounts } from "../measure/stats.js";
 import { closeSockets } from "./ping-client.js";
 
@@ -13,22 +14,21 @@ export interface HolderReply {
   failures: ErrorCounts;
 }
 
-const sockets: WebSocket[] = [];
+const sockets: Connection[] = [];
 
 /** Resolves once the socket is open (and, if `greeted`, once its first frame arrived). */
-function connect(url: string, greeted: boolean): Promise<WebSocket> {
-  return new Promise((resolve, reject) => {
-    const socket = new WebSocket(url, { perMessageDeflate: false });
-    socket.once("error", (err) => reject(err));
-    socket.once("close", (code) => reject(new Error(`closed ${code}`)));
-    if (!greeted) socket.once("open", () => resolve(socket));
-    else
-      socket.once("message", (data) => {
-        const frame = JSON.parse(data.toString()) as { type: string; message?: string };
-        if (frame.type === "error") reject(new Error(`error: ${frame.message}`));
-        else resolve(socket);
-      });
+async function connect(url: string, greeted: boolean): Promise<Connection> {
+  const connection = new Connection(url, { WebSocket });
+  const first = connection.once("frame");
+  await connection.opened.catch(() => {
+    throw new Error(`could not connect (${connection.closeInfo?.code})`);
   });
+  if (!greeted) return connection;
+  const frame = await Promise.race([first, connection.closed.then(() => undefined)]);
+  const json = frame?.json as { type?: string; message?: string } | undefined;
+  if (!json) throw new Error(`closed ${connection.closeInfo?.code}`);
+  if (json.type === "error") throw new Error(`error: ${json.message}`);
+  return connection;
 }
 
 async function open(urls: string[], greeted: boolean, concurrency: number): Promise<HolderReply> {

@@ -1,4 +1,4 @@
-import type WebSocket from "ws";
+import type { Connection } from "../../client/index.js";
 import { closeSockets, openPingSockets, pingRounds } from "../clients/ping-client.js";
 import { range } from "../clients/turn-tally.js";
 import { profileDuring } from "../measure/cpu-profile.js";
@@ -14,7 +14,7 @@ const GOAL = 1.15;
 interface Target {
   name: string;
   server: NodeProcess;
-  sockets: WebSocket[];
+  sockets: Connection[];
 }
 
 /**
