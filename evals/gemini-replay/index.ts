@@ -1,7 +1,7 @@
 export { Cassette, CassetteError, Interaction, readCassette, writeCassette } from "./cassette.js";
 export type { Miss } from "./miss.js";
 export { NormalisedRequest, normaliseRequest, requestKey } from "./normalise.js";
-export { startScriptedGemini } from "./scripted-gemini.js";
+export { startScriptedGemini, type ScriptedGeminiCall } from "./scripted-gemini.js";
 export {
   startGeminiReplay,
   type GeminiReplay,

@@ -139,7 +139,19 @@ async function answer(
   };
 }
 
-async function handle(req: IncomingMessage, res: ServerResponse) {
+/** What one request to the stand-in carried: what a bill for it would count. */
+export interface ScriptedGeminiCall {
+  promptTokens: number;
+  /** Turns of conversation in the request (`contents`), the system instruction aside. */
+  contents: number;
+  requestBytes: number;
+}
+
+async function handle(
+  req: IncomingMessage,
+  res: ServerResponse,
+  onCall?: (call: ScriptedGeminiCall) => void,
+) {
   const url = new URL(req.url ?? "/", "http://127.0.0.1");
   const target = req.method === "POST" ? parseModelPath(url.pathname) : null;
   const fail = (status: number, message: string) =>
@@ -150,8 +162,10 @@ async function handle(req: IncomingMessage, res: ServerResponse) {
     );
   if (!target) return fail(404, `No Gemini method at ${url.pathname}`);
   let body: GenerateContentRequest;
+  let raw: string;
   try {
-    body = GenerateContentRequest.parse(JSON.parse(await readBody(req)));
+    raw = await readBody(req);
+    body = GenerateContentRequest.parse(JSON.parse(raw));
   } catch {
     return fail(400, "Invalid request body");
   }
@@ -161,6 +175,11 @@ async function handle(req: IncomingMessage, res: ServerResponse) {
   } catch (err) {
     return fail(400, (err as Error).message);
   }
+  onCall?.({
+    promptTokens: response.usageMetadata?.promptTokenCount ?? 0,
+    contents: body.contents.length,
+    requestBytes: Buffer.byteLength(raw),
+  });
   if (target.method === "streamGenerateContent") {
     res.writeHead(200, { "content-type": "text/event-stream" });
     res.end(encodeSse(streamChunks(response)));
@@ -174,13 +193,13 @@ async function handle(req: IncomingMessage, res: ServerResponse) {
  * messages for the agent whose prompt it carries, played with the session read back from that
  * prompt (as Gemini reads it), and the scripted reply goes back in Gemini's
  * response format (text parts, function calls, usage, STOP). Record mode pointed at it writes
- * cassettes without a Gemini key.
+ * cassettes without a Gemini key. `onCall` hears of every request it answered.
  */
 export async function startScriptedGemini(
-  options: { port?: number } = {},
+  options: { port?: number; onCall?: (call: ScriptedGeminiCall) => void } = {},
 ): Promise<{ url: string; stop(): Promise<void> }> {
   const server = createServer((req, res) => {
-    handle(req, res).catch(() => res.destroy());
+    handle(req, res, options.onCall).catch(() => res.destroy());
   });
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;

@@ -1,90 +1,21 @@
-import { spawn, type ChildProcess } from "node:child_process";
-import { cpSync, existsSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
-import { createServer } from "node:net";
-import { tmpdir } from "node:os";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { buildGraphs, createModelFactory, drawGraph } from "../../graphs/index.js";
 import { openSqliteStore } from "../../store/index.js";
+import { startLanggraphDev, type LanggraphDev } from "../support/langgraph-dev.js";
 import { SEED_INTERVIEW } from "../support/seed-interview.js";
 import { learnerReply } from "../web/app-page.js";
 
-// `langgraphjs dev` writes its data into the project folder, so it runs on a copy of what
-// `langgraph.json` loads: the graphs and everything they import.
-const PROJECT = [
-  "langgraph.json",
-  "package.json",
-  "tsconfig.json",
-  "domain",
-  "graphs",
-  "tools",
-  "store",
-  "prompts",
-];
-
-let folder: string;
-let cli: ChildProcess;
+let dev: LanggraphDev;
 let base: string;
-let output = "";
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer().listen(0, "127.0.0.1", () => {
-      const address = probe.address();
-      probe.close(() =>
-        typeof address === "object" && address
-          ? resolve(address.port)
-          : reject(new Error("no port")),
-      );
-    });
-  });
-}
-
-async function waitUntilReady(deadline: number): Promise<void> {
-  while (Date.now() < deadline) {
-    if (cli.exitCode !== null) throw new Error(`langgraphjs dev exited:\n${output}`);
-    try {
-      if ((await fetch(`${base}/ok`)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error(`langgraphjs dev did not answer /ok in time:\n${output}`);
-}
-
-function stop(): Promise<void> {
-  if (cli.exitCode !== null || cli.signalCode !== null) return Promise.resolve();
-  const exited = new Promise<void>((resolve) => cli.once("exit", () => resolve()));
-  process.kill(-cli.pid!, "SIGTERM");
-  const force = setTimeout(() => process.kill(-cli.pid!, "SIGKILL"), 5_000);
-  return exited.finally(() => clearTimeout(force));
-}
 
 beforeAll(async () => {
-  folder = mkdtempSync(join(tmpdir(), "learnforge-langgraph-"));
-  for (const entry of PROJECT) cpSync(entry, join(folder, entry), { recursive: true });
-  symlinkSync(join(process.cwd(), "node_modules"), join(folder, "node_modules"));
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  const started = Date.now();
-  cli = spawn(
-    join(folder, "node_modules/.bin/langgraphjs"),
-    ["dev", "--no-browser", "--host", "127.0.0.1", "--port", String(port)],
-    {
-      cwd: folder,
-      detached: true,
-      env: { ...process.env, LANGGRAPH_CLI_NO_ANALYTICS: "1", BROWSER: "none" },
-      stdio: ["ignore", "pipe", "pipe"],
-    },
-  );
-  cli.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  cli.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  await waitUntilReady(started + 90_000);
+  dev = await startLanggraphDev();
+  base = dev.base;
 }, 120_000);
 
 afterAll(async () => {
-  if (cli) await stop();
-  if (folder) rmSync(folder, { recursive: true, force: true });
+  if (dev) await dev.stop();
 }, 20_000);
 
 interface JsonSchema {
@@ -226,8 +157,8 @@ describe("langgraphjs dev, the server LangGraph Studio talks to", () => {
   });
 
   it("starts without warnings about the LangGraph libraries it finds", () => {
-    expect(output).toContain("Server running at");
-    expect(output).not.toMatch(/not up to date|outside the range/i);
+    expect(dev.output()).toContain("Server running at");
+    expect(dev.output()).not.toMatch(/not up to date|outside the range/i);
   });
 
   it("takes the learner's message as input, and a context that Studio shows as a form", async () => {
@@ -302,6 +233,6 @@ describe("langgraphjs dev, the server LangGraph Studio talks to", () => {
   });
 
   it("keeps its data in the project it ran in", () => {
-    expect(existsSync(join(folder, ".langgraph_api"))).toBe(true);
+    expect(existsSync(join(dev.folder, ".langgraph_api"))).toBe(true);
   });
 });
