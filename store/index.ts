@@ -1,5 +1,6 @@
 export type * from "./ports.js";
 export { StoreBusyError, isStoreBusy } from "./errors.js";
+export { readTranscript } from "./read-transcript.js";
 export { openSqliteStore, type SqliteStoreOptions } from "./sqlite/open-sqlite-store.js";
 export { loadFirestoreStore } from "./load-firestore-store.js";
 export type { FirestoreConnection } from "./firestore/firestore-client.js";

@@ -116,7 +116,7 @@ export function graphRoutes(deps: GraphRoutesDeps) {
     const ref = await requestedConversation(deps.auth.store, name, req.query, viewer);
     const conversation = ref && {
       label: ref.label,
-      conversation: await readConversation(graph, ref.threadId),
+      conversation: await readConversation(graph, ref.threadId, deps.auth.store.transcripts),
     };
     const html = renderGraphPage({
       graph: await drawn(name, graph),

@@ -1,11 +1,10 @@
-import { HumanMessage } from "@langchain/core/messages";
 import { nodeAgents, type AllyGraph } from "../../graphs/index.js";
 import { AGENTS, allyThreadId, type AllyContext, type User } from "../../domain/index.js";
 import type { Store } from "../../store/index.js";
 import type { TokenVerifier } from "../auth/index.js";
 import { AllyClientFrame, type AllyServerFrame } from "../protocol/index.js";
 import { authenticateSocket } from "./authenticate-socket.js";
-import { readThread } from "./history.js";
+import { ConversationLog, turnFailedMessage, type TurnLog } from "./conversation-log.js";
 import { CloseWith, type EndpointSpec } from "./socket-endpoint.js";
 import { streamTurn } from "./stream-turn.js";
 
@@ -19,8 +18,6 @@ export interface AllyEndpointDeps {
 
 const CONNECTED = "Connected to Lumina. Ready to start learning!";
 const COMPLETED = "Congratulations! You've completed the mission!";
-const TURN_FAILED =
-  "Sorry, something went wrong while processing your message. Please send it again.";
 
 /**
  * `WS /api/v1/mission-ally/ws?mission_id=…`: every turn is bracketed by processing markers, with
@@ -81,9 +78,11 @@ export function allyEndpoint(deps: AllyEndpointDeps): EndpointSpec {
       if (!allySession) throw new CloseWith(1008, "Enrollment session not found");
 
       const threadId = allyThreadId(enrollment.id);
-      const { values, history } = await readThread(deps.graph, {
-        configurable: { thread_id: threadId },
-      });
+      const { log, values, history } = await ConversationLog.open(
+        store.transcripts,
+        deps.graph,
+        threadId,
+      );
       send({ type: "connected", message: CONNECTED });
       if (history.length > 0) {
         send({
@@ -107,24 +106,22 @@ export function allyEndpoint(deps: AllyEndpointDeps): EndpointSpec {
           if (finished) return;
           send({ type: "agent_processing_start" });
           let closed = false;
+          let turn: TurnLog | undefined;
+          const startingAgent = speaking;
           try {
+            turn = await log.startTurn(text);
             const config = {
-              configurable: { thread_id: threadId },
+              configurable: { thread_id: threadId, ...turn.configurable },
               context: await loadContext(user, missionId, allySession.id),
               signal: connection.abort.signal,
             };
-            const events = streamTurn(
-              deps.graph,
-              { messages: [new HumanMessage({ id: crypto.randomUUID(), content: text })] },
-              config,
-              {
-                agentOf,
-                startingAgent: speaking,
-                tokens,
-                onUsage: (usage) =>
-                  connection.log.info("turn usage", { enrollment_id: enrollment.id, usage }),
-              },
-            );
+            const events = streamTurn(deps.graph, turn.input, config, {
+              agentOf,
+              startingAgent,
+              tokens,
+              onUsage: (usage) =>
+                connection.log.info("turn usage", { enrollment_id: enrollment.id, usage }),
+            });
             for await (const event of events) {
               if (event.kind === "delta") {
                 connection.sendIfKeepingUp({
@@ -133,6 +130,7 @@ export function allyEndpoint(deps: AllyEndpointDeps): EndpointSpec {
                   delta: event.text,
                 });
               } else if (event.kind === "message") {
+                await turn.record(event);
                 send({
                   type: "agent_message",
                   id: event.id,
@@ -146,6 +144,8 @@ export function allyEndpoint(deps: AllyEndpointDeps): EndpointSpec {
                   agent: event.agent,
                   message: `Handing over to ${event.agent}...`,
                 });
+              } else if (event.kind === "end") {
+                await turn.recordLearner();
               } else if (event.event.type === "checkpoint_update") {
                 const { completed_checkpoints, progress } = event.event;
                 send({ type: "checkpoint_update", completed_checkpoints, progress });
@@ -154,12 +154,16 @@ export function allyEndpoint(deps: AllyEndpointDeps): EndpointSpec {
               }
             }
           } catch (err) {
+            // The thread went back to where the turn started.
+            turn?.finish(false);
+            speaking = startingAgent;
             send({ type: "agent_processing_end" });
             if (err instanceof CloseWith) throw err;
             connection.log.error("ally turn failed", { enrollment_id: enrollment.id, error: err });
-            send({ type: "error", message: TURN_FAILED });
+            send({ type: "error", message: turnFailedMessage(err, turn?.shown ?? false) });
             return;
           }
+          turn.finish(true);
           send({ type: "agent_processing_end" });
           if (closed) {
             finished = true;
