@@ -7,9 +7,15 @@ export interface ServerProcess {
   exited: Promise<number | null>;
 }
 
-/** Runs `server/main.ts` as its own process, the way `npm start` does, and waits until it listens. */
-export async function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ["--import", "tsx", "server/main.ts"], {
+/**
+ * Runs `server/main.ts` (or another `entry`) as its own process, the way `npm start` does, and
+ * waits until it listens.
+ */
+export async function startServerProcess(
+  env: Record<string, string>,
+  entry = "server/main.ts",
+): Promise<ServerProcess> {
+  const child = spawn(process.execPath, ["--import", "tsx", entry], {
     env: { ...process.env, PORT: "0", LOG_LEVEL: "info", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
