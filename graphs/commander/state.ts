@@ -1,6 +1,10 @@
 import { MessagesDeltaValue, StateSchema } from "@langchain/langgraph";
 import { z } from "zod";
-import { MissionDraftSchema, NO_TRANSCRIPT_MARK, TranscriptMarkSchema } from "../../domain/index.js";
+import {
+  MissionDraftSchema,
+  NO_TRANSCRIPT_MARK,
+  TranscriptMarkSchema,
+} from "../../domain/index.js";
 import { LearningGoalSchema } from "../../tools/index.js";
 import { TurnPathValue } from "../turn-path.js";
 

@@ -9,12 +9,7 @@ import {
   type TranscriptEntry,
   type TranscriptMark,
 } from "../../domain/index.js";
-import {
-  TURN_ID,
-  isStoreBusy,
-  readTranscript,
-  type TranscriptStore,
-} from "../../store/index.js";
+import { TURN_ID, isStoreBusy, readTranscript, type TranscriptStore } from "../../store/index.js";
 
 export interface HistoryItem {
   type: "user_message" | "agent_message";
