@@ -4,7 +4,12 @@ import type { Store } from "../../store/index.js";
 import type { TokenVerifier } from "../auth/index.js";
 import { AllyClientFrame, type AllyServerFrame } from "../protocol/index.js";
 import { authenticateSocket } from "./authenticate-socket.js";
-import { ConversationLog, turnFailedMessage, type TurnLog } from "./conversation-log.js";
+import {
+  ConversationLog,
+  turnFailedMessage,
+  whenStoreBusy,
+  type TurnLog,
+} from "./conversation-log.js";
 import { CloseWith, type EndpointSpec } from "./socket-endpoint.js";
 import { streamTurn } from "./stream-turn.js";
 
@@ -59,7 +64,7 @@ export function allyEndpoint(deps: AllyEndpointDeps): EndpointSpec {
     };
   }
 
-  return {
+  return whenStoreBusy({
     path: "/api/v1/mission-ally/ws",
     clientSchema: AllyClientFrame,
     textField: "message",
@@ -95,7 +100,8 @@ export function allyEndpoint(deps: AllyEndpointDeps): EndpointSpec {
         connection.close(1000, "Mission completed");
         return undefined;
       }
-      await store.allySessions.markStarted(allySession.id);
+      // Only the first open moves the session on, so a reconnect takes no transaction.
+      if (allySession.status === "created") await store.allySessions.markStarted(allySession.id);
 
       const tokens = data.query.get("stream") === "tokens";
       let finished = false;
@@ -174,5 +180,5 @@ export function allyEndpoint(deps: AllyEndpointDeps): EndpointSpec {
         onClose: async () => {},
       };
     },
-  };
+  });
 }

@@ -14,6 +14,7 @@ import type { Connection } from "./connection.js";
 import {
   ConversationLog,
   turnFailedMessage,
+  whenStoreBusy,
   type Reply,
   type TurnLog,
 } from "./conversation-log.js";
@@ -47,7 +48,7 @@ const missionCreated = (mission: Mission, enrollment: Enrollment): CommanderServ
  */
 export function commanderEndpoint(deps: CommanderEndpointDeps): EndpointSpec {
   const agentOf = nodeAgents(deps.graph);
-  return {
+  return whenStoreBusy({
     path: "/api/v1/mission-commander/ws",
     clientSchema: CommanderClientFrame,
     textField: "content",
@@ -174,7 +175,7 @@ export function commanderEndpoint(deps: CommanderEndpointDeps): EndpointSpec {
         },
       };
     },
-  };
+  });
 }
 
 /** A reconnect after the mission exists replays `mission_created` and closes, as the first time. */

@@ -10,6 +10,7 @@ import {
   type TranscriptMark,
 } from "../../domain/index.js";
 import { TURN_ID, isStoreBusy, readTranscript, type TranscriptStore } from "../../store/index.js";
+import { CloseWith, type EndpointSpec } from "./socket-endpoint.js";
 
 export interface HistoryItem {
   type: "user_message" | "agent_message";
@@ -42,6 +43,24 @@ const STORE_BUSY =
 export function turnFailedMessage(error: unknown, shown: boolean): string {
   if (shown) return TURN_CUT_SHORT;
   return isStoreBusy(error) ? STORE_BUSY : TURN_FAILED;
+}
+
+/**
+ * The endpoint, but a conversation the store is too busy to open (a stale lock) ends with 1013,
+ * which clients retry, rather than as an internal error.
+ */
+export function whenStoreBusy(spec: EndpointSpec): EndpointSpec {
+  return {
+    ...spec,
+    async open(connection, data) {
+      try {
+        return await spec.open(connection, data);
+      } catch (error) {
+        if (isStoreBusy(error)) throw new CloseWith(1013, "The service is busy; reconnect shortly");
+        throw error;
+      }
+    },
+  };
 }
 
 const messageId = (message: BaseMessage, index: number) => message.id ?? `message-${index}`;
