@@ -93,6 +93,43 @@ describe("Commander turn paths", () => {
     expect(conversation.turns.every((t) => t.unattributed.length === 0 && t.at)).toBe(true);
   });
 
+  it("with the transcript log, also shows a turn the thread never took in, as the learner saw it", async () => {
+    const graph = await interview();
+    const state = await graph.getState({ configurable: { thread_id: "commander:t" } });
+    const humans = (state.values.messages as BaseMessage[]).filter((m) => m.type === "human");
+    const entry = (id: string, text: string, turn: string, agent: string | null = null) => ({
+      id,
+      role: agent ? ("agent" as const) : ("learner" as const),
+      agent,
+      node: agent,
+      text,
+      turn_id: turn,
+    });
+    await store.transcripts.append(
+      "commander:t",
+      humans.map((m) => entry(m.id!, m.text, m.id!)),
+    );
+    // A turn whose reply was shown, and whose checkpoint never landed.
+    await store.transcripts.append("commander:t", [
+      entry("h-lost", "Can we start now?", "h-lost"),
+      entry("a-lost", "Your mission is on its way.", "h-lost", "polaris"),
+    ]);
+
+    const conversation = await readConversation(graph, "commander:t", store.transcripts);
+    expect(conversation.turns.map((t) => t.learner)).toEqual([
+      "I want to learn Rust",
+      "yes",
+      "Beginner, and yes that's right",
+      "Can we start now?",
+    ]);
+    expect(conversation.turns.map((t) => t.steps.length)).toEqual([1, 2, 3, 0]);
+    expect(conversation.turns[3]).toMatchObject({
+      id: "h-lost",
+      unattributed: [{ kind: "say", text: "Your mission is on its way." }],
+    });
+    expect(conversation.turns[3]!.at).toMatch(/^\d{4}-/);
+  });
+
   it("keeps only the current turn's path in the thread's state", async () => {
     const graph = await interview();
     const state = await graph.getState({ configurable: { thread_id: "commander:t" } });
