@@ -242,3 +242,32 @@ async function reproduceStaleLock(
   socket.close();
   return { errorAfterMs, continuedAfterMs: Date.now() - started };
 }
+
+/**
+ * The crash suite's short version, as `npm test` runs it on one store: five kills, one SIGTERM and
+ * a brief saturation, after which nothing may be lost, duplicated, partial, stuck or out of step.
+ */
+export async function expectShortSoakHolds(
+  name: string,
+  storeEnv: Record<string, string>,
+  finishWithinMs: number,
+): Promise<void> {
+  const result = await runSoak({
+    name,
+    storeEnv,
+    kills: 5,
+    learners: 3,
+    sigterms: 1,
+    saturation: { learners: 10, seconds: 2 },
+    finishWithinMs,
+  });
+  expect(result).toMatchObject({
+    lost: 0,
+    duplicated: 0,
+    partialMissions: 0,
+    stuck: 0,
+    progressMismatches: 0,
+  });
+  // The kills landed in real conversations.
+  expect(result.messages).toBeGreaterThan(30);
+}
