@@ -85,4 +85,5 @@ if (stores.includes("firestore")) {
   }
 }
 
+for (const learner of results.flatMap((r) => r.stuckLearners)) common.log(`stuck: ${learner}`);
 process.stdout.write(`${soakTable(results)}\n`);

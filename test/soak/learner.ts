@@ -122,6 +122,14 @@ export class SoakLearner {
     return this.stage === "done";
   }
 
+  /** Where the learner got to, and the last frames it saw. */
+  describe(): string {
+    const frames = (this.socket?.frames ?? [])
+      .slice(-6)
+      .map((f) => `${f.type}${f.message ? `: ${String(f.message).slice(0, 80)}` : ""}`);
+    return `${this.email} ${this.stage}, ${this.interviewSent} interview and ${this.lessonSent} lesson messages; last frames: ${JSON.stringify(frames)}`;
+  }
+
   /** Drops the connection at once, as a crash does. */
   drop(): void {
     this.socket?.terminate();

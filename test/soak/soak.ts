@@ -44,6 +44,8 @@ export interface SoakResult {
   duplicated: number;
   partialMissions: number;
   stuck: number;
+  /** Where each stuck learner got to. */
+  stuckLearners: string[];
   progressMismatches: number;
   pingP99Ms: number;
   saturationLearners: number;
@@ -154,6 +156,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     duplicated: records.reduce((sum, r) => sum + r.duplicated, 0) + audit.duplicateMissions,
     partialMissions: audit.partialMissions,
     stuck: everyone.filter((l) => !l.finished).length,
+    stuckLearners: everyone.filter((l) => !l.finished).map((l) => l.describe()),
     progressMismatches: audit.progressMismatches,
     pingP99Ms,
     saturationLearners: options.saturation.learners,
