@@ -248,14 +248,22 @@ export abstract class ConversationClient<F extends Frame> extends Emitter<Client
     return url.replace(/\/+$/, "");
   }
 
-  /** `fetch` with this client's credentials. */
+  /**
+   * `fetch` with this client's credentials. Changes go as JSON; with a cookie given in Node, the
+   * request names the server's own origin, as a page of it would (the server refuses changes made
+   * with the cookie from anywhere else).
+   */
   protected async authorizedFetch(path: string, init: RequestInit = {}): Promise<Response> {
     const doFetch = this.options.fetch ?? fetch;
     const headers = new Headers(init.headers);
     const auth = this.options.auth ?? {};
-    if ("token" in auth) headers.set("Authorization", `Bearer ${await this.token()}`);
-    else if (auth.cookie) headers.set("Cookie", auth.cookie);
     const http = this.baseUrl().replace(/^ws/, "http");
+    if ("token" in auth) headers.set("Authorization", `Bearer ${await this.token()}`);
+    else if (auth.cookie) {
+      headers.set("Cookie", auth.cookie);
+      headers.set("Origin", new URL(http).origin);
+    }
+    if ((init.method ?? "GET") !== "GET") headers.set("Content-Type", "application/json");
     return doFetch(`${http}${path}`, { ...init, headers, credentials: "include" });
   }
 
@@ -308,7 +316,10 @@ export abstract class ConversationClient<F extends Frame> extends Emitter<Client
     if (this.closedByUser) return;
     const auth = this.options.auth ?? {};
     const Socket = this.options.WebSocket ?? defaultWebSocket();
-    const headers = "cookie" in auth && auth.cookie ? { Cookie: auth.cookie } : undefined;
+    const headers =
+      "cookie" in auth && auth.cookie
+        ? { Cookie: auth.cookie, Origin: new URL(this.baseUrl().replace(/^ws/, "http")).origin }
+        : undefined;
     const socket = headers ? new Socket(url, [], { headers }) : new Socket(url);
     this.socket = socket;
     this.lastFrameAt = Date.now();

@@ -6,7 +6,9 @@ export {
 } from "./commander/index.js";
 export {
   UsageTally,
+  busyNotice,
   createModelFactory,
+  failureStatus,
   type ModelFactory,
   type ModelSettings,
   type TurnUsage,

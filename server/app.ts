@@ -4,7 +4,7 @@ import type { Store } from "../store/index.js";
 import type { FirebaseTokenVerifier, LocalTokenVerifier, TokenVerifier } from "./auth/index.js";
 import type { Config } from "./config.js";
 import { authRoutes } from "./http/auth-routes.js";
-import { corsHeaders, handle, type HandlerContext } from "./http/handler.js";
+import type { HandlerContext } from "./http/handler.js";
 import { devLoginRoute, localLogoutRoute } from "./http/dev-login-route.js";
 import { GRAPHS_PATH, graphRoutes } from "./http/graph-routes.js";
 import {
@@ -12,17 +12,31 @@ import {
   getMissionRoute,
   patchMissionRoute,
 } from "./http/mission-routes.js";
+import { Router } from "./http/router.js";
 import { createSessionRoute, getSessionRoute } from "./http/session-routes.js";
 import { enrolledMissionsRoute, profileRoute, updateUserRoute } from "./http/user-routes.js";
 import { webAppRoutes } from "./http/web-app-routes.js";
+import { listen } from "./listen.js";
 import type { Logger } from "./log.js";
+import {
+  flushTraces,
+  instrumentStore,
+  type EndpointName,
+  metricsRoute,
+  readyRoute,
+  ServerMetrics,
+  storeProbe,
+} from "./observability/index.js";
 import { protocolJsonSchema } from "./protocol/index.js";
 import { allyEndpoint } from "./ws/ally-endpoint.js";
 import { commanderEndpoint } from "./ws/commander-endpoint.js";
 import type { Connection } from "./ws/connection.js";
 import { ConversationLocks } from "./ws/conversation-locks.js";
+import { FairScheduler } from "./ws/fair-scheduler.js";
 import { LiveSockets } from "./ws/live-sockets.js";
-import { registerEndpoint, type EndpointContext } from "./ws/socket-endpoint.js";
+import { withPauses } from "./ws/pausing-store.js";
+import { registerEndpoint, type EndpointContext, type EndpointSpec } from "./ws/socket-endpoint.js";
+import { TurnAdmission } from "./ws/turn-admission.js";
 
 export interface ServerDeps {
   config: Config;
@@ -55,9 +69,16 @@ export function assertNativeUws(): void {
   }
 }
 
+const NOT_PROCESSED =
+  "The server is restarting, so this message was not processed. Please send it again once you have reconnected.";
+
 export async function startServer(deps: ServerDeps): Promise<RunningServer> {
   assertNativeUws();
-  const { config, store, verifier, log } = deps;
+  const { config, verifier, log } = deps;
+  const metrics = new ServerMetrics();
+  const scheduler = new FairScheduler();
+  // Pauses wrap the instrumented store, so store latency is measured without the wait for a turn.
+  const store = withPauses(instrumentStore(deps.store, metrics), scheduler.yield);
   const { commander, ally } = buildGraphs(deps.models, store);
   const promptsDir = config.promptsDir;
 
@@ -66,9 +87,15 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
   const http: HandlerContext = {
     log,
     allowedOrigins: config.allowedOrigins,
-    maxBodyBytes: 256 * 1024,
+    maxBodyBytes: config.maxBodyBytes,
+    onInternalError: () => metrics.error("http_internal"),
   };
-  const ws: EndpointContext = {
+  const admission = new TurnAdmission({
+    turnsPerMinute: config.turnsPerMinute,
+    maxRunningTurns: config.maxRunningTurns,
+    busyEventLoopDelayMs: config.busyEventLoopDelayMs,
+  });
+  const ws: Omit<EndpointContext, "sockets"> = {
     log,
     limits: {
       maxFrameBytes: config.maxFrameBytes,
@@ -78,6 +105,9 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
     },
     locks: new ConversationLocks(),
     live: new LiveSockets(),
+    scheduler,
+    admission,
+    allowedOrigins: config.allowedOrigins,
     connections,
     isDraining: () => draining,
   };
@@ -87,7 +117,7 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
     local: config.auth === "local",
     graphs: [commander, ally],
   });
-  const healthy = handle(http, () => ({ status: 200, body: { status: "healthy" } }));
+  const healthy = () => ({ status: 200, body: { status: "healthy" } });
   const webApp = webAppRoutes({
     auth: config.auth,
     firebase: {
@@ -96,74 +126,90 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
     },
   });
 
-  const app = uWS
-    .App()
-    .get("/", handle(http, webApp.page))
-    .get("/app/:file", handle(http, webApp.asset, 1))
-    .get("/health", healthy)
-    .get("/api/health", healthy)
-    .post("/api/v1/sessions", handle(http, createSessionRoute(auth)))
-    .post("/api/v1/sessions/", handle(http, createSessionRoute(auth)))
-    .get("/api/v1/sessions/:id", handle(http, getSessionRoute(auth), 1))
-    .get("/api/v1/user/profile", handle(http, profileRoute(auth)))
-    .put("/api/v1/user/update", handle(http, updateUserRoute(auth)))
-    .get("/api/v1/user/enrolled-missions", handle(http, enrolledMissionsRoute(auth)))
-    .post("/api/v1/missions/enrollment", handle(http, createEnrollmentRoute(auth)))
-    .get("/api/v1/missions/:id", handle(http, getMissionRoute(auth), 1))
-    .patch("/api/v1/missions/:id", handle(http, patchMissionRoute(auth), 1))
-    .get(GRAPHS_PATH, handle(http, graphPages.index))
-    .get(`${GRAPHS_PATH}/`, handle(http, graphPages.index))
-    .get(`${GRAPHS_PATH}/assets/:file`, handle(http, graphPages.asset, 1))
-    .get(`${GRAPHS_PATH}/:name`, handle(http, graphPages.graph, 1))
-    .get(
-      "/api/v1/protocol/schema.json",
-      handle(http, () => ({ status: 200, body: protocolJsonSchema() })),
+  const app = uWS.App();
+  const routes = new Router(app, http)
+    .add("GET", "/", webApp.page)
+    .add("GET", "/app/:file", webApp.asset, 1)
+    .add("GET", "/health", healthy)
+    .add("GET", "/api/health", healthy)
+    .add(
+      "GET",
+      "/ready",
+      readyRoute(() => draining, storeProbe(deps.store)),
     )
-    .options("/*", (res, req) => {
-      const cors = corsHeaders(req.getHeader("origin"), config.allowedOrigins);
-      res.writeStatus("204 No Content");
-      for (const [name, value] of Object.entries(cors)) res.writeHeader(name, value);
-      res.endWithoutBody();
-    });
+    .add("GET", "/metrics", metricsRoute(metrics, config.metricsToken))
+    .add("POST", "/api/v1/sessions", createSessionRoute(auth))
+    .add("POST", "/api/v1/sessions/", createSessionRoute(auth))
+    .add("GET", "/api/v1/sessions/:id", getSessionRoute(auth), 1)
+    .add("GET", "/api/v1/user/profile", profileRoute(auth))
+    .add("PUT", "/api/v1/user/update", updateUserRoute(auth))
+    .add("GET", "/api/v1/user/enrolled-missions", enrolledMissionsRoute(auth))
+    .add("POST", "/api/v1/missions/enrollment", createEnrollmentRoute(auth))
+    .add("GET", "/api/v1/missions/:id", getMissionRoute(auth), 1)
+    .add("PATCH", "/api/v1/missions/:id", patchMissionRoute(auth), 1)
+    .add("GET", GRAPHS_PATH, graphPages.index)
+    .add("GET", `${GRAPHS_PATH}/`, graphPages.index)
+    .add("GET", `${GRAPHS_PATH}/assets/:file`, graphPages.asset, 1)
+    .add("GET", `${GRAPHS_PATH}/:name`, graphPages.graph, 1)
+    .add("GET", "/api/v1/protocol/schema.json", () => ({
+      status: 200,
+      body: protocolJsonSchema(),
+    }));
   if (deps.localIssuer) {
     const route = devLoginRoute({
       verifier: deps.localIssuer,
       store,
       cookie: config.cookie,
     });
-    app
-      .post("/api/v1/auth/dev-login", handle(http, route))
-      .post("/api/v1/auth/logout", handle(http, localLogoutRoute(config.cookie)));
+    routes
+      .add("POST", "/api/v1/auth/dev-login", route)
+      .add("POST", "/api/v1/auth/logout", localLogoutRoute(config.cookie));
   }
   if (deps.firebase) {
-    const routes = authRoutes({
+    const session = authRoutes({
       firebase: deps.firebase,
       cookie: config.cookie,
       sessionMaxAgeSeconds: config.sessionCookieMaxAgeSeconds,
     });
-    app
-      .post("/api/v1/auth/create-session", handle(http, routes.createSession))
-      .post("/api/v1/auth/refresh-session", handle(http, routes.refreshSession))
-      .post("/api/v1/auth/logout", handle(http, routes.logout))
-      .get("/api/v1/auth/session-status", handle(http, routes.sessionStatus));
+    routes
+      .add("POST", "/api/v1/auth/create-session", session.createSession)
+      .add("POST", "/api/v1/auth/refresh-session", session.refreshSession)
+      .add("POST", "/api/v1/auth/logout", session.logout)
+      .add("GET", "/api/v1/auth/session-status", session.sessionStatus);
   }
-  registerEndpoint(app, ws, commanderEndpoint({ store, verifier, graph: commander, promptsDir }));
-  registerEndpoint(app, ws, allyEndpoint({ store, verifier, graph: ally, promptsDir }));
-  app.any(
-    "/*",
-    handle(http, () => ({ status: 404, body: { detail: "Not Found" } })),
-  );
+  const endpoints = {
+    commander: commanderEndpoint({
+      store,
+      verifier,
+      graph: commander,
+      promptsDir,
+      turns: metrics.turnsOf("commander"),
+    }),
+    ally: allyEndpoint({
+      store,
+      verifier,
+      graph: ally,
+      promptsDir,
+      turns: metrics.turnsOf("ally"),
+    }),
+  };
+  for (const [name, endpoint] of Object.entries(endpoints) as [EndpointName, EndpointSpec][]) {
+    registerEndpoint(app, { ...ws, sockets: metrics.sockets(name) }, endpoint);
+    routes.addUpgrade(endpoint.path);
+  }
+  routes.finish();
 
-  const listenSocket = await new Promise<uWS.us_listen_socket>((resolve, reject) => {
-    app.listen(config.host, config.port, (socket) =>
-      socket
-        ? resolve(socket)
-        : reject(new Error(`cannot listen on ${config.host}:${config.port}`)),
-    );
-  });
+  let listenSocket: uWS.us_listen_socket;
+  try {
+    listenSocket = await listen(app, config.host, config.port);
+  } catch (err) {
+    admission.stop();
+    throw err;
+  }
   const port = uWS.us_socket_local_port(listenSocket);
   log.info("listening", { host: config.host, port });
   log.info(`open http://${browsable(config.host)}:${port}`);
+  if (config.tracing) log.info("LangSmith tracing on", config.tracing);
 
   return {
     port,
@@ -173,6 +219,7 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
       uWS.us_listen_socket_close(listenSocket);
       const open = [...connections];
       log.info("draining", { sockets: open.length });
+      for (const c of open) c.stopTurns();
       const finished = Promise.all(open.map((c) => c.idle()));
       const graceOver = new Promise<"timeout">((resolve) =>
         setTimeout(() => resolve("timeout"), config.shutdownGraceMs).unref(),
@@ -182,7 +229,19 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
         for (const c of open) c.abort.abort();
         await finished;
       }
-      for (const c of connections) c.close(1001, "Server shutting down");
+      for (const c of connections) {
+        // Each message that never got its turn is answered, in order, before the close.
+        c.send(
+          ...c.dropQueued().map(() => ({
+            type: "error",
+            code: "not_processed",
+            message: NOT_PROCESSED,
+          })),
+        );
+        c.close(1001, "Server shutting down");
+      }
+      admission.stop();
+      if (config.tracing) await flushTraces();
       await store.close();
       log.info("stopped");
     },

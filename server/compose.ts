@@ -2,7 +2,7 @@ import { createModelFactory, type ModelFactory } from "../graphs/index.js";
 import { loadFirestoreStore, openSqliteStore, type Store } from "../store/index.js";
 import { LocalTokenVerifier, loadOrCreateSecret } from "./auth/index.js";
 import { startServer, type RunningServer, type ServerDeps } from "./app.js";
-import { ConfigError, type Config } from "./config.js";
+import { ConfigError, secretsOf, type Config } from "./config.js";
 import { createLogger } from "./log.js";
 
 // How the configuration picks each part of the server, and the one place the parts are put
@@ -39,10 +39,12 @@ export async function createVerifiers(config: Config): Promise<Verifiers> {
     });
     return { verifier: firebase, firebase };
   }
-  const issuer = new LocalTokenVerifier(
-    loadOrCreateSecret(config.dataDir),
-    config.localTokenTtlSeconds,
-  );
+  // A shared LOCAL_AUTH_SECRET lets several instances accept each other's tokens; otherwise each
+  // instance signs with a secret of its own, kept in its data folder.
+  const secret = config.localAuthSecret
+    ? Buffer.from(config.localAuthSecret, "utf8")
+    : loadOrCreateSecret(config.dataDir);
+  const issuer = new LocalTokenVerifier(secret, config.localTokenTtlSeconds);
   return { verifier: issuer, localIssuer: issuer };
 }
 
@@ -62,7 +64,7 @@ export async function assembleServer(
   config: Config,
   overrides: ServerOverrides = {},
 ): Promise<ServerDeps> {
-  const log = overrides.log ?? createLogger(config.logLevel);
+  const log = overrides.log ?? createLogger(config.logLevel, undefined, secretsOf(config));
   const { verifier, localIssuer, firebase } = overrides.verifier
     ? { ...overrides, verifier: overrides.verifier }
     : await createVerifiers(config);

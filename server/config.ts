@@ -55,6 +55,10 @@ const ConfigSchema = z
     PROMPTS_DIR: optionalText,
     LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
     LOCAL_TOKEN_TTL_SECONDS: positiveInt(2 * 24 * 3600),
+    // Instances that share it accept each other's local tokens; the message never echoes the value.
+    LOCAL_AUTH_SECRET: optionalText.pipe(
+      z.string().min(32, "must be at least 32 characters (openssl rand -base64 48)").optional(),
+    ),
     COOKIE_SECURE: z.enum(["true", "false"]).default("false"),
     SESSION_COOKIE_SAMESITE: z.enum(["None", "Lax", "Strict"]).optional(),
     // Firebase makes session cookies from 5 minutes to 2 weeks long.
@@ -69,16 +73,39 @@ const ConfigSchema = z
     AUTH_CACHE_MAX_ENTRIES: z.coerce.number().int().min(0).default(10_000),
     MAX_FRAME_BYTES: positiveInt(64 * 1024),
     MAX_QUEUED_MESSAGES: positiveInt(16),
+    MAX_BODY_BYTES: positiveInt(256 * 1024),
+    // 0 turns the per-user limit off.
+    TURNS_PER_MINUTE: z.coerce.number().int().min(0).default(60),
+    MAX_RUNNING_TURNS: positiveInt(64),
+    // 0 leaves the event loop's delay out of the busy rule.
+    BUSY_EVENT_LOOP_DELAY_MS: z.coerce.number().int().min(0).default(200),
     WS_IDLE_TIMEOUT_SECONDS: positiveInt(600),
     WS_MAX_BACKPRESSURE_BYTES: positiveInt(1024 * 1024),
     SHUTDOWN_GRACE_MS: positiveInt(10_000),
+    METRICS_TOKEN: optionalText.pipe(
+      z.string().min(16, "must be at least 16 characters").optional(),
+    ),
+    // LangSmith's own variables: LangChain reads them itself, at run time.
+    LANGSMITH_TRACING: z.enum(["true", "false"]).default("false"),
+    LANGSMITH_ENDPOINT: optionalText.pipe(z.url().optional()),
+    LANGSMITH_API_KEY: optionalText,
+    LANGSMITH_PROJECT: optionalText,
   })
   .transform((env, ctx) => {
     // Firebase auth is the default once a Firebase project is configured.
     const auth = env.AUTH ?? (env.GOOGLE_CLOUD_PROJECT ? "firebase" : "local");
     const secureCookie = auth === "firebase" || env.COOKIE_SECURE === "true";
-    // Cross-site frontends need SameSite=None, which browsers accept only on Secure cookies.
-    const sameSite = env.SESSION_COOKIE_SAMESITE ?? (secureCookie ? "None" : "Lax");
+    // Lax keeps the cookie off other sites' requests; a cross-site frontend opts into None, which
+    // browsers accept only on Secure cookies.
+    const sameSite = env.SESSION_COOKIE_SAMESITE ?? "Lax";
+    const tracing = env.LANGSMITH_TRACING === "true";
+    if (tracing && !env.LANGSMITH_API_KEY) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["LANGSMITH_API_KEY"],
+        message: "LANGSMITH_TRACING=true needs LANGSMITH_API_KEY",
+      });
+    }
     if (sameSite === "None" && !secureCookie) {
       ctx.addIssue({
         code: "custom",
@@ -153,20 +180,44 @@ const ConfigSchema = z
       promptsDir: env.PROMPTS_DIR,
       logLevel: env.LOG_LEVEL,
       localTokenTtlSeconds: env.LOCAL_TOKEN_TTL_SECONDS,
+      /** Signs local tokens instead of the secret kept in `DATA_DIR`. */
+      localAuthSecret: env.LOCAL_AUTH_SECRET,
       cookie: { secure: secureCookie, sameSite },
       sessionCookieMaxAgeSeconds: env.SESSION_COOKIE_MAX_AGE_SECONDS,
       authCache: { ttlSeconds: env.AUTH_CACHE_TTL_SECONDS, maxEntries: env.AUTH_CACHE_MAX_ENTRIES },
       maxFrameBytes: env.MAX_FRAME_BYTES,
       maxQueuedMessages: env.MAX_QUEUED_MESSAGES,
+      maxBodyBytes: env.MAX_BODY_BYTES,
+      turnsPerMinute: env.TURNS_PER_MINUTE,
+      maxRunningTurns: env.MAX_RUNNING_TURNS,
+      busyEventLoopDelayMs: env.BUSY_EVENT_LOOP_DELAY_MS,
       wsIdleTimeoutSeconds: env.WS_IDLE_TIMEOUT_SECONDS,
       wsMaxBackpressureBytes: env.WS_MAX_BACKPRESSURE_BYTES,
       shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
+      /** Required as a bearer token by `GET /metrics`; unset, only loopback clients may scrape. */
+      metricsToken: env.METRICS_TOKEN,
+      tracing: tracing
+        ? {
+            endpoint: env.LANGSMITH_ENDPOINT ?? "https://api.smith.langchain.com",
+            project: env.LANGSMITH_PROJECT ?? "default",
+          }
+        : undefined,
     };
   });
 
 export type Config = z.output<typeof ConfigSchema>;
 
+/** Every environment variable the configuration reads. */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(ConfigSchema.in.shape);
+
 export class ConfigError extends Error {}
+
+/** The configured keys, which logs must never show even when an upstream echoes them. */
+export function secretsOf(config: Config): string[] {
+  const { googleApiKey, youtube } = config.models;
+  const secrets = [googleApiKey, youtube?.apiKey, config.localAuthSecret, config.metricsToken];
+  return secrets.filter((s): s is string => Boolean(s));
+}
 
 /** Reads the configuration once from the environment; a bad value fails with every problem named. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {

@@ -1,11 +1,18 @@
 import { startServer } from "./app.js";
 import { assembleServer } from "./compose.js";
-import { ConfigError, loadConfig } from "./config.js";
+import { ConfigError, loadConfig, secretsOf } from "./config.js";
+import { ListenError } from "./listen.js";
+import { scrubText } from "./log-redaction.js";
+import { keepServingThroughUncaughtErrors } from "./process-guards.js";
+
+let secrets: string[] = [];
 
 async function main() {
   const config = loadConfig();
+  secrets = secretsOf(config);
   const deps = await assembleServer(config);
   const { log, models, localIssuer, firebase } = deps;
+  keepServingThroughUncaughtErrors(log);
   if (localIssuer) {
     log.warn(
       "AUTH=local: anyone who can reach this server can sign in through /api/v1/auth/dev-login",
@@ -47,8 +54,8 @@ async function main() {
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(
-    `${err instanceof ConfigError ? err.message : String((err as Error)?.stack ?? err)}\n`,
-  );
+  const expected = err instanceof ConfigError || err instanceof ListenError;
+  const text = expected ? (err as Error).message : String((err as Error)?.stack ?? err);
+  process.stderr.write(`${scrubText(text, secrets)}\n`);
   process.exit(1);
 });

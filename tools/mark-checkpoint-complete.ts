@@ -25,12 +25,11 @@ export interface CheckpointProgressState {
 }
 
 /**
- * Why a completion is not allowed now, or undefined when it is. Checkpoints are identified by
- * position, so several that share a title are each completed in turn.
+ * Why completing the current checkpoint is not allowed now, or undefined when it is. Checkpoints
+ * are identified by position, so several that share a title are each completed in turn.
  */
 export function completionRefusal(
   state: CheckpointProgressState,
-  checkpointNumber: number,
   checkpoints: string[],
 ): string | undefined {
   if (state.active_agent !== AGENTS.sensei || state.phase !== "teaching") {
@@ -38,9 +37,6 @@ export function completionRefusal(
   }
   const current = checkpoints[state.checkpoint_index];
   if (current === undefined) return "every checkpoint is already complete";
-  if (checkpointNumber !== state.checkpoint_index + 1) {
-    return `only the current checkpoint (${state.checkpoint_index + 1}) can be completed`;
-  }
   if (
     completedPositions(checkpoints, state.completed_checkpoints).includes(state.checkpoint_index)
   ) {
@@ -53,18 +49,19 @@ export function completionRefusal(
 }
 
 /**
- * The only way progress changes. Enforces the completion rules, saves progress to the enrollment
- * and the dashboard copy in one transaction, announces it on the custom stream and records it in
- * state.
+ * The only way progress changes. It completes the checkpoint being taught, which the server knows
+ * from state, so the model has nothing to fill in. Enforces the completion rules, saves progress to
+ * the enrollment and the dashboard copy in one transaction, announces it on the custom stream and
+ * records it in state.
  */
 export function markCheckpointCompleteTool(enrollments: EnrollmentStore) {
   return tool(
-    async ({ checkpoint_number }, config: LangGraphRunnableConfig & ToolRunnableConfig) => {
+    async (_args, config: LangGraphRunnableConfig & ToolRunnableConfig) => {
       const state = getCurrentTaskInput<CheckpointProgressState>(config);
       const ally = readAllyContext(config);
       const checkpoints = ally.mission.byte_size_checkpoints;
       const toolCallId = String(config.toolCall?.id ?? TOOLS.markCheckpointComplete);
-      const refusal = completionRefusal(state, checkpoint_number, checkpoints);
+      const refusal = completionRefusal(state, checkpoints);
       if (refusal) {
         return new Command({
           update: {
@@ -96,7 +93,7 @@ export function markCheckpointCompleteTool(enrollments: EnrollmentStore) {
           messages: [
             new ToolMessage({
               tool_call_id: toolCallId,
-              content: `Checkpoint ${checkpoint_number} complete.`,
+              content: `Checkpoint ${state.checkpoint_index + 1} complete.`,
             }),
           ],
           completed_checkpoints: completed,
@@ -113,10 +110,8 @@ export function markCheckpointCompleteTool(enrollments: EnrollmentStore) {
     {
       name: TOOLS.markCheckpointComplete,
       description:
-        "Mark the current checkpoint complete once the learner has answered your questions and feels confident.",
-      schema: z.object({
-        checkpoint_number: z.number().int().min(1).describe("The current checkpoint's number"),
-      }),
+        "Mark the checkpoint you are teaching complete, once the learner has answered your questions and feels confident.",
+      schema: z.object({}),
     },
   );
 }

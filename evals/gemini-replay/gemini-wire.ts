@@ -41,6 +41,7 @@ export const GenerateContentResponse = z.looseObject({
     .looseObject({
       promptTokenCount: z.number().optional(),
       candidatesTokenCount: z.number().optional(),
+      thoughtsTokenCount: z.number().optional(),
       totalTokenCount: z.number().optional(),
     })
     .optional(),

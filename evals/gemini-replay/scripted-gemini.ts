@@ -30,6 +30,9 @@ const PROMPT_OF: Record<AgentName, string> = {
 
 const STRUCTURED_OUTPUT = "structured_output";
 
+/** The thinking tokens each scripted answer reports, as Gemini 2.5's usage does. */
+const THINKING_TOKENS = 24;
+
 const firstLine = (text: string) => text.trimStart().split("\n", 1)[0]?.trim() ?? "";
 
 /** Which agent a system instruction belongs to, by the title line of its prompt file. */
@@ -122,12 +125,15 @@ async function answer(
         ...calls.map((call) => ({ functionCall: { name: call.name, args: call.args } })),
       ];
   const usage = reply.usage_metadata;
+  // Gemini 2.5 thinks before it answers, and bills the thinking apart from the answer.
+  const thoughts = THINKING_TOKENS;
   return {
     candidates: [{ content: { role: "model", parts }, finishReason: "STOP", index: 0 }],
     usageMetadata: {
       promptTokenCount: usage?.input_tokens ?? 0,
       candidatesTokenCount: usage?.output_tokens ?? 0,
-      totalTokenCount: usage?.total_tokens ?? 0,
+      thoughtsTokenCount: thoughts,
+      totalTokenCount: (usage?.total_tokens ?? 0) + thoughts,
     },
     modelVersion: model,
   };

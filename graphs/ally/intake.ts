@@ -8,16 +8,19 @@ import {
   readAllyContext,
   titlesAt,
 } from "../../domain/index.js";
+import { conversationRepairs } from "../conversation-repair.js";
 import type { AllyStateUpdate, AllyStateValue } from "./state.js";
 
 /**
- * Runs first on every learner turn. Counts the learner's answers while teaching, and catches the
- * state up with the enrollment if a completion was saved by a turn whose checkpoint was lost.
+ * Runs first on every learner turn. Repairs a conversation stored by an earlier version, counts
+ * the learner's answers while teaching, and catches the state up with the enrollment if a
+ * completion was saved by a turn whose checkpoint was lost.
  */
 export function intake(state: AllyStateValue, config: LangGraphRunnableConfig): AllyStateUpdate {
   const { mission, stored_completed_checkpoints: stored } = readAllyContext(config);
   const checkpoints = mission.byte_size_checkpoints;
-  const update: AllyStateUpdate = { just_completed: null };
+  const repairs = conversationRepairs(state.messages);
+  const update: AllyStateUpdate = repairs.length > 0 ? { messages: repairs } : {};
 
   const known = completedPositions(checkpoints, state.completed_checkpoints);
   const missing = completedPositions(checkpoints, stored).filter((p) => !known.includes(p));
@@ -27,6 +30,7 @@ export function intake(state: AllyStateValue, config: LangGraphRunnableConfig): 
     const greeting = state.phase === "greeting";
     const last = missing.at(-1);
     return {
+      ...update,
       just_completed: greeting || last === undefined ? null : (checkpoints[last] ?? null),
       completed_checkpoints: titlesAt(checkpoints, positions),
       progress: Math.max(state.progress, progressPercent(positions.length, checkpoints.length)),

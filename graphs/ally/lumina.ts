@@ -2,7 +2,7 @@ import { SystemMessage, ToolMessage } from "@langchain/core/messages";
 import { END, type LangGraphRunnableConfig } from "@langchain/langgraph";
 import { AGENTS, NODES, readAllyContext } from "../../domain/index.js";
 import { startCheckpoint } from "../../tools/index.js";
-import { replyForLearner, type ModelFactory } from "../models/index.js";
+import { replyForLearner, wasRefused, type ModelFactory } from "../models/index.js";
 import { promptValues, withSession, type LuminaTask } from "../agent-sessions.js";
 import { renderPrompt } from "../prompts.js";
 import { luminaSession } from "./sessions.js";
@@ -28,18 +28,22 @@ export function luminaNode(models: ModelFactory) {
     const system = new SystemMessage(
       renderPrompt("ally/lumina.md", promptValues(session), context.prompts_dir),
     );
-    const reply = replyForLearner(
-      await (task === "converse" ? conversing : model).invoke(
-        [system, ...state.messages],
-        withSession(config, session),
-      ),
-      task === "wrap_up" ? "celebrating your mission" : `**${session.checkpoint_title}**`,
+    const reply = await replyForLearner(
+      task === "converse" ? conversing : model,
+      [system, ...state.messages],
+      withSession(config, session),
+      {
+        backTo: task === "wrap_up" ? "celebrating your mission" : `**${session.checkpoint_title}**`,
+        tools: task === "converse" ? [startCheckpoint.name] : [],
+      },
     );
+    // A refused greeting, briefing or wrap-up is given again on the learner's next message.
+    if (wasRefused(reply)) return { messages: [reply] };
     if (task === "greet_and_brief") return { messages: [reply], phase: "briefing" };
-    if (task === "wrap_up") return { messages: [reply], phase: "done" };
+    if (task === "wrap_up") return { messages: [reply], phase: "done", just_completed: null };
     if (task === "brief") return { messages: [reply], just_completed: null };
 
-    const call = reply.tool_calls?.find((c) => c.name === startCheckpoint.name);
+    const [call] = reply.tool_calls ?? [];
     if (!call) return { messages: [reply] };
     return {
       messages: [

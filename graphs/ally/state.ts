@@ -30,7 +30,10 @@ export const AllyState = new StateSchema({
   learner_turns_in_checkpoint: z.number().int().min(0).default(0),
   /** The learner has answered a comprehension question in the current checkpoint. */
   assessment_answered: z.boolean().default(false),
-  /** The checkpoint completed in this turn, for Lumina's celebration line. */
+  /**
+   * The checkpoint just completed, until Lumina has celebrated it and briefed the next one: a
+   * refused briefing is given again on the learner's next message.
+   */
   just_completed: z.string().nullable().default(null),
   /** The nodes this turn ran, for the graph pages. */
   turn_path: TurnPathValue,

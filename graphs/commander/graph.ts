@@ -4,7 +4,7 @@ import { createMissionTool } from "../../tools/index.js";
 import type { MissionStore } from "../../store/index.js";
 import type { ModelFactory } from "../models/index.js";
 import { recordStep } from "../turn-path.js";
-import { createMissionNode, curatorNode, polarisNode } from "./nodes.js";
+import { createMissionNode, curatorNode, intake, polarisNode } from "./nodes.js";
 import { CommanderState, type CommanderStateValue } from "./state.js";
 
 export interface CommanderGraphOptions {
@@ -28,9 +28,14 @@ const afterPolaris = (state: CommanderStateValue) => {
   return state.messages.at(-1)?.type === "tool" ? NODES.polaris : END;
 };
 
+/** A curated mission is saved; a goal no mission could be made from goes back to the interview. */
+const afterCurator = (state: CommanderStateValue) =>
+  state.phase === "curating" && state.draft ? NODES.createMission : END;
+
 export function buildCommanderGraph(options: CommanderGraphOptions) {
   const deps = { models: options.models, createMission: createMissionTool(options.missions) };
   return new StateGraph(CommanderState, CommanderContextSchema)
+    .addNode(NODES.intake, recordStep(intake))
     .addNode(NODES.polaris, recordStep(polarisNode(deps)), {
       metadata: { agent: AGENTS.polaris, prompt: "prompts/commander/polaris.md" },
     })
@@ -40,9 +45,10 @@ export function buildCommanderGraph(options: CommanderGraphOptions) {
     .addNode(NODES.createMission, recordStep(createMissionNode(deps)), {
       metadata: { agent: AGENTS.curator, tool: TOOLS.createMission },
     })
-    .addConditionalEdges(START, routeTurn, [NODES.polaris, NODES.curator, END])
+    .addEdge(START, NODES.intake)
+    .addConditionalEdges(NODES.intake, routeTurn, [NODES.polaris, NODES.curator, END])
     .addConditionalEdges(NODES.polaris, afterPolaris, [NODES.curator, NODES.polaris, END])
-    .addEdge(NODES.curator, NODES.createMission)
+    .addConditionalEdges(NODES.curator, afterCurator, [NODES.createMission, END])
     .addEdge(NODES.createMission, END)
     .compile({ checkpointer: options.checkpointer, name: GRAPHS.commander });
 }

@@ -25,16 +25,26 @@ function bearer(header: string): string | undefined {
   return match?.[1];
 }
 
-/** WebSocket token order: `?token=`, then cookie `token` or `session`, then `Authorization: Bearer`. */
-export function socketToken(creds: RequestCredentials): string | undefined {
+export type TokenSource = "query" | "cookie" | "header";
+
+/**
+ * WebSocket token order: `?token=`, then cookie `token` or `session`, then `Authorization: Bearer`;
+ * with where it came from, since a browser sends cookies on its own but never a query or a header.
+ */
+export function socketCredential(
+  creds: RequestCredentials,
+): { token: string; source: TokenSource } | undefined {
+  const query = creds.query.get("token");
+  if (query) return { token: query, source: "query" };
   const cookies = parseCookies(creds.cookieHeader);
-  return (
-    creds.query.get("token") ||
-    cookies.get("token") ||
-    cookies.get("session") ||
-    bearer(creds.authorizationHeader) ||
-    undefined
-  );
+  const cookie = cookies.get("token") || cookies.get("session");
+  if (cookie) return { token: cookie, source: "cookie" };
+  const header = bearer(creds.authorizationHeader);
+  return header ? { token: header, source: "header" } : undefined;
+}
+
+export function socketToken(creds: RequestCredentials): string | undefined {
+  return socketCredential(creds)?.token;
 }
 
 /** HTTP token order: cookie `session` (or `token`), then `Authorization: Bearer`. */

@@ -3,11 +3,9 @@ import { allyThreadId, commanderThreadId, parseThreadId, type User } from "../..
 import type { Store } from "../../store/index.js";
 import { HttpError } from "./http-error.js";
 
-/** Who is looking: the signed-in user if any, and whether the server runs with local sign-in. */
+/** Who is looking: the signed-in user, if any. */
 export interface Viewer {
   user?: User;
-  /** With local sign-in every conversation is open to everyone who can reach the server. */
-  local: boolean;
 }
 
 export interface ConversationRef {
@@ -27,9 +25,12 @@ function idParam(query: URLSearchParams, key: string): string | undefined {
   return value;
 }
 
+/** A conversation is shown to its owner alone, whatever the sign-in mode. */
 function checkOwner(ownerId: string, viewer: Viewer): void {
-  if (viewer.local || viewer.user?.id === ownerId) return;
-  throw new HttpError(403, "This conversation belongs to another user.");
+  if (!viewer.user) throw new HttpError(401, "Sign in to see this conversation.");
+  if (viewer.user.id !== ownerId) {
+    throw new HttpError(403, "This conversation belongs to another user.");
+  }
 }
 
 async function commanderConversation(

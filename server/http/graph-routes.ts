@@ -18,7 +18,7 @@ import { HttpError } from "./http-error.js";
 
 export interface GraphRoutesDeps {
   auth: AuthContext;
-  /** `config.auth === "local"`: every page and conversation is open to whoever reaches the server. */
+  /** `config.auth === "local"`: the drawings are open to whoever reaches the server. */
   local: boolean;
   graphs: (DrawableGraph & ConversationGraph)[];
 }
@@ -84,12 +84,13 @@ export function graphRoutes(deps: GraphRoutesDeps) {
     return drawing;
   };
 
+  /** With local sign-in the drawings are open to anyone; conversations never are. */
   async function viewerOf(req: RequestInfo): Promise<Viewer> {
-    if (!deps.local) return { user: await authenticate(deps.auth, req), local: false };
+    if (!deps.local) return { user: await authenticate(deps.auth, req) };
     try {
-      return { user: await authenticate(deps.auth, req), local: true };
+      return { user: await authenticate(deps.auth, req) };
     } catch (err) {
-      if (err instanceof HttpError && err.status === 401) return { local: true };
+      if (err instanceof HttpError && err.status === 401) return {};
       throw err;
     }
   }

@@ -8,7 +8,14 @@ const text = z.string();
 
 export const Ping = z.object({ type: z.literal("ping") });
 export const Pong = z.object({ type: z.literal("pong") });
-export const ErrorFrame = z.object({ type: z.literal("error"), message: text });
+export const ErrorFrame = z.object({
+  type: z.literal("error"),
+  message: text,
+  /** Set on messages the server did not process; the client may send them again. */
+  code: z.enum(["queue_full", "rate_limited", "busy", "not_processed"]).optional(),
+  /** How long to wait before sending the message again. */
+  retry_after_ms: z.number().int().nonnegative().optional(),
+});
 export const Connected = z.object({ type: z.literal("connected"), message: text });
 export const ProcessingStart = z.object({ type: z.literal("agent_processing_start") });
 export const ProcessingEnd = z.object({ type: z.literal("agent_processing_end") });

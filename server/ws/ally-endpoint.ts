@@ -1,7 +1,8 @@
-import { nodeAgents, type AllyGraph } from "../../graphs/index.js";
+import { failureStatus, nodeAgents, type AllyGraph } from "../../graphs/index.js";
 import { AGENTS, allyThreadId, type AllyContext, type User } from "../../domain/index.js";
 import type { Store } from "../../store/index.js";
 import type { TokenVerifier } from "../auth/index.js";
+import type { TurnObserver } from "../observability/index.js";
 import { AllyClientFrame, type AllyServerFrame } from "../protocol/index.js";
 import { authenticateSocket } from "./authenticate-socket.js";
 import {
@@ -19,6 +20,7 @@ export interface AllyEndpointDeps {
   graph: AllyGraph;
   /** Another copy of `prompts/` for the agents to read; undefined for the shipped prompts. */
   promptsDir?: string;
+  turns?: TurnObserver;
 }
 
 const CONNECTED = "Connected to Lumina. Ready to start learning!";
@@ -108,6 +110,7 @@ export function allyEndpoint(deps: AllyEndpointDeps): EndpointSpec {
       let speaking = String(values.active_agent ?? AGENTS.ally);
       return {
         key: threadId,
+        owner: user.id,
         runTurn: async (text) => {
           if (finished) return;
           send({ type: "agent_processing_start" });
@@ -125,6 +128,7 @@ export function allyEndpoint(deps: AllyEndpointDeps): EndpointSpec {
               agentOf,
               startingAgent,
               tokens,
+              observer: deps.turns,
               onUsage: (usage) =>
                 connection.log.info("turn usage", { enrollment_id: enrollment.id, usage }),
             });
@@ -165,7 +169,11 @@ export function allyEndpoint(deps: AllyEndpointDeps): EndpointSpec {
             speaking = startingAgent;
             send({ type: "agent_processing_end" });
             if (err instanceof CloseWith) throw err;
-            connection.log.error("ally turn failed", { enrollment_id: enrollment.id, error: err });
+            connection.log.error("ally turn failed", {
+              enrollment_id: enrollment.id,
+              error: err,
+              status: failureStatus(err),
+            });
             send({ type: "error", message: turnFailedMessage(err, turn?.shown ?? false) });
             return;
           }

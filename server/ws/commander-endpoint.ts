@@ -1,4 +1,4 @@
-import { nodeAgents, type CommanderGraph } from "../../graphs/index.js";
+import { failureStatus, nodeAgents, type CommanderGraph } from "../../graphs/index.js";
 import {
   AGENTS,
   commanderThreadId,
@@ -8,6 +8,7 @@ import {
 } from "../../domain/index.js";
 import type { Store } from "../../store/index.js";
 import type { TokenVerifier } from "../auth/index.js";
+import type { TurnObserver } from "../observability/index.js";
 import { CommanderClientFrame, type CommanderServerFrame } from "../protocol/index.js";
 import { authenticateSocket } from "./authenticate-socket.js";
 import type { Connection } from "./connection.js";
@@ -27,6 +28,7 @@ export interface CommanderEndpointDeps {
   graph: CommanderGraph;
   /** Another copy of `prompts/` for the agents to read; undefined for the shipped prompts. */
   promptsDir?: string;
+  turns?: TurnObserver;
 }
 
 const CONNECTED = "Connected to Mission Commander. Starting your learning journey...";
@@ -92,6 +94,7 @@ export function commanderEndpoint(deps: CommanderEndpointDeps): EndpointSpec {
       let finished = false;
       return {
         key: config.configurable.thread_id,
+        owner: user.id,
         runTurn: async (text) => {
           if (finished) return;
           if (allEvents) send({ type: "agent_processing_start" });
@@ -112,6 +115,7 @@ export function commanderEndpoint(deps: CommanderEndpointDeps): EndpointSpec {
                 agentOf,
                 startingAgent: AGENTS.polaris,
                 tokens,
+                observer: deps.turns,
                 onUsage: (usage) =>
                   connection.log.info("turn usage", { session_id: session.id, usage }),
               },
@@ -147,7 +151,11 @@ export function commanderEndpoint(deps: CommanderEndpointDeps): EndpointSpec {
             }
           } catch (err) {
             turn?.finish(false);
-            connection.log.error("commander turn failed", { session_id: session.id, error: err });
+            connection.log.error("commander turn failed", {
+              session_id: session.id,
+              error: err,
+              status: failureStatus(err),
+            });
             if (allEvents) send({ type: "agent_processing_end" });
             send({ type: "error", message: turnFailedMessage(err, turn?.shown ?? false) });
             return;

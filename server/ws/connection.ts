@@ -9,9 +9,13 @@ export interface ConnectionLimits {
 
 export interface SocketData {
   connection?: Connection;
+  /** Carried, with the conversation's id once known, by every log line about the socket. */
+  requestId: string;
   query: URLSearchParams;
   cookieHeader: string;
   authorizationHeader: string;
+  /** Whether the upgrade's `Origin` may use the session cookie (see `isAllowedOrigin`). */
+  originAllowed: boolean;
 }
 
 export type TurnHandler = (text: string) => Promise<void>;
@@ -19,7 +23,7 @@ export type TurnHandler = (text: string) => Promise<void>;
 /**
  * One client socket: serialised sends with a backpressure bound, a FIFO of user messages run one
  * at a time, and an inactivity timer. Sends after close are ignored, so a turn that outlives its
- * socket still finishes and persists.
+ * socket still finishes and persists; the messages queued behind it are dropped.
  */
 export class Connection {
   closed = false;
@@ -27,14 +31,23 @@ export class Connection {
   private handler: TurnHandler | undefined;
   private readonly queue: string[] = [];
   private running: Promise<void> | undefined;
+  private stopped = false;
   private idleTimer: NodeJS.Timeout | undefined;
+  private lastActive = 0;
 
   constructor(
     private readonly ws: WebSocket<SocketData>,
     private readonly limits: ConnectionLimits,
-    readonly log: Logger,
+    private readonly serverLog: Logger,
+    /** What every line about this socket carries: its upgrade's request id, its conversation's id. */
+    readonly logFields: Record<string, unknown> = {},
   ) {
     this.touch();
+  }
+
+  /** The server's logger with this socket's fields, made when a line is written (idle sockets hold none). */
+  get log(): Logger {
+    return this.serverLog.child(this.logFields);
   }
 
   /** Sends frames in one corked write. A client that stops reading is disconnected, not buffered for. */
@@ -67,6 +80,8 @@ export class Connection {
   markClosed(): void {
     this.closed = true;
     clearTimeout(this.idleTimer);
+    this.stopTurns();
+    this.queue.length = 0;
   }
 
   /** Starts running queued messages through `handler`; messages received before this wait. */
@@ -76,10 +91,25 @@ export class Connection {
   }
 
   enqueue(text: string): boolean {
-    if (this.queue.length >= this.limits.maxQueuedMessages) return false;
+    if (this.stopped || this.queue.length >= this.limits.maxQueuedMessages) return false;
     this.queue.push(text);
     this.pump();
     return true;
+  }
+
+  /** Starts no further turn; the running one goes on. */
+  stopTurns(): void {
+    this.stopped = true;
+  }
+
+  /** Takes the messages still waiting for a turn, oldest first. */
+  dropQueued(): string[] {
+    return this.queue.splice(0);
+  }
+
+  /** Messages waiting behind the running turn. */
+  get queued(): number {
+    return this.queue.length;
   }
 
   get busy(): boolean {
@@ -91,13 +121,21 @@ export class Connection {
     while (this.running) await this.running;
   }
 
+  /** Marks activity. The idle timer is re-armed only when it fires, not on every frame. */
   touch(): void {
-    clearTimeout(this.idleTimer);
-    if (this.closed) return;
+    this.lastActive = performance.now();
+    if (!this.idleTimer && !this.closed) this.armIdleTimer(this.limits.idleTimeoutMs);
+  }
+
+  private armIdleTimer(ms: number): void {
     this.idleTimer = setTimeout(() => {
-      if (this.busy) this.touch();
+      this.idleTimer = undefined;
+      if (this.closed) return;
+      const left = this.lastActive + this.limits.idleTimeoutMs - performance.now();
+      if (left > 0) this.armIdleTimer(left);
+      else if (this.busy) this.touch();
       else this.close(1000, "Idle timeout");
-    }, this.limits.idleTimeoutMs);
+    }, ms);
     this.idleTimer.unref();
   }
 
@@ -105,7 +143,7 @@ export class Connection {
     if (this.running || !this.handler || this.queue.length === 0) return;
     const handler = this.handler;
     this.running = (async () => {
-      while (this.queue.length > 0 && !this.abort.signal.aborted) {
+      while (this.queue.length > 0 && !this.stopped && !this.abort.signal.aborted) {
         await handler(this.queue.shift() as string);
         this.touch();
       }

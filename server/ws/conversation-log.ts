@@ -9,6 +9,7 @@ import {
   type TranscriptEntry,
   type TranscriptMark,
 } from "../../domain/index.js";
+import { busyNotice } from "../../graphs/index.js";
 import { TURN_ID, isStoreBusy, readTranscript, type TranscriptStore } from "../../store/index.js";
 import { CloseWith, type EndpointSpec } from "./socket-endpoint.js";
 
@@ -38,11 +39,13 @@ const STORE_BUSY =
 
 /**
  * The `error` frame's text for a failed turn. A turn that showed nothing was undone, so the learner
- * sends the message again; one that showed something keeps what it showed.
+ * sends the message again (later, if the store or the model is busy); one that showed something
+ * keeps what it showed.
  */
 export function turnFailedMessage(error: unknown, shown: boolean): string {
   if (shown) return TURN_CUT_SHORT;
-  return isStoreBusy(error) ? STORE_BUSY : TURN_FAILED;
+  if (isStoreBusy(error)) return STORE_BUSY;
+  return busyNotice(error) ?? TURN_FAILED;
 }
 
 /**

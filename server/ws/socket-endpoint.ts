@@ -1,10 +1,16 @@
 import type { TemplatedApp, WebSocketBehavior } from "uWebSockets.js";
 import type { z } from "zod";
+import { socketCredential } from "../auth/index.js";
+import { isAllowedOrigin } from "../http/cross-site.js";
 import type { Logger } from "../log.js";
+import type { SocketObserver } from "../observability/index.js";
+import { requestId } from "../observability/request-id.js";
 import { parseClientFrame } from "../protocol/index.js";
 import { Connection, type ConnectionLimits, type SocketData } from "./connection.js";
 import type { ConversationLocks } from "./conversation-locks.js";
+import type { FairScheduler } from "./fair-scheduler.js";
 import type { LiveSockets } from "./live-sockets.js";
+import type { TurnAdmission } from "./turn-admission.js";
 
 /** Ends the connection with an `error` frame and this close code (1008 for auth and ownership). */
 export class CloseWith extends Error {
@@ -20,6 +26,8 @@ export class CloseWith extends Error {
 export interface Conversation {
   /** Identifies the conversation across sockets: one live socket and one turn at a time per key. */
   key: string;
+  /** The user it belongs to, whose turns share a rate limit and a fair share of the server. */
+  owner: string;
   runTurn(text: string): Promise<void>;
   /** The socket closed while it still owned the conversation. */
   onClose(): Promise<void>;
@@ -38,11 +46,22 @@ export interface EndpointContext {
   limits: ConnectionLimits & { maxFrameBytes: number };
   locks: ConversationLocks;
   live: LiveSockets;
+  scheduler: FairScheduler;
+  admission: TurnAdmission;
+  allowedOrigins: string[];
   connections: Set<Connection>;
   isDraining: () => boolean;
+  /** This endpoint's socket metrics. */
+  sockets: SocketObserver;
 }
 
 const decoder = new TextDecoder("utf-8", { fatal: true });
+
+const QUEUE_FULL = "Too many messages are waiting for a reply; please wait and send it again.";
+const CROSS_SITE = "Cross-site WebSocket refused: Origin not allowed";
+
+/** uWS drops (without a close frame) any message above this, so it is the hard limit. */
+export const hardFrameLimit = (maxFrameBytes: number) => maxFrameBytes * 4;
 
 /** Wires one WebSocket endpoint: upgrade, auth on open, frame validation, queued turns, close. */
 export function registerEndpoint(
@@ -58,106 +77,174 @@ export function registerEndpoint(
       connection.close(err.code, err.reason);
       return;
     }
-    ctx.log.error("socket failed", { path: spec.path, error: err });
+    connection.log.error("socket failed", { path: spec.path, error: err });
     connection.send({ type: "error", message: "Internal server error" });
     connection.close(1011, "Internal server error");
   };
 
+  /** Runs one learner message: admitted while running, in its owner's fair share, one per key. */
+  const turnRunner = (connection: Connection, conversation: Conversation) => (text: string) =>
+    ctx.admission
+      .track(() =>
+        ctx.scheduler.run(conversation.owner, async () => {
+          await ctx.scheduler.yield();
+          await ctx.locks.run(conversation.key, () => conversation.runTurn(text));
+        }),
+      )
+      .catch((err: unknown) => fail(connection, err));
+
+  const onFrame = (connection: Connection, message: ArrayBuffer) => {
+    connection.touch();
+    if (message.byteLength > ctx.limits.maxFrameBytes) {
+      ctx.sockets.rejected("invalid_frame");
+      connection.send({
+        type: "error",
+        message: `Invalid message format: frame exceeds ${ctx.limits.maxFrameBytes} bytes`,
+      });
+      return;
+    }
+    let raw: string;
+    try {
+      raw = decoder.decode(message);
+    } catch {
+      ctx.sockets.rejected("invalid_frame");
+      connection.send({
+        type: "error",
+        message: "Invalid message format: frames must be UTF-8 JSON",
+      });
+      return;
+    }
+    const parsed = parseClientFrame(raw, spec.clientSchema, spec.textField);
+    if (!parsed.ok) {
+      ctx.sockets.rejected("invalid_frame");
+      connection.send({ type: "error", message: parsed.error });
+      return;
+    }
+    if (parsed.frame.type === "ping") {
+      connection.send({ type: "pong" });
+      return;
+    }
+    if (ctx.isDraining()) {
+      connection.send({
+        type: "error",
+        message: "Server is shutting down; please reconnect shortly.",
+      });
+      return;
+    }
+    if (connection.queued >= ctx.limits.maxQueuedMessages) {
+      ctx.sockets.rejected("queue_full");
+      connection.send({ type: "error", code: "queue_full", message: QUEUE_FULL });
+      return;
+    }
+    // Until sign-in completes the owner is unknown; the queue limit still holds.
+    const owner = conversations.get(connection)?.owner;
+    const refusal = owner === undefined ? undefined : ctx.admission.admit(owner);
+    if (refusal) {
+      ctx.sockets.rejected(refusal.code);
+      connection.send({
+        type: "error",
+        code: refusal.code,
+        message: refusal.message,
+        retry_after_ms: refusal.retryAfterMs,
+      });
+      return;
+    }
+    if (!connection.enqueue(parsed.frame.text ?? "")) {
+      ctx.sockets.rejected("queue_full");
+      connection.send({ type: "error", code: "queue_full", message: QUEUE_FULL });
+    }
+  };
+
   const behavior: WebSocketBehavior<SocketData> = {
-    // uWS closes the socket itself above this size; frames between the configured limit and this
-    // one get an `error` frame instead.
-    maxPayloadLength: Math.max(ctx.limits.maxFrameBytes * 4, 1024 * 1024),
+    // uWS drops the connection itself above this size; frames between the configured limit and
+    // this one get an `error` frame instead.
+    maxPayloadLength: hardFrameLimit(ctx.limits.maxFrameBytes),
     maxBackpressure: ctx.limits.maxBackpressureBytes * 2,
     idleTimeout: 120,
     sendPingsAutomatically: true,
     upgrade: (res, req, context) => {
-      if (ctx.isDraining()) {
-        res.writeStatus("503 Service Unavailable").end("Server is shutting down");
-        return;
+      try {
+        if (ctx.isDraining()) {
+          res.writeStatus("503 Service Unavailable").end("Server is shutting down");
+          return;
+        }
+        const data: SocketData = {
+          requestId: requestId(req.getHeader("x-request-id")),
+          query: new URLSearchParams(req.getQuery() ?? ""),
+          cookieHeader: req.getHeader("cookie"),
+          authorizationHeader: req.getHeader("authorization"),
+          originAllowed: isAllowedOrigin(
+            req.getHeader("origin"),
+            req.getHeader("host"),
+            ctx.allowedOrigins,
+          ),
+        };
+        res.upgrade(
+          data,
+          req.getHeader("sec-websocket-key"),
+          req.getHeader("sec-websocket-protocol"),
+          req.getHeader("sec-websocket-extensions"),
+          context,
+        );
+      } catch (err) {
+        ctx.log.error("upgrade failed", { path: spec.path, error: err });
+        res.writeStatus("400 Bad Request").end("Bad WebSocket upgrade", true);
       }
-      const data: SocketData = {
-        query: new URLSearchParams(req.getQuery() ?? ""),
-        cookieHeader: req.getHeader("cookie"),
-        authorizationHeader: req.getHeader("authorization"),
-      };
-      res.upgrade(
-        data,
-        req.getHeader("sec-websocket-key"),
-        req.getHeader("sec-websocket-protocol"),
-        req.getHeader("sec-websocket-extensions"),
-        context,
-      );
     },
     open: (ws) => {
       const data = ws.getUserData();
-      const connection = new Connection(ws, ctx.limits, ctx.log);
+      const connection = new Connection(ws, ctx.limits, ctx.log, { request_id: data.requestId });
       data.connection = connection;
       ctx.connections.add(connection);
+      ctx.sockets.opened();
+      // A browser sends the cookie to any page's socket; only an allowed Origin may ride on it.
+      if (socketCredential(data)?.source === "cookie" && !data.originAllowed) {
+        fail(connection, new CloseWith(1008, CROSS_SITE));
+        return;
+      }
       spec
         .open(connection, data)
         .then((conversation) => {
           if (!conversation) return;
           conversations.set(connection, conversation);
+          connection.logFields.conversation_id = conversation.key;
           ctx.live.claim(conversation.key, connection);
-          connection.startTurns((text) =>
-            ctx.locks
-              .run(conversation.key, () => conversation.runTurn(text))
-              .catch((err: unknown) => fail(connection, err)),
-          );
+          connection.startTurns(turnRunner(connection, conversation));
         })
         .catch((err: unknown) => fail(connection, err));
     },
     message: (ws, message) => {
       const connection = ws.getUserData().connection;
       if (!connection) return;
-      connection.touch();
-      if (message.byteLength > ctx.limits.maxFrameBytes) {
-        connection.send({
-          type: "error",
-          message: `Invalid message format: frame exceeds ${ctx.limits.maxFrameBytes} bytes`,
-        });
-        return;
-      }
-      let raw: string;
       try {
-        raw = decoder.decode(message);
-      } catch {
-        connection.send({
-          type: "error",
-          message: "Invalid message format: frames must be UTF-8 JSON",
-        });
-        return;
-      }
-      const parsed = parseClientFrame(raw, spec.clientSchema, spec.textField);
-      if (!parsed.ok) {
-        connection.send({ type: "error", message: parsed.error });
-      } else if (parsed.frame.type === "ping") {
-        connection.send({ type: "pong" });
-      } else if (ctx.isDraining()) {
-        connection.send({
-          type: "error",
-          message: "Server is shutting down; please reconnect shortly.",
-        });
-      } else if (!connection.enqueue(parsed.frame.text ?? "")) {
-        connection.send({
-          type: "error",
-          message: "Too many messages are waiting for a reply; please wait and send it again.",
-        });
+        onFrame(connection, message);
+      } catch (err) {
+        connection.log.error("frame handling failed", { path: spec.path, error: err });
+        connection.send({ type: "error", message: "Internal server error" });
       }
     },
-    close: (ws) => {
+    close: (ws, code, message) => {
       const connection = ws.getUserData().connection;
       if (!connection) return;
+      // uWS drops a connection itself for invalid UTF-8 in a text frame or an oversized message.
+      ctx.sockets.closed(code);
+      if (code === 1006 && message.byteLength > 0) {
+        connection.log.debug("socket dropped", {
+          path: spec.path,
+          reason: Buffer.from(message).toString(),
+        });
+      }
+      // The running turn may finish; the messages queued behind it are dropped.
       connection.markClosed();
       ctx.connections.delete(connection);
       const conversation = conversations.get(connection);
       if (conversation && ctx.live.release(conversation.key, connection)) {
-        // Let queued turns finish first, so the conversation's final status reflects them.
+        // Let the running turn finish first, so the conversation's final status reflects it.
         void connection
           .idle()
           .then(() => conversation.onClose())
           .catch((err: unknown) =>
-            ctx.log.error("close handling failed", { path: spec.path, error: err }),
+            connection.log.error("close handling failed", { path: spec.path, error: err }),
           );
       }
     },

@@ -4,6 +4,7 @@ import { BaseCheckpointSaver } from "@langchain/langgraph-checkpoint";
 import { AppEventSchema, type AppEvent } from "../../domain/index.js";
 import { UsageTally, type TurnUsage } from "../../graphs/index.js";
 import { TURN_ID, turnOf } from "../../store/index.js";
+import type { TurnObserver } from "../observability/index.js";
 import { RunSettled } from "./run-settled.js";
 
 /** What a turn produced, in order, independent of any wire format. */
@@ -42,6 +43,8 @@ export interface TurnOptions {
   tokens: boolean;
   /** Receives the turn's token usage once it ends, whether it succeeded or not. */
   onUsage?: (usage: TurnUsage) => void;
+  /** Told of every turn once it ends: who answered, how it went, how long it took. */
+  observer?: TurnObserver;
 }
 
 type Chunk = [string[], string, unknown];
@@ -64,6 +67,7 @@ export async function* streamTurn(
   config: RunnableConfig,
   options: TurnOptions,
 ): AsyncGenerator<TurnEvent> {
+  const started = performance.now();
   const streamMode = options.tokens ? ["updates", "custom", "messages"] : ["updates", "custom"];
   const usage = new UsageTally();
   const saver = graph.checkpointer instanceof BaseCheckpointSaver ? graph.checkpointer : undefined;
@@ -73,6 +77,7 @@ export async function* streamTurn(
   // every run and never removes it, so each turn gets its own signal that follows the caller's.
   const turnAbort = new AbortController();
   const abortTurn = () => turnAbort.abort(config.signal?.reason);
+  const speaking = { agent: options.startingAgent };
   if (config.signal?.aborted) abortTurn();
   else config.signal?.addEventListener("abort", abortTurn, { once: true });
   const settled = new RunSettled();
@@ -88,7 +93,7 @@ export async function* streamTurn(
       subgraphs: true,
       durability: "exit",
     });
-    yield* turnEvents(stream, options);
+    yield* turnEvents(stream, options, speaking);
     yield { kind: "end" };
     completed = true;
   } catch (err) {
@@ -98,6 +103,8 @@ export async function* streamTurn(
     config.signal?.removeEventListener("abort", abortTurn);
     const total = usage.total;
     if (total.model_calls > 0) options.onUsage?.(total);
+    const seconds = (performance.now() - started) / 1000;
+    options.observer?.turnEnded({ agent: speaking.agent, ok: completed, seconds, usage: total });
     if (!completed) {
       // An aborted stream throws at once, while LangGraph is still storing the run's checkpoint
       // (learner message included): stop the run, wait for that write, then undo it.
@@ -131,16 +138,17 @@ async function undoTurn(
   await graph.updateState({ configurable: { ...before.configurable, [TURN_ID]: undo } }, null);
 }
 
+/** `speaking.agent` follows whoever speaks, so the caller knows who answered last. */
 async function* turnEvents(
   stream: AsyncIterable<unknown>,
   options: TurnOptions,
+  speaking: { agent: string },
 ): AsyncGenerator<TurnEvent> {
   const seen = new Set<string>();
-  let speaking = options.startingAgent;
 
   function* handoverTo(agent: string): Generator<TurnEvent> {
-    if (agent === speaking) return;
-    speaking = agent;
+    if (agent === speaking.agent) return;
+    speaking.agent = agent;
     yield { kind: "handover", agent };
   }
 

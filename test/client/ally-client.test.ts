@@ -188,7 +188,8 @@ describe("AllyClient against the real server", () => {
     expect(failed.error?.message).toMatch(/send it again/);
     expect(client.messages).toMatchObject([{ role: "user", text: "Hello!", status: "failed" }]);
     const retried = client.retry(client.messages[0]!.id)!;
-    await until(() => client.messages.length === 2 && !client.typing);
+    // A turn counts as delivered once its end is confirmed, a ping after agent_processing_end.
+    await until(() => client.messages.length === 2 && client.messages[0]!.status === "delivered");
     expect(client.messages[0]).toMatchObject({ id: retried.id, status: "delivered" });
     expect(client.messages[1]!.text).toMatch(/^Hi Ada/);
     client.close();

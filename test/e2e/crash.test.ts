@@ -3,12 +3,16 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { GIT_MISSION } from "../support/missions.js";
 import { SEED_INTERVIEW } from "../support/seed-interview.js";
-import { startServerProcess, type ServerProcess } from "../support/server-process.js";
+import {
+  startServerProcess,
+  stopServerProcess,
+  type ServerProcess,
+} from "../support/server-process.js";
 import { testStoreEnv, type TestStoreEnv } from "../support/test-store.js";
 import { TestSocket, type Frame } from "../support/ws-client.js";
 
 /** The server with every model call slowed, so that a kill or a shutdown lands inside a turn. */
-const SLOW_SERVER = "test/soak/slow-server.ts";
+const SLOW_SERVER = { args: ["--import", "tsx", "test/soak/slow-server.ts"] };
 
 let dataDir: string;
 let store: TestStoreEnv;
@@ -20,18 +24,13 @@ beforeEach(async () => {
 });
 afterEach(async () => {
   // A graceful stop: a kill here could land inside a transaction and lock the test's documents.
-  if (proc && proc.child.exitCode === null) {
-    proc.child.kill("SIGTERM");
-    const timer = setTimeout(() => proc?.child.kill("SIGKILL"), 5_000);
-    await proc.exited;
-    clearTimeout(timer);
-  }
+  await stopServerProcess(proc);
   proc = undefined;
   await store.drop();
 });
 
-const start = (env: Record<string, string> = {}, entry?: string) =>
-  startServerProcess({ DATA_DIR: dataDir, ...store.env, ...env }, entry);
+const start = (env: Record<string, string> = {}, command = {}) =>
+  startServerProcess({ DATA_DIR: dataDir, ...store.env, ...env }, command);
 
 const http = (p: ServerProcess) => `http://127.0.0.1:${p.port}`;
 

@@ -25,8 +25,10 @@ const pastSignInSecond = () => sleep(1100);
 type Outcome = "connected" | { error: unknown; code: number | undefined; reason: string };
 
 /** Connects, and tells whether the socket got `connected` or an `error` and a close. */
+/** Opens a socket the way a page on the server's own origin would, and reports how it went. */
 async function connect(url: string, options: WebSocket.ClientOptions = {}): Promise<Outcome> {
-  const socket = new TestSocket(url, options);
+  const origin = `http://${new URL(url).host}`;
+  const socket = new TestSocket(url, { origin, ...options });
   const [first] = await socket.waitForFrames(1);
   if (first?.type === "connected") {
     socket.close();
@@ -76,13 +78,14 @@ describe("Firebase Auth, against the Auth emulator", () => {
     path: string,
     options: { cookie?: string; bearer?: string; body?: unknown; origin?: string } = {},
   ) => {
+    // As a browser page on the server's own origin sends them: with its Origin, and as JSON.
     const res = await fetch(on.http + path, {
       method,
       headers: {
         ...(options.cookie !== undefined ? { Cookie: options.cookie } : {}),
         ...(options.bearer ? { Authorization: `Bearer ${options.bearer}` } : {}),
-        ...(options.origin ? { Origin: options.origin } : {}),
-        ...(options.body !== undefined ? { "Content-Type": "application/json" } : {}),
+        Origin: options.origin ?? on.http,
+        "Content-Type": "application/json",
       },
       body:
         typeof options.body === "string" || options.body === undefined
@@ -162,7 +165,7 @@ describe("Firebase Auth, against the Auth emulator", () => {
     expect(res.headers.get("access-control-allow-origin")).toBe(ORIGIN);
     const setCookie = res.headers.get("set-cookie") ?? "";
     expect(setCookie).toMatch(
-      /^session=[\w-]+\.[\w-]+\.[\w-]*; Path=\/; HttpOnly; Secure; SameSite=None; Max-Age=172800$/,
+      /^session=[\w-]+\.[\w-]+\.[\w-]*; Path=\/; HttpOnly; Secure; SameSite=Lax; Max-Age=172800$/,
     );
     const cookie = cookieSetBy(res.headers);
     expect(claimsOf(cookie)).toMatchObject({
@@ -387,7 +390,7 @@ describe("Firebase Auth, against the Auth emulator", () => {
     expect(out.status).toBe(200);
     expect(out.json).toEqual({ message: "Logged out successfully", uid: null });
     expect(out.headers.get("set-cookie")).toBe(
-      "session=; Path=/; HttpOnly; Secure; SameSite=None; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT",
+      "session=; Path=/; HttpOnly; Secure; SameSite=Lax; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT",
     );
     expect(out.headers.get("access-control-allow-origin")).toBe(ORIGIN);
 
@@ -422,7 +425,7 @@ describe("Firebase Auth, against the Auth emulator", () => {
     const user = await newUser(uncached, "keeper");
     await pastSignInSecond();
     const cleared =
-      "session=; Path=/; HttpOnly; Secure; SameSite=None; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT";
+      "session=; Path=/; HttpOnly; Secure; SameSite=Lax; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT";
     const expired = keep(withClaims(user.cookie, { exp: nowSeconds() - 60 }));
     for (const cookie of [`session=${expired}`, ""]) {
       const out = await request(uncached, "POST", "/api/v1/auth/logout", { cookie });

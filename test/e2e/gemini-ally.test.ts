@@ -1,3 +1,4 @@
+import type { TurnUsage } from "../../graphs/index.js";
 import { AllyServerFrame } from "../../server/protocol/index.js";
 import { startFakeYoutube, type FakeYoutube } from "../support/fake-youtube.js";
 import { useCassette, type CassetteSession } from "../support/gemini-cassette.js";
@@ -47,11 +48,24 @@ async function connect(missionId: string, query = "") {
 
 const messages = (frames: Frame[]) => frames.filter((f) => f.type === "agent_message");
 
+const usageLines = () =>
+  server!.logLines
+    .map((line) => JSON.parse(line) as { msg: string; usage?: TurnUsage })
+    .filter((entry) => entry.msg === "turn usage")
+    .map((entry) => entry.usage!);
+
+const START = "Hi Lumina, I'm ready to start!";
+const AGREE = "Yes, that sounds great!";
+
+/** The contents of the last request to Gemini whose system prompt starts with `title`. */
+const lastRequestOf = (title: string) =>
+  cassette!.replay.served.filter((s) => s.request.system?.startsWith(title)).at(-1)!.request;
+
 describe("Mission Ally on Gemini (replayed)", () => {
   it("guides a learner through the whole mission to session_closed, streaming tokens", async () => {
     const missionId = await start("ally-mission");
     const socket = await connect(missionId, "&stream=tokens");
-    let reply = "Hi Lumina, I'm ready to start!";
+    let reply = START;
     for (let turns = 0; turns < 40 && socket.closeCode === undefined; turns += 1) {
       await turn(socket, reply);
       reply = learnerReply(socket.frames);
@@ -75,18 +89,27 @@ describe("Mission Ally on Gemini (replayed)", () => {
     }
     expect(cassette!.replay.served.every((s) => s.stream)).toBe(true);
 
-    const usage = server!.logLines
-      .map((line) => JSON.parse(line) as { msg: string; usage?: { total_tokens: number } })
-      .filter((entry) => entry.msg === "turn usage");
+    // Lumina's reply to the briefing has both text and the start_checkpoint call: both count.
+    const handover = frames.findIndex((f) => f.type === "agent_handover");
+    expect(messages(frames.slice(0, handover)).at(-1)).toMatchObject({
+      agent: "mission_ally",
+      message: "Wonderful — let's dive in.",
+    });
+
+    const usage = usageLines();
     expect(usage.length).toBe(frames.filter((f) => f.type === "agent_processing_start").length);
-    expect(usage.every((entry) => entry.usage!.total_tokens > 0)).toBe(true);
+    expect(usage.every((u) => u.total_tokens > 0)).toBe(true);
+    // Thinking is billed as output, and shown apart.
+    expect(usage.every((u) => u.thinking_tokens > 0 && u.output_tokens > u.thinking_tokens)).toBe(
+      true,
+    );
   });
 
   it("keeps an answer cut off at MAX_TOKENS, offers to continue, and continues", async () => {
     const missionId = await start("ally-max-tokens");
     const socket = await connect(missionId, "&stream=tokens");
-    await turn(socket, "Hi Lumina, I'm ready to start!");
-    const teaching = await turn(socket, "Yes, that sounds great!");
+    await turn(socket, START);
+    const teaching = await turn(socket, AGREE);
     const cut = messages(teaching).find((f) => f.agent === "mission_sensei")!;
     const streamed = teaching
       .filter((f) => f.type === "agent_message_delta" && f.id === cut.id)
@@ -107,7 +130,7 @@ describe("Mission Ally on Gemini (replayed)", () => {
   it("answers a blocked prompt kindly and steers back to the checkpoint", async () => {
     const missionId = await start("ally-safety");
     const socket = await connect(missionId);
-    await turn(socket, "Hi Lumina, I'm ready to start!");
+    await turn(socket, START);
     const blocked = await turn(socket, "Write something cruel about my teammate instead");
     expect(blocked.map((f) => f.type)).toEqual([
       "agent_processing_start",
@@ -124,26 +147,117 @@ describe("Mission Ally on Gemini (replayed)", () => {
     ]);
   });
 
-  // Each cassette answers the greeting with one failure, and the retry with a real reply.
+  // Each cassette answers the greeting with a failure (twice, where the server asks twice), and
+  // the retry with a real reply.
   it.each([
     ["bad-stream", "a stream whose data is not JSON"],
     ["http-500", "HTTP 500"],
+    ["empty-reply", "an empty reply (STOP, no parts), twice"],
   ])(
     "ends a turn that fails with %s (%s) with agent_processing_end and an error",
     async (fault) => {
       const missionId = await start(`ally-fault-${fault}`);
       const socket = await connect(missionId, "&stream=tokens");
-      expect(await turn(socket, "Hi Lumina, I'm ready to start!")).toEqual([
+      expect(await turn(socket, START)).toEqual([
         { type: "agent_processing_start" },
         { type: "agent_processing_end" },
         { type: "error", message: TURN_FAILED },
       ]);
-      const retried = await turn(socket, "Hi Lumina, I'm ready to start!");
+      const retried = await turn(socket, START);
       expect(messages(retried)).toHaveLength(1);
       expect(messages(retried)[0]!.agent).toBe("mission_ally");
       expect(socket.closeCode).toBeUndefined();
+      // Nothing of the failed turn was kept: the retry sent the very same request.
+      const served = cassette!.replay.served;
+      expect(served.at(-1)!.key).toBe(served[0]!.key);
+      expect(usageLines()).toHaveLength(2);
     },
   );
+
+  it("asks the sensei again when its first reply after start_checkpoint is empty", async () => {
+    const missionId = await start("ally-empty-after-tool");
+    const socket = await connect(missionId, "&stream=tokens");
+    await turn(socket, START);
+    const teaching = await turn(socket, AGREE);
+    expect(teaching.map((f) => f.type)).not.toContain("error");
+    const lesson = messages(teaching).filter((f) => f.agent === "mission_sensei");
+    expect(lesson).toHaveLength(1);
+    expect(lesson[0]!.message).toContain("### Concept 1");
+    const sensei = cassette!.replay.served.filter((s) =>
+      s.request.system?.startsWith("# Lumina, teaching"),
+    );
+    expect(sensei.map((s) => s.key)).toEqual([sensei[0]!.key, sensei[0]!.key]);
+  });
+
+  it("greets and briefs again on the next message when Gemini refuses the greeting", async () => {
+    const missionId = await start("ally-greeting-refused");
+    const socket = await connect(missionId);
+    const refused = await turn(socket, START);
+    expect(messages(refused).map((f) => f.message)).toEqual([
+      "I can't help with that. Let's get back to **Commits and history**.",
+    ]);
+    const greeted = await turn(socket, "Hello again!");
+    expect(messages(greeted)).toHaveLength(1);
+    expect(messages(greeted)[0]!.message).toContain("### Checkpoint 1 of 4: Commits and history");
+    const next = await turn(socket, AGREE);
+    expect(next.filter((f) => f.type === "agent_handover").map((f) => f.agent)).toEqual([
+      "mission_sensei",
+    ]);
+  });
+
+  /** Plays the first checkpoint from the start up to the learner's confidence. */
+  async function firstCheckpoint(socket: TestSocket): Promise<Frame[]> {
+    await turn(socket, START);
+    let frames = await turn(socket, AGREE);
+    for (
+      let turns = 0;
+      turns < 6 && !frames.some((f) => f.type === "checkpoint_update");
+      turns += 1
+    ) {
+      frames = await turn(socket, learnerReply(socket.frames));
+    }
+    return frames;
+  }
+
+  it("briefs the next checkpoint on the next message when Gemini refuses the briefing", async () => {
+    const missionId = await start("ally-brief-refused");
+    const socket = await connect(missionId);
+    const completed = await firstCheckpoint(socket);
+    expect(completed.filter((f) => f.type === "checkpoint_update").map((f) => f.progress)).toEqual([
+      25,
+    ]);
+    expect(messages(completed).at(-1)).toMatchObject({
+      agent: "mission_ally",
+      message: "I can't help with that. Let's get back to **Branching**.",
+    });
+    const briefed = await turn(socket, "Okay, what's next?");
+    expect(messages(briefed)).toHaveLength(1);
+    expect(messages(briefed)[0]!.message).toContain("### Checkpoint 2 of 4: Branching");
+    const next = await turn(socket, AGREE);
+    expect(messages(next).find((f) => f.agent === "mission_sensei")!.message).toContain(
+      "Branching",
+    );
+  });
+
+  it("completes a checkpoint once when the sensei calls mark_checkpoint_complete twice in one reply", async () => {
+    const missionId = await start("ally-parallel-calls");
+    const socket = await connect(missionId);
+    const completed = await firstCheckpoint(socket);
+    expect(completed.filter((f) => f.type === "checkpoint_update").map((f) => f.progress)).toEqual([
+      25,
+    ]);
+    expect(messages(completed).at(-1)!.message).toContain("### Checkpoint 2 of 4: Branching");
+    // Gemini saw one call and its one answer, as it requires.
+    const brief = lastRequestOf("# Lumina — the Mission Ally").contents;
+    const call = brief.findLastIndex((c) => c.parts.some((p) => "functionCall" in p));
+    expect(brief[call]!.parts.filter((p) => "functionCall" in p)).toHaveLength(1);
+    expect(brief[call + 1]!.parts.filter((p) => "functionResponse" in p)).toHaveLength(1);
+    const next = await turn(socket, AGREE);
+    expect(next.map((f) => f.type)).not.toContain("error");
+    expect(next.filter((f) => f.type === "agent_handover").map((f) => f.agent)).toEqual([
+      "mission_sensei",
+    ]);
+  });
 
   it("recommends one YouTube video per concept when YOUTUBE_API_KEY is set", async () => {
     youtube = await startFakeYoutube();
@@ -152,7 +266,7 @@ describe("Mission Ally on Gemini (replayed)", () => {
       YOUTUBE_API_BASE_URL: youtube.url,
     });
     const socket = await connect(missionId);
-    await turn(socket, "Hi Lumina, I'm ready to start!");
+    await turn(socket, START);
     const first = await turn(socket, "Yes, that sounds great!");
     const lesson = messages(first).find((f) => f.agent === "mission_sensei")!;
     expect(lesson.message).toContain(

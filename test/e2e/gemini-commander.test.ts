@@ -154,27 +154,166 @@ describe("Mission Commander on Gemini (replayed)", () => {
     ]);
   });
 
-  // Each cassette answers the first message with one failure, and the retry with a real reply.
-  const FAULTS = [
-    ["http-500", "HTTP 500"],
-    ["bad-json", "a body that is not JSON"],
-    ["no-candidates", "a response without candidates"],
-    ["malformed-call", "MALFORMED_FUNCTION_CALL without content"],
+  // Each cassette answers the first message with a failure (twice, where the server asks twice),
+  // and the retry with a real reply.
+  const FAULTS: [string, string, number | undefined][] = [
+    ["http-500", "HTTP 500", 500],
+    ["http-400", "HTTP 400 that quotes the key", 400],
+    ["bad-json", "a body that is not JSON", undefined],
+    ["empty-reply", "an empty reply (STOP, no parts), twice", undefined],
+    ["no-candidates", "a response without candidates, twice", undefined],
+    ["malformed-call", "MALFORMED_FUNCTION_CALL without content, twice", undefined],
   ];
 
-  it.each(FAULTS)("answers %s (%s) with one error frame, and the retry works", async (fault) => {
-    await start(`commander-fault-${fault}`);
+  it.each(FAULTS)(
+    "answers %s (%s) with one error frame, saves nothing, and the retry works",
+    async (fault, _what, status) => {
+      await start(`commander-fault-${fault}`);
+      const socket = await connect();
+      expect(await turn(socket, SEED_INTERVIEW[0]!, oneFrame)).toEqual([
+        { type: "error", message: TURN_FAILED },
+      ]);
+      const [reply] = await turn(socket, SEED_INTERVIEW[0]!, oneFrame);
+      expect(reply!.type).toBe("agent_message");
+      expect(reply!.content).toMatch(/\?$/);
+      expect(socket.closeCode).toBeUndefined();
+      // The failed turn left nothing behind: the retry sent the very same request.
+      const served = cassette!.replay.served;
+      expect(served.at(-1)!.key).toBe(served[0]!.key);
+      const failures = server!.logLines
+        .filter((l) => l.includes('"commander turn failed"'))
+        .map((l) => JSON.parse(l) as { error: string; status?: number });
+      expect(failures).toHaveLength(1);
+      expect(failures[0]!.status).toBe(status);
+      expect(JSON.stringify(failures[0])).not.toContain("replay-key");
+      // The failed turn's model calls are in its usage too.
+      expect(usageLines()).toHaveLength(2);
+      expect(usageLines()[0]!.usage.model_calls).toBeGreaterThanOrEqual(1);
+    },
+  );
+
+  // Each cassette answers the first message once with something unusable, then with a reply.
+  it.each([
+    ["empty-once", "an empty reply (STOP, no parts)"],
+    ["malformed-once", "MALFORMED_FUNCTION_CALL"],
+    ["recitation-once", "RECITATION"],
+  ])("asks again after %s (%s), and the learner sees only the reply", async (fault) => {
+    await start(`commander-${fault}`);
+    const socket = await connect();
+    const frames = await turn(socket, SEED_INTERVIEW[0]!, oneFrame);
+    expect(frames.map((f) => f.type)).toEqual(["agent_message"]);
+    expect(frames[0]!.content).toMatch(/\?$/);
+    const [first, second] = cassette!.replay.served;
+    expect(second!.key).toBe(first!.key);
+    expect(usageLines()[0]!.usage.model_calls).toBe(2);
+  });
+
+  it("says it cannot put a recited answer in its own words, and the interview goes on", async () => {
+    await start("commander-recitation");
     const socket = await connect();
     expect(await turn(socket, SEED_INTERVIEW[0]!, oneFrame)).toEqual([
-      { type: "error", message: TURN_FAILED },
+      expect.objectContaining({
+        type: "agent_message",
+        content:
+          "I can't put that in my own words right now. Could you ask me about it another way?",
+      }),
     ]);
-    const [reply] = await turn(socket, SEED_INTERVIEW[0]!, oneFrame);
-    expect(reply!.type).toBe("agent_message");
-    expect(reply!.content).toMatch(/\?$/);
-    expect(socket.closeCode).toBeUndefined();
-    const failures = server!.logLines.filter((l) => l.includes('"commander turn failed"'));
-    expect(failures).toHaveLength(1);
-    expect(failures[0]).not.toContain("replay-key");
+    expect(cassette!.replay.served).toHaveLength(2);
+    const [next] = await turn(socket, SEED_INTERVIEW[0]!, oneFrame);
+    expect(next!.type).toBe("agent_message");
+    expect(next!.content).toMatch(/\?$/);
+  });
+
+  it("shows the text of a confirming reply that also calls the tool, then creates the mission", async () => {
+    await start("commander-text-and-call");
+    const socket = await connect("&events=all");
+    for (const content of SEED_INTERVIEW.slice(0, -1)) {
+      await turn(socket, content, (f) => f.type === "agent_processing_end");
+    }
+    const last = await turn(socket, SEED_INTERVIEW.at(-1)!, (f) => f.type === "mission_created");
+    expect(last.map((f) => f.type)).toEqual([
+      "agent_processing_start",
+      "agent_message",
+      "agent_handover",
+      "agent_processing_end",
+      "mission_created",
+    ]);
+    expect(last[1]!.content).toBe("Wonderful, I'll put your mission together now.");
+    expect((await socket.closed).code).toBe(1000);
+  });
+
+  it("waits out a 429's retryDelay within the time limit, and the learner gets the reply", async () => {
+    await start("commander-rate-limit", { GEMINI_MAX_RETRIES: "1" });
+    const socket = await connect();
+    const startedAt = Date.now();
+    const frames = await turn(socket, SEED_INTERVIEW[0]!, oneFrame);
+    expect(frames.map((f) => f.type)).toEqual(["agent_message"]);
+    // The recorded 429 asks for 2 s.
+    expect(Date.now() - startedAt).toBeGreaterThanOrEqual(2000);
+    expect(cassette!.replay.served).toHaveLength(2);
+  });
+
+  it("tells the learner the tutor is busy when a 429 asks for longer than the time limit", async () => {
+    await start("commander-rate-limit", { GEMINI_MAX_RETRIES: "1", GEMINI_TIMEOUT_MS: "1000" });
+    const socket = await connect();
+    const startedAt = Date.now();
+    expect(await turn(socket, SEED_INTERVIEW[0]!, oneFrame)).toEqual([
+      {
+        type: "error",
+        message: "The tutor is busy right now. Please send your message again in about 2 seconds.",
+      },
+    ]);
+    expect(Date.now() - startedAt).toBeLessThan(1500);
+    expect(cassette!.replay.served).toHaveLength(1);
+    const failure = server!.logLines.find((l) => l.includes('"commander turn failed"'))!;
+    expect(JSON.parse(failure)).toMatchObject({ status: 429 });
+    const [next] = await turn(socket, SEED_INTERVIEW[0]!, oneFrame);
+    expect(next!.type).toBe("agent_message");
+  });
+
+  const curatorRequests = () =>
+    cassette!.replay.served.filter((s) => s.request.system?.startsWith("# Mission Curator"));
+
+  it("curates without the exchange Gemini refused, and from the goal alone when that is blocked", async () => {
+    await start("commander-curator-refusal");
+    const socket = await connect();
+    const [refused] = await turn(
+      socket,
+      "Tell me how to hurt the coworker who annoys me",
+      oneFrame,
+    );
+    expect(refused!.content).toBe("I can't help with that. Let's get back to your learning goal.");
+    const replies: Frame[] = [];
+    for (const content of SEED_INTERVIEW) replies.push(...(await turn(socket, content, oneFrame)));
+    expect(replies.at(-1)!.type).toBe("mission_created");
+    expect((await socket.closed).code).toBe(1000);
+
+    const [withInterview, goalOnly] = curatorRequests().map((s) =>
+      JSON.stringify(s.request.contents),
+    );
+    expect(withInterview).toContain("Learner: I want to learn Python for data analysis");
+    expect(withInterview).not.toMatch(/hurt|can't help/);
+    expect(goalOnly).toContain("Topic: ");
+    expect(goalOnly).not.toContain("Learner:");
+  });
+
+  it("tells the learner once when no mission can be made, and the interview goes on to one", async () => {
+    await start("commander-curator-stuck");
+    const socket = await connect();
+    const replies: Frame[] = [];
+    for (const content of SEED_INTERVIEW) replies.push(...(await turn(socket, content, oneFrame)));
+    expect(replies.at(-1)).toMatchObject({
+      type: "agent_message",
+      content:
+        "I couldn't put a mission together from that goal just now. Could you describe what you'd like to learn in a different way?",
+    });
+    expect(curatorRequests()).toHaveLength(2);
+
+    const again = await turn(socket, "Python for analysing sales spreadsheets", oneFrame);
+    expect(again[0]!.type).toBe("agent_message");
+    const created = await turn(socket, "Yes, that's correct", oneFrame);
+    expect(created[0]!.type).toBe("mission_created");
+    expect((await socket.closed).code).toBe(1000);
   });
 
   it.each(FAULTS)(

@@ -159,24 +159,46 @@ describe("graph pages for signed-in owners", () => {
 
 describe("graph pages with local sign-in", () => {
   let server: TestServer;
+  let ada: string;
   let session: string;
 
   beforeAll(async () => {
     server = await startTestServer();
-    session = (await server.createSession((await server.login("ada@example.com")).token))
-      .session_id;
+    ada = (await server.login("ada@example.com")).token;
+    session = (await server.createSession(ada)).session_id;
   });
   afterAll(() => server.stop());
 
-  it("opens to everyone, offering sign-in to list one's conversations", async () => {
+  it("opens the drawings to everyone, offering sign-in to list one's conversations", async () => {
     const index = await get(`${server.http}/graphs`);
     expect(index.status).toBe(200);
     expect(index.text).toContain('<form id="sign-in">');
     expect(index.text).toContain('<script src="/graphs/assets/sign-in.js"></script>');
 
-    const page = await get(`${server.http}/graphs/mission_commander?session_id=${session}`);
-    expect(page.status).toBe(200);
-    expect(page.text).toContain(`Commander session ${session.slice(0, 8)}`);
+    const drawing = await get(`${server.http}/graphs/mission_commander`);
+    expect(drawing.status).toBe(200);
+    expect(drawing.text).toContain("mermaid.min.js");
+    expect(drawing.text).not.toContain("Commander session");
+  });
+
+  it("shows a conversation to its owner only", async () => {
+    const url = `${server.http}/graphs/mission_commander?session_id=${session}`;
+    const label = `Commander session ${session.slice(0, 8)}`;
+    const anonymous = await get(url);
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.text).toContain("Sign in to see this conversation.");
+    expect(anonymous.text).not.toContain(label);
+
+    const grace = (await server.login("grace@example.com")).token;
+    const stranger = await get(url, grace);
+    expect(stranger.status).toBe(403);
+    expect(stranger.text).not.toContain(label);
+    const threadUrl = `${server.http}/graphs/mission_commander?thread=commander:${session}`;
+    expect((await get(threadUrl, grace)).status).toBe(403);
+
+    const owner = await get(url, ada);
+    expect(owner.status).toBe(200);
+    expect(owner.text).toContain(label);
   });
 
   it("needs a signed-in caller to find an enrollment by mission id", async () => {

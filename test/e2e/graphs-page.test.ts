@@ -172,7 +172,7 @@ describe("graph pages in Chromium", () => {
         .map((n) => n.node)
         .sort(),
     ).toEqual(
-      ["__start__", "polaris", "mission_curator", "create_mission", "__end__"]
+      ["__start__", "intake", "polaris", "mission_curator", "create_mission", "__end__"]
         .map((id) => ids.get(id)!)
         .sort(),
     );

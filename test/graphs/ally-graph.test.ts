@@ -1,4 +1,4 @@
-import { HumanMessage, type BaseMessage } from "@langchain/core/messages";
+import { AIMessage, HumanMessage, type BaseMessage } from "@langchain/core/messages";
 import { fakeModel } from "@langchain/core/testing";
 import { getConfigTypeSchema } from "@langchain/langgraph/zod/schema";
 import type { MissionCreated } from "../../domain/index.js";
@@ -50,7 +50,7 @@ describe("Ally phase machine", () => {
     const sensei = fakeModel()
       .respond(say("### Concept 1: variables. What is a variable?"))
       .respond(say("Right! How confident do you feel?"))
-      .respond(call("mark_checkpoint_complete", { checkpoint_number: 1 }, "Celebrate!"));
+      .respond(call("mark_checkpoint_complete", {}, "Celebrate!"));
     const { turn, events } = setup(lumina, sensei);
 
     let state = await turn("Hello");
@@ -115,7 +115,7 @@ describe("Ally phase machine", () => {
       .respond(say("Brief. Does that fit?"))
       .respond(call("start_checkpoint"));
     const sensei = fakeModel()
-      .respond(call("mark_checkpoint_complete", { checkpoint_number: 1 }))
+      .respond(call("mark_checkpoint_complete"))
       .respond(say("Let's learn first. What is a variable?"));
     const { turn, events } = setup(lumina, sensei);
     await turn("Hi");
@@ -136,7 +136,7 @@ describe("Ally phase machine", () => {
       .respond(say("Well done, Ada!"));
     const sensei = fakeModel()
       .respond(say("Concept. What is it?"))
-      .respond(call("mark_checkpoint_complete", { checkpoint_number: 4 }))
+      .respond(call("mark_checkpoint_complete"))
       .respond(say("Done!"));
     await store.enrollments.recordProgress("u1", created.mission.id, {
       completed_checkpoints: checkpoints.slice(0, 3),
@@ -175,6 +175,90 @@ describe("Ally phase machine", () => {
   });
 });
 
+describe("Ally replies Gemini refused", () => {
+  const refused = () =>
+    new AIMessage({ id: nextId("ai"), content: "", response_metadata: { finishReason: "SAFETY" } });
+
+  it("greets and briefs again on the next message after a refused greeting", async () => {
+    const lumina = fakeModel()
+      .respond(refused())
+      .respond(say("Hi Ada! Checkpoint 1 of 4: Basics. Does that fit?"));
+    const { turn } = setup(lumina, fakeModel());
+    let state = await turn("Hello");
+    expect(state.phase).toBe("greeting");
+    expect(state.messages.at(-1)!.text).toBe(
+      "I can't help with that. Let's get back to **Basics**.",
+    );
+    state = await turn("Hello?");
+    expect(state.phase).toBe("briefing");
+    expect(lumina.calls[1]!.messages[0]!.text).toContain("- task: greet_and_brief");
+  });
+
+  it("briefs the next checkpoint, celebrating the last, on the message after a refused briefing", async () => {
+    const lumina = fakeModel()
+      .respond(say("Checkpoint 1 of 4: Basics. Does that fit?"))
+      .respond(call("start_checkpoint"))
+      .respond(refused())
+      .respond(say("Well done on Basics! Checkpoint 2 of 4: Loops. Does that fit?"));
+    const sensei = fakeModel()
+      .respond(say("What is a variable?"))
+      .respond(call("mark_checkpoint_complete", {}, "Celebrate!"));
+    const { turn } = setup(lumina, sensei);
+    await turn("Hello");
+    await turn("Yes");
+    let state = await turn("A variable is a named value, and I'm confident");
+    expect(state).toMatchObject({ phase: "briefing", progress: 25, just_completed: "Basics" });
+    expect(state.messages.at(-1)!.text).toBe(
+      "I can't help with that. Let's get back to **Loops**.",
+    );
+    state = await turn("Okay");
+    expect(lumina.calls[3]!.messages[0]!.text).toContain("- task: brief");
+    expect(lumina.calls[3]!.messages[0]!.text).toContain("- just_completed: Basics");
+    expect(state).toMatchObject({ phase: "briefing", just_completed: null, checkpoint_index: 1 });
+  });
+
+  it("wraps up again on the next message after a refused wrap-up, then closes", async () => {
+    const lumina = fakeModel()
+      .respond(say("Brief 4. Does that fit?"))
+      .respond(call("start_checkpoint"))
+      .respond(refused())
+      .respond(say("Well done, Ada!"));
+    const sensei = fakeModel()
+      .respond(say("Concept. What is it?"))
+      .respond(call("mark_checkpoint_complete"));
+    await store.enrollments.recordProgress("u1", created.mission.id, {
+      completed_checkpoints: checkpoints.slice(0, 3),
+      progress: 75,
+      completed: false,
+    });
+    const { turn, events } = setup(lumina, sensei);
+    await turn("Hi");
+    await turn("yes");
+    expect((await turn("I'm confident")).phase).toBe("wrap_up");
+    expect(events.map((e) => e.type)).toEqual(["checkpoint_update"]);
+    expect((await turn("Thanks!")).phase).toBe("done");
+    expect(events.map((e) => e.type)).toEqual(["checkpoint_update", "session_closed"]);
+  });
+
+  it("makes the teacher answer in words after two refused completions in one turn", async () => {
+    const lumina = fakeModel()
+      .respond(say("Brief. Does that fit?"))
+      .respond(call("start_checkpoint"));
+    const sensei = fakeModel()
+      .respond(call("mark_checkpoint_complete"))
+      .respond(call("mark_checkpoint_complete"))
+      .respond(say("Let's learn first. What is a variable?"));
+    const { turn } = setup(lumina, sensei);
+    await turn("Hi");
+    const state = await turn("yes, mark it all complete");
+    expect(sensei.callCount).toBe(3);
+    // The third call is offered no tools, so it can only talk.
+    expect(sensei.calls[2]!.options).not.toHaveProperty("tools");
+    expect(state.messages.at(-1)!.text).toBe("Let's learn first. What is a variable?");
+    expect(state).toMatchObject({ phase: "teaching", progress: 0 });
+  });
+});
+
 describe("completion rules", () => {
   const teaching = {
     phase: "teaching",
@@ -184,29 +268,21 @@ describe("completion rules", () => {
     progress: 25,
     assessment_answered: true,
   };
-  it("allow only the current checkpoint, once, by the sensei, after an answer", () => {
-    expect(completionRefusal(teaching, 2, checkpoints)).toBeUndefined();
-    expect(completionRefusal(teaching, 3, checkpoints)).toMatch(
-      /only the current checkpoint \(2\)/,
-    );
-    expect(completionRefusal(teaching, 1, checkpoints)).toMatch(/only the current checkpoint/);
+  it("allow the current checkpoint only, once, by the sensei, after an answer", () => {
+    expect(completionRefusal(teaching, checkpoints)).toBeUndefined();
     expect(
-      completionRefusal(
-        { ...teaching, completed_checkpoints: ["Basics", "Loops"] },
-        2,
-        checkpoints,
-      ),
+      completionRefusal({ ...teaching, completed_checkpoints: ["Basics", "Loops"] }, checkpoints),
     ).toMatch(/already complete/);
-    expect(
-      completionRefusal({ ...teaching, active_agent: "mission_ally" }, 2, checkpoints),
-    ).toMatch(/only the teacher/);
-    expect(completionRefusal({ ...teaching, phase: "briefing" }, 2, checkpoints)).toMatch(
+    expect(completionRefusal({ ...teaching, active_agent: "mission_ally" }, checkpoints)).toMatch(
       /only the teacher/,
     );
-    expect(completionRefusal({ ...teaching, assessment_answered: false }, 2, checkpoints)).toMatch(
+    expect(completionRefusal({ ...teaching, phase: "briefing" }, checkpoints)).toMatch(
+      /only the teacher/,
+    );
+    expect(completionRefusal({ ...teaching, assessment_answered: false }, checkpoints)).toMatch(
       /has not answered/,
     );
-    expect(completionRefusal({ ...teaching, checkpoint_index: 4 }, 5, checkpoints)).toMatch(
+    expect(completionRefusal({ ...teaching, checkpoint_index: 4 }, checkpoints)).toMatch(
       /every checkpoint/,
     );
   });

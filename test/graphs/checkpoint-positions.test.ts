@@ -29,11 +29,10 @@ describe("a mission whose checkpoints share a title", () => {
       progress: 25,
       assessment_answered: true,
     };
-    expect(completionRefusal(afterFirst, 2, checkpoints)).toBeUndefined();
+    expect(completionRefusal(afterFirst, checkpoints)).toBeUndefined();
     expect(
       completionRefusal(
         { ...afterFirst, completed_checkpoints: ["Practice", "Practice"] },
-        2,
         checkpoints,
       ),
     ).toMatch(/already complete/);
@@ -50,9 +49,7 @@ describe("a mission whose checkpoints share a title", () => {
     const lumina = fakeModel()
       .respond(say("Hi Ada! Checkpoint 1: Practice. Does that fit?"))
       .respond(say("On to checkpoint 3. Does that fit?"));
-    const sensei = fakeModel().respond(
-      call("mark_checkpoint_complete", { checkpoint_number: 2 }, "Well done!"),
-    );
+    const sensei = fakeModel().respond(call("mark_checkpoint_complete", {}, "Well done!"));
     const { graph, turn, events } = setup(lumina, sensei);
     await turn("Hi");
     await graph.updateState(

@@ -1,9 +1,10 @@
 import { AIMessage, HumanMessage } from "@langchain/core/messages";
+import { OutputParserException } from "@langchain/core/output_parsers";
 import { fakeModel } from "@langchain/core/testing";
 import { getConfigTypeSchema } from "@langchain/langgraph/zod/schema";
 import { buildCommanderGraph } from "../../graphs/index.js";
 import { openSqliteStore, type Store } from "../../store/index.js";
-import { fakeFactory } from "./fake-models.js";
+import { call, fakeFactory, structuredAnswers } from "./fake-models.js";
 
 const draft = {
   title: "Rust for Systems Programming",
@@ -38,7 +39,7 @@ const human = (text: string) => ({
 
 function graphWith(
   polaris: ReturnType<typeof fakeModel>,
-  curator = fakeModel().structuredResponse(draft),
+  curator: unknown = structuredAnswers([draft]).model,
 ) {
   return buildCommanderGraph({
     models: fakeFactory({ polaris, mission_curator: curator }),
@@ -142,23 +143,19 @@ describe("Commander graph", () => {
     const polaris = fakeModel().respondWithTools([
       { name: "confirm_learning_goal", args: goal, id: "c1" },
     ]);
-    const badCurator = fakeModel().structuredResponse({
-      ...draft,
-      byte_size_checkpoints: ["only one"],
-    });
-    const failing = graphWith(polaris, badCurator);
-    await expect(
-      failing.invoke(human("yes"), { ...config(), durability: "exit" }),
-    ).rejects.toThrow();
-    expect((await failing.getState(config())).values).toMatchObject({
+    const curator = structuredAnswers([new Error("Gemini answered HTTP 503"), draft]);
+    const graph = graphWith(polaris, curator.model);
+    await expect(graph.invoke(human("yes"), { ...config(), durability: "exit" })).rejects.toThrow(
+      /503/,
+    );
+    expect((await graph.getState(config())).values).toMatchObject({
       phase: "curating",
       goal,
       mission_id: null,
     });
     expect(await store.commanderSessions.get(sessionId)).toMatchObject({ status: "active" });
 
-    const retry = graphWith(polaris);
-    const state = await retry.invoke(human("please try again"), {
+    const state = await graph.invoke(human("please try again"), {
       ...config(),
       durability: "exit",
     });
@@ -168,33 +165,69 @@ describe("Commander graph", () => {
   });
 });
 
-describe("Commander curation of checkpoint titles", () => {
-  it("asks the curator again, on the next message, when its checkpoints share a title", async () => {
-    const polaris = fakeModel().respondWithTools([
-      { name: "confirm_learning_goal", args: goal, id: "c1" },
-    ]);
-    const repeating = fakeModel().structuredResponse({
-      ...draft,
-      byte_size_checkpoints: ["Rust basics", "Ownership", "Rust basics", "A small CLI in Rust"],
-    });
-    const failing = graphWith(polaris, repeating);
-    await expect(failing.invoke(human("yes"), { ...config(), durability: "exit" })).rejects.toThrow(
-      /Checkpoints 1 and 3 are both titled/,
-    );
-    expect((await failing.getState(config())).values).toMatchObject({
-      phase: "curating",
-      mission_id: null,
-    });
-    expect(await store.enrollments.listForUser("u1")).toEqual([]);
+describe("Commander curation that Gemini refuses or garbles", () => {
+  const refused = new AIMessage({
+    id: "r1",
+    content: "",
+    response_metadata: { finishReason: "SAFETY" },
+  });
+  const interview = () =>
+    fakeModel()
+      .respond(refused)
+      .respond(new AIMessage({ id: "a1", content: "What would you like to learn?" }))
+      .respond(call("confirm_learning_goal", goal));
 
-    const curator = fakeModel().structuredResponse(draft);
-    const state = await graphWith(polaris, curator).invoke(human("please try again"), {
-      ...config(),
-      durability: "exit",
-    });
+  async function converse(graph: ReturnType<typeof graphWith>) {
+    let state;
+    for (const text of ["Tell me how to hurt my coworker", "Rust, please", "Yes, that's right"]) {
+      state = await graph.invoke(human(text), config());
+    }
+    return state!;
+  }
+
+  it("leaves refused exchanges out, and asks again from the goal alone when that fails", async () => {
+    const curator = structuredAnswers([
+      new OutputParserException('Failed to parse. Text: "".'),
+      { ...draft, level: "Advanced", is_public: false },
+    ]);
+    const state = await converse(graphWith(interview(), curator.model));
+
     expect(state.phase).toBe("created");
-    expect((await store.missions.get(state.mission_id!))?.byte_size_checkpoints).toEqual(
-      draft.byte_size_checkpoints,
+    const [first, second] = curator.calls.map((messages) => messages.at(-1)!.text);
+    expect(first).toContain("Learner: Rust, please");
+    expect(first).not.toMatch(/hurt|can't help/);
+    expect(second).toBe("Topic: Rust\nLevel: Beginner\nOutcome: write a CLI");
+    // The level is the one the learner confirmed, and a new mission is public.
+    expect(await store.missions.get(state.mission_id!)).toMatchObject({
+      title: draft.title,
+      level: "Beginner",
+      is_public: true,
+    });
+  });
+
+  it("tells the learner once and goes back to the interview when both answers are unusable", async () => {
+    const polaris = interview()
+      .respond(new AIMessage({ id: "a2", content: "Let's put it another way: what's the goal?" }))
+      .respond(call("confirm_learning_goal", goal));
+    const curator = structuredAnswers([
+      { ...draft, byte_size_checkpoints: ["Rust basics", "Ownership", "Rust basics", "A CLI"] },
+      new OutputParserException('Failed to parse. Text: "not json".'),
+      draft,
+    ]);
+    const graph = graphWith(polaris, curator.model);
+    const stuck = await converse(graph);
+
+    expect(stuck).toMatchObject({ phase: "interview", goal: null, mission_id: null });
+    expect(stuck.messages.at(-1)!.text).toMatch(/^I couldn't put a mission together/);
+    expect(await store.enrollments.listForUser("u1")).toEqual([]);
+    expect(await store.commanderSessions.get(sessionId)).toMatchObject({ status: "active" });
+
+    // The interview goes on: Polaris answers, and the next confirmation makes the mission.
+    expect((await graph.invoke(human("Rust for command-line tools"), config())).phase).toBe(
+      "interview",
     );
+    const created = await graph.invoke(human("Yes"), config());
+    expect(created.phase).toBe("created");
+    expect(curator.calls).toHaveLength(3);
   });
 });

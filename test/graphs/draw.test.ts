@@ -127,9 +127,10 @@ describe("drawing the graphs", () => {
       }
     }
     const commanderGraph = await drawGraph(commander());
-    expect(targets(commanderGraph, "__start__")).toEqual(["__end__", "mission_curator", "polaris"]);
+    expect(targets(commanderGraph, "__start__")).toEqual(["intake"]);
+    expect(targets(commanderGraph, "intake")).toEqual(["__end__", "mission_curator", "polaris"]);
     expect(targets(commanderGraph, "polaris")).toEqual(["__end__", "mission_curator", "polaris"]);
-    expect(targets(commanderGraph, "mission_curator")).toEqual(["create_mission"]);
+    expect(targets(commanderGraph, "mission_curator")).toEqual(["__end__", "create_mission"]);
     const allyGraph = await drawGraph(ally());
     expect(targets(allyGraph, "intake")).toEqual(["__end__", "lumina", "mission_sensei:__start__"]);
     expect(targets(allyGraph, "lumina")).toEqual([

@@ -1,4 +1,5 @@
-import { AIMessage } from "@langchain/core/messages";
+import { AIMessage, type BaseMessage } from "@langchain/core/messages";
+import { RunnableLambda } from "@langchain/core/runnables";
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
 import type { AgentName } from "../../domain/index.js";
 import type { ModelFactory } from "../../graphs/index.js";
@@ -30,3 +31,21 @@ export const call = (name: string, args: Record<string, unknown> = {}, content =
     content,
     tool_calls: [{ name, args, id: nextId("call"), type: "tool_call" }],
   });
+
+/**
+ * A curator stand-in whose structured output answers, call by call, with the given values (an
+ * Error is thrown), and records the messages of each call.
+ */
+export function structuredAnswers(answers: unknown[]) {
+  const calls: BaseMessage[][] = [];
+  const model = {
+    withStructuredOutput: () =>
+      RunnableLambda.from(async (messages: BaseMessage[]) => {
+        calls.push(messages);
+        const answer = answers.shift();
+        if (answer instanceof Error) throw answer;
+        return answer;
+      }),
+  };
+  return { model, calls };
+}

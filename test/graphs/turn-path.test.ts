@@ -79,17 +79,17 @@ describe("Commander turn paths", () => {
       "Beginner, and yes that's right",
     ]);
     expect(conversation.turns.map((t) => t.steps.map((s) => s.node))).toEqual([
-      ["polaris"],
-      ["polaris", "polaris"],
-      ["polaris", "mission_curator", "create_mission"],
+      ["intake", "polaris"],
+      ["intake", "polaris", "polaris"],
+      ["intake", "polaris", "mission_curator", "create_mission"],
     ]);
-    const [refused, asked] = conversation.turns[1]!.steps;
+    const [, refused, asked] = conversation.turns[1]!.steps;
     expect(refused!.said).toEqual([
       { kind: "tool_call", name: "confirm_learning_goal", args: '{"topic":"Rust"}' },
       { kind: "tool_result", text: "Refused: topic, level and outcome are all required." },
     ]);
     expect(asked!.said).toEqual([{ kind: "say", text: "And what level are you at?" }]);
-    expect(conversation.turns[2]!.steps.map((s) => s.said.length)).toEqual([3, 0, 0]);
+    expect(conversation.turns[2]!.steps.map((s) => s.said.length)).toEqual([0, 3, 0, 0]);
     expect(conversation.turns.every((t) => t.unattributed.length === 0 && t.at)).toBe(true);
   });
 
@@ -136,6 +136,7 @@ describe("Commander turn paths", () => {
     expect(state.values.turn_path).toEqual({
       turn: state.values.messages.findLast((m: BaseMessage) => m.type === "human")!.id,
       steps: [
+        { node: "intake", messages: 0 },
         { node: "polaris", messages: 2 },
         { node: "mission_curator", messages: 0 },
         { node: "create_mission", messages: 0 },
@@ -150,13 +151,14 @@ describe("Commander turn paths", () => {
       await readConversation(graph, "commander:t"),
     );
 
-    expect(overlay.routes[1]).toEqual(["__start__", "polaris", "polaris", "__end__"]);
+    expect(overlay.routes[1]).toEqual(["__start__", "intake", "polaris", "polaris", "__end__"]);
     expect(overlay.undrawn).toEqual([]);
     expect(overlay.handovers).toEqual([
       { turn: 2, from: "polaris", to: "mission_curator", node: "mission_curator" },
     ]);
     expect(Object.fromEntries(overlay.visits)).toEqual({
       __start__: 3,
+      intake: 3,
       polaris: 4,
       mission_curator: 1,
       create_mission: 1,
@@ -184,9 +186,9 @@ describe("Ally turn paths", () => {
       .respond(call("start_checkpoint", {}, "Handing you to your sensei."))
       .respond(say("Great work! Checkpoint 2 of 4: Ownership. Does that fit?"));
     const sensei = fakeModel()
-      .respond(call("mark_checkpoint_complete", { checkpoint_number: 1 }))
+      .respond(call("mark_checkpoint_complete"))
       .respond(say("Let's learn first. What is a variable?"))
-      .respond(call("mark_checkpoint_complete", { checkpoint_number: 1 }, "Well done!"));
+      .respond(call("mark_checkpoint_complete", {}, "Well done!"));
     const graph = buildAllyGraph({
       models: fakeFactory({ mission_ally: lumina, mission_sensei: sensei }),
       enrollments: store.enrollments,

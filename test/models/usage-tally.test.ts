@@ -3,9 +3,17 @@ import { fakeModel } from "@langchain/core/testing";
 import { END, MessagesAnnotation, START, StateGraph } from "@langchain/langgraph";
 import { UsageTally } from "../../graphs/models/index.js";
 
-const usage = (input: number, output: number) => ({
+const usage = (input: number, output: number, thinking = 0) => ({
   input_tokens: input,
   output_tokens: output,
+  total_tokens: input + output,
+  ...(thinking > 0 ? { output_token_details: { reasoning: thinking } } : {}),
+});
+
+const tallied = (input: number, output: number, thinking = 0) => ({
+  input_tokens: input,
+  output_tokens: output,
+  thinking_tokens: thinking,
   total_tokens: input + output,
 });
 
@@ -21,7 +29,7 @@ describe("UsageTally", () => {
       )
       .respond(new AIMessage({ id: "a2", content: "Got it.", usage_metadata: usage(140, 3) }));
     const planner = fakeModel().respond(
-      new AIMessage({ id: "p1", content: '{"title":"Git"}', usage_metadata: usage(300, 40) }),
+      new AIMessage({ id: "p1", content: '{"title":"Git"}', usage_metadata: usage(300, 40, 25) }),
     );
     const graph = new StateGraph(MessagesAnnotation)
       .addNode(
@@ -51,23 +59,26 @@ describe("UsageTally", () => {
     await graph.invoke({ messages: [new HumanMessage("Hi")] }, { callbacks: [tally] });
     expect(tally.total).toEqual({
       model_calls: 3,
-      input_tokens: 560,
-      output_tokens: 52,
-      total_tokens: 612,
-      by_agent: { polaris: usage(260, 12), mission_curator: usage(300, 40) },
+      failed_calls: 0,
+      ...tallied(560, 52, 25),
+      by_agent: {
+        polaris: { ...tallied(260, 12), model_calls: 2 },
+        mission_curator: { ...tallied(300, 40, 25), model_calls: 1 },
+      },
     });
   });
 
-  it("counts nothing for a call that failed", async () => {
+  it("counts a call that failed, with no tokens", async () => {
     const failing = fakeModel().alwaysThrow(new Error("model endpoint unavailable"));
     const tally = new UsageTally();
-    await expect(failing.invoke("hi", { callbacks: [tally] })).rejects.toThrow(/unavailable/);
+    await expect(
+      failing.invoke("hi", { callbacks: [tally], metadata: { agent: "polaris" } }),
+    ).rejects.toThrow(/unavailable/);
     expect(tally.total).toEqual({
-      model_calls: 0,
-      input_tokens: 0,
-      output_tokens: 0,
-      total_tokens: 0,
-      by_agent: {},
+      model_calls: 1,
+      failed_calls: 1,
+      ...tallied(0, 0),
+      by_agent: { polaris: { ...tallied(0, 0), model_calls: 1 } },
     });
   });
 });

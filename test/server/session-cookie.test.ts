@@ -14,9 +14,9 @@ describe("the session cookie", () => {
     );
   });
 
-  it("is Secure and SameSite=None by default with Firebase, and Lax on plain local HTTP", () => {
+  it("is SameSite=Lax by default, Secure with Firebase, and None only when asked for", () => {
     const firebase = loadConfig({ AUTH: "firebase", GOOGLE_CLOUD_PROJECT: "demo-x" });
-    expect(firebase.cookie).toEqual({ secure: true, sameSite: "None" });
+    expect(firebase.cookie).toEqual({ secure: true, sameSite: "Lax" });
     expect(firebase.sessionCookieMaxAgeSeconds).toBe(172800);
     expect(firebase.authCache).toEqual({ ttlSeconds: 60, maxEntries: 10_000 });
     // COOKIE_SECURE=false cannot weaken a Firebase session cookie.
@@ -24,8 +24,11 @@ describe("the session cookie", () => {
     expect(loadConfig({}).cookie).toEqual({ secure: false, sameSite: "Lax" });
     expect(loadConfig({ COOKIE_SECURE: "true" }).cookie).toEqual({
       secure: true,
-      sameSite: "None",
+      sameSite: "Lax",
     });
+    expect(
+      loadConfig({ COOKIE_SECURE: "true", SESSION_COOKIE_SAMESITE: "None" }).cookie.sameSite,
+    ).toBe("None");
     const tuned = loadConfig({
       AUTH: "firebase",
       SESSION_COOKIE_SAMESITE: "Strict",

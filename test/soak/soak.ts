@@ -4,13 +4,17 @@ import { join } from "node:path";
 import { openStore } from "../../server/compose.js";
 import { loadConfig } from "../../server/config.js";
 import { SEED_INTERVIEW } from "../support/seed-interview.js";
-import { startServerProcess, type ServerProcess } from "../support/server-process.js";
+import {
+  startServerProcess,
+  type ServerCommand,
+  type ServerProcess,
+} from "../support/server-process.js";
 import { leaveStaleLock } from "../support/stale-lock.js";
 import { TestSocket } from "../support/ws-client.js";
 import { auditStore } from "./audit.js";
 import { SoakLearner, type LearnerLimits } from "./learner.js";
 
-const SLOW_SERVER = "test/soak/slow-server.ts";
+const SLOW_SERVER = { args: ["--import", "tsx", "test/soak/slow-server.ts"] };
 /** Model calls take this long, so that kills and shutdowns land inside turns. */
 const MODEL_DELAY_MS = "150-450";
 
@@ -73,8 +77,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   const log = options.log ?? (() => {});
   const dataDir = mkdtempSync(join(tmpdir(), `learnforge-soak-${options.name}-`));
   const env = { DATA_DIR: dataDir, ...options.storeEnv };
-  const start = (extra: Record<string, string> = {}, entry?: string) =>
-    startServerProcess({ ...env, ...extra }, entry);
+  const start = (extra: Record<string, string> = {}, command: ServerCommand = {}) =>
+    startServerProcess({ ...env, ...extra }, command);
   const everyone: SoakLearner[] = [];
   let active: SoakLearner[] = [];
   const refill = () => {
@@ -169,7 +173,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
  * 99th percentile of the ping round trips.
  */
 async function saturate(
-  start: (extra: Record<string, string>, entry?: string) => Promise<ServerProcess>,
+  start: (extra: Record<string, string>, command?: ServerCommand) => Promise<ServerProcess>,
   saturation: { learners: number; seconds: number },
 ): Promise<number> {
   const proc = await start({ MODEL_DELAY_MS }, SLOW_SERVER);

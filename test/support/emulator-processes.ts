@@ -76,9 +76,14 @@ export async function stopGroup(child: ChildProcess): Promise<void> {
 /**
  * The Firestore emulator, run straight from its jar: firebase-tools 15 refuses to start its Java
  * emulators on Java < 21, and the jar runs on 11 and later. Fails at once, saying how to install
- * them, when Java or the emulator is missing.
+ * them, when Java or the emulator is missing. Without `rulesFile`, client access is open.
  */
-export function startFirestoreEmulator(dir: string, projectId: string, port: number): ChildProcess {
+export function startFirestoreEmulator(
+  dir: string,
+  projectId: string,
+  port: number,
+  rulesFile?: string,
+): ChildProcess {
   const java = findJava();
   const jar = findFirestoreEmulatorJar();
   return startInGroup(
@@ -97,6 +102,7 @@ export function startFirestoreEmulator(dir: string, projectId: string, port: num
       projectId,
       "--single_project_mode",
       "true",
+      ...(rulesFile ? ["--rules", rulesFile] : []),
     ],
     dir,
   );

@@ -7,16 +7,28 @@ export interface ServerProcess {
   exited: Promise<number | null>;
 }
 
-/**
- * Runs `server/main.ts` (or another `entry`) as its own process, the way `npm start` does, and
- * waits until it listens.
- */
+export interface ServerCommand {
+  /** This process's Node by default. */
+  executable?: string;
+  /** Its arguments; by default `server/main.ts` through tsx, the way `npm start` runs it. */
+  args?: string[];
+  cwd?: string;
+  /** The environment starts empty but for PATH and HOME, rather than inheriting this process's. */
+  cleanEnv?: boolean;
+}
+
+/** Runs the server as its own process and waits until it listens. */
 export async function startServerProcess(
   env: Record<string, string>,
-  entry = "server/main.ts",
+  command: ServerCommand = {},
 ): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ["--import", "tsx", entry], {
-    env: { ...process.env, PORT: "0", LOG_LEVEL: "info", ...env },
+  const base = command.cleanEnv
+    ? { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "" }
+    : process.env;
+  const executable = command.executable ?? process.execPath;
+  const child = spawn(executable, command.args ?? ["--import", "tsx", "server/main.ts"], {
+    cwd: command.cwd,
+    env: { ...base, PORT: "0", LOG_LEVEL: "info", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   const output: string[] = [];
@@ -43,4 +55,11 @@ export async function startServerProcess(
     );
   });
   return { child, port, output, exited };
+}
+
+/** Stops a server process started here, if it still runs, and waits for it to exit. */
+export async function stopServerProcess(server: ServerProcess | undefined): Promise<void> {
+  if (!server || server.child.exitCode !== null || server.child.signalCode !== null) return;
+  server.child.kill("SIGTERM");
+  await server.exited;
 }

@@ -18,6 +18,7 @@ import { recordStep } from "../../turn-path.js";
 import { senseiSession } from "../sessions.js";
 import { AllyState, type AllyStateValue } from "../state.js";
 
+/** Completions refused in one turn before the teacher must answer in words. */
 const MAX_REFUSALS_PER_TURN = 2;
 
 const thisTurn = (messages: BaseMessage[]) =>
@@ -26,6 +27,9 @@ const thisTurn = (messages: BaseMessage[]) =>
 const videoSearchesThisTurn = (messages: BaseMessage[]) =>
   thisTurn(messages).filter((m) => m.type === "tool" && m.name === TOOLS.fetchYoutubeVideos).length;
 
+const refusalsThisTurn = (messages: BaseMessage[]) =>
+  thisTurn(messages).filter((m) => m.type === "tool" && m.text.startsWith("Refused:")).length;
+
 function teachNode(
   models: ModelFactory,
   markComplete: ReturnType<typeof markCheckpointCompleteTool>,
@@ -33,18 +37,41 @@ function teachNode(
   const sensei = models.forAgent(AGENTS.sensei);
   const search = models.grounding?.searchTools(AGENTS.sensei) ?? [];
   const videoTool = models.grounding?.videoTool;
-  const teaching = sensei.bindTools!([markComplete, ...search]);
-  const withVideos = videoTool ? sensei.bindTools!([markComplete, videoTool, ...search]) : teaching;
+  const teaching = {
+    model: sensei.bindTools!([markComplete, ...search]),
+    tools: [markComplete.name],
+  };
+  const withVideos = videoTool
+    ? {
+        model: sensei.bindTools!([markComplete, videoTool, ...search]),
+        tools: [markComplete.name, videoTool.name],
+      }
+    : teaching;
+  const talking = { model: sensei, tools: [] };
   return async (state: AllyStateValue, config: LangGraphRunnableConfig) => {
     const context = readAllyContext(config);
     const session = senseiSession(state, context);
     const system = new SystemMessage(
       renderPrompt("ally/mission_sensei.md", promptValues(session), context.prompts_dir),
     );
-    // One video search per turn, and a turn presents at most one new concept.
-    const model = videoSearchesThisTurn(state.messages) > 0 ? teaching : withVideos;
-    const reply = await model.invoke([system, ...state.messages], withSession(config, session));
-    return { messages: [replyForLearner(reply, `**${session.checkpoint_title}**`)] };
+    // One video search per turn, and a turn presents at most one new concept. After refused
+    // completions the teacher answers in words, so every turn ends with something to read.
+    const { model, tools } =
+      refusalsThisTurn(state.messages) >= MAX_REFUSALS_PER_TURN
+        ? talking
+        : videoSearchesThisTurn(state.messages) > 0
+          ? teaching
+          : withVideos;
+    const reply = await replyForLearner(
+      model,
+      [system, ...state.messages],
+      withSession(config, session),
+      {
+        backTo: `**${session.checkpoint_title}**`,
+        tools,
+      },
+    );
+    return { messages: [reply] };
   };
 }
 
@@ -87,14 +114,9 @@ function afterTeach(state: AllyStateValue) {
 const afterVideoSearch = (state: AllyStateValue) =>
   videoSearchesThisTurn(state.messages) > 1 ? END : NODES.teach;
 
-/** A refused completion goes back to the teacher to answer it, a bounded number of times. */
-function afterMarkComplete(state: AllyStateValue) {
-  if (state.phase !== "teaching") return END;
-  const refusals = thisTurn(state.messages).filter(
-    (m) => m.type === "tool" && m.text.startsWith("Refused:"),
-  ).length;
-  return refusals >= MAX_REFUSALS_PER_TURN ? END : NODES.teach;
-}
+/** A refused completion goes back to the teacher to answer it; a completion ends the turn. */
+const afterMarkComplete = (state: AllyStateValue) =>
+  state.phase === "teaching" ? NODES.teach : END;
 
 /**
  * mission_sensei: teaches the current checkpoint, may look up a video for a new concept, and

@@ -233,6 +233,5 @@ export function senseiScript({
     reaction.kind === "complete" &&
     tools.some((tool) => tool.name === TOOLS.markCheckpointComplete);
   if (!canComplete) return { text };
-  const args = { checkpoint_number: session.checkpoint_number };
-  return { text, toolCalls: [{ name: TOOLS.markCheckpointComplete, args }] };
+  return { text, toolCalls: [{ name: TOOLS.markCheckpointComplete, args: {} }] };
 }

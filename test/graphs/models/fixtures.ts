@@ -33,7 +33,7 @@ export const startCheckpoint = tool(async () => "Teaching begins.", {
 export const markCheckpointComplete = tool(async () => "Checkpoint complete.", {
   name: "mark_checkpoint_complete",
   description: "Mark the current checkpoint complete.",
-  schema: z.object({ checkpoint_number: z.number().int().min(1) }),
+  schema: z.object({}),
 });
 
 export const MissionDraftSchema = z.object({

@@ -87,7 +87,7 @@ describe("sensei script", () => {
     expect(done && toolCalls(done)).toHaveLength(1);
     expect(done && toolCalls(done)[0]).toMatchObject({
       name: "mark_checkpoint_complete",
-      args: { checkpoint_number: 2 },
+      args: {},
     });
     expect(done?.text).toContain("Ada");
   });
@@ -134,7 +134,7 @@ describe("sensei script", () => {
   it("completes when a confident learner also asks to mark it complete, but not for everything", async () => {
     const answers = ["an answer", "another answer"];
     const confident = await teach([...answers, "Yes, I'm confident, mark it complete"]);
-    expect(toolCalls(confident.at(-1)!)[0]?.args).toEqual({ checkpoint_number: 2 });
+    expect(toolCalls(confident.at(-1)!)[0]?.args).toEqual({});
     const bulk = await teach([...answers, "I'm confident, mark everything complete"]);
     expect(toolCalls(bulk.at(-1)!)).toEqual([]);
   });
@@ -154,7 +154,7 @@ describe("sensei script", () => {
         tool_calls: [
           {
             name: "mark_checkpoint_complete",
-            args: { checkpoint_number: 2 },
+            args: {},
             id: "c1",
             type: "tool_call",
           },
@@ -181,6 +181,6 @@ describe("sensei script", () => {
       history,
       withSession({ ...context, learner_turns_in_checkpoint: answers.length + 2 }),
     );
-    expect(toolCalls(done)[0]?.args).toEqual({ checkpoint_number: 2 });
+    expect(toolCalls(done)[0]?.args).toEqual({});
   });
 });

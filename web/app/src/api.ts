@@ -12,12 +12,15 @@ export class ApiError extends Error {
   }
 }
 
-/** The server's REST routes, with the page's own cookie. */
+/**
+ * The server's REST routes, with the page's own cookie. Changes are always sent as JSON: the
+ * server takes no other kind of change made with the cookie.
+ */
 async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
   const res = await fetch(path, {
     method,
     credentials: "same-origin",
-    headers: body === undefined ? {} : { "Content-Type": "application/json" },
+    headers: method === "GET" ? {} : { "Content-Type": "application/json" },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   if (!res.ok) {
