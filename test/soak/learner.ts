@@ -41,8 +41,27 @@ export class ConversationRecord {
 const bump = (counts: Map<string, number>, text: string) =>
   counts.set(text, (counts.get(text) ?? 0) + 1);
 
-const BUSY = /taking longer than usual/;
+const BUSY = /taking longer than usual|is busy right now/;
 const SHOWN = /What you have seen is saved/;
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** An `error` answering a message the server did not take: refused at once, or shutting down. */
+const refused = (frame: Frame) =>
+  frame.type === "error" &&
+  (frame.code !== undefined || /shutting down/.test(String(frame.message)));
+
+/**
+ * Handles a refusal: waits and says to send again (`true`), or, when the server is going away,
+ * waits for the socket to close (`false`).
+ */
+async function afterRefusal(frame: Frame, socket: TestSocket): Promise<boolean> {
+  if (frame.code === "busy" || frame.code === "rate_limited" || frame.code === "queue_full") {
+    await pause(Number(frame.retry_after_ms ?? 1_000));
+    return true;
+  }
+  await Promise.race([socket.closed, pause(30_000)]);
+  return false;
+}
 
 export type LearnerStage = "interview" | "lesson" | "done";
 
@@ -188,9 +207,14 @@ export class SoakLearner {
         bump(this.interview.uncertain, content);
         return;
       }
+      if (refused(reply)) {
+        this.interviewSent -= 1;
+        if (await afterRefusal(reply, socket)) continue;
+        return;
+      }
       if (reply.type === "error") {
         this.errors += 1;
-        if (BUSY.test(String(reply.message))) await new Promise((r) => setTimeout(r, 2_000));
+        await pause(BUSY.test(String(reply.message)) ? 2_000 : 200);
         continue;
       }
       bump(this.interview.answered, content);
@@ -213,12 +237,21 @@ export class SoakLearner {
       this.sent += 1;
       this.lessonSent += 1;
       try {
-        await socket.waitFor("agent_processing_end", from, 60_000);
+        await socket.waitUntil(
+          (all) => all.slice(from).some((f) => f.type === "agent_processing_end" || refused(f)),
+          60_000,
+        );
         await socket.settle(30_000);
       } catch {
         // The server died mid-turn.
       }
       const frames = socket.frames.slice(from);
+      const refusal = frames[0] && refused(frames[0]) ? frames[0] : undefined;
+      if (refusal) {
+        this.lessonSent -= 1;
+        if (await afterRefusal(refusal, socket)) continue;
+        return;
+      }
       const shown = frames.filter((f) => f.type === "agent_message");
       for (const f of shown) bump(this.lesson.received, String(f.message));
       if (!frames.some((f) => f.type === "agent_processing_end")) {
@@ -230,7 +263,7 @@ export class SoakLearner {
       if (error) {
         this.errors += 1;
         if (SHOWN.test(String(error.message))) bump(this.lesson.answered, message);
-        else if (BUSY.test(String(error.message))) await new Promise((r) => setTimeout(r, 2_000));
+        else await pause(BUSY.test(String(error.message)) ? 2_000 : 200);
         continue;
       }
       bump(this.lesson.answered, message);

@@ -84,6 +84,11 @@ export class TestSocket {
     );
   }
 
+  /** Waits until `check` holds for the frames so far, or the socket closes. */
+  async waitUntil(check: (frames: Frame[]) => boolean, timeoutMs = 10_000): Promise<void> {
+    await this.until(() => check(this.frames) || this.closeCode !== undefined, timeoutMs);
+  }
+
   private until(check: () => boolean, timeoutMs: number): Promise<void> {
     return new Promise((resolve, reject) => {
       if (check()) return resolve();
