@@ -150,7 +150,10 @@ describe("the transcript log", () => {
     const threadId = allyThreadId(`${uid}_${missionId}`);
     const transcripts = server.store.transcripts;
     const append = transcripts.append.bind(transcripts);
-    transcripts.append = () => Promise.reject(new Error("disk full"));
+    // Installed once and switched by a flag: the server's store wrappers keep the method they see.
+    let full = true;
+    transcripts.append = (threadId, entries) =>
+      full ? Promise.reject(new Error("disk full")) : append(threadId, entries);
     const socket = await openAlly(missionId);
     const failed = await allyTurn(socket, "Hello!");
     expect(failed.map((f) => f.type)).toEqual([
@@ -161,7 +164,7 @@ describe("the transcript log", () => {
     expect(failed[2]!.message).toMatch(/Please send it again/);
     expect(await threadMessages(threadId)).toEqual([]);
 
-    transcripts.append = append;
+    full = false;
     const retried = await allyTurn(socket, "Hello!");
     expect(retried.map((f) => f.type)).toContain("agent_message");
     expect((await readTranscript(transcripts, threadId)).map((e) => e.text)[0]).toBe("Hello!");
