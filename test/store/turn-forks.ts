@@ -13,10 +13,12 @@ function turn(graph: DeltaChatGraph, threadId: string, text: string, turnId: str
   );
 }
 
-/** Holds back every checkpoint and write of one turn until released. */
+/** Holds back every checkpoint and write of one turn until released; `reached` once one waits. */
 function holdingTurn(saver: BaseCheckpointSaver, held: string) {
   let release!: () => void;
+  let reach!: () => void;
   const released = new Promise<void>((resolve) => (release = resolve));
+  const reached = new Promise<void>((resolve) => (reach = resolve));
   const holds = (config: { configurable?: Record<string, unknown> }) =>
     config.configurable?.[TURN_ID] === held;
   const proxy = new Proxy(saver, {
@@ -25,12 +27,15 @@ function holdingTurn(saver: BaseCheckpointSaver, held: string) {
       if (typeof value !== "function") return value;
       if (key !== "put" && key !== "putWrites") return value.bind(target);
       return async (config: { configurable?: Record<string, unknown> }, ...rest: unknown[]) => {
-        if (holds(config)) await released;
+        if (holds(config)) {
+          reach();
+          await released;
+        }
         return value.call(target, config, ...rest);
       };
     },
   });
-  return { saver: proxy, release };
+  return { saver: proxy, release, reached };
 }
 
 /**
@@ -61,7 +66,7 @@ export function describeTurnForks(name: string, create: () => BaseCheckpointSave
     });
 
     it("an undo made before the failed turn's writes land leaves no trace of that turn", async () => {
-      const { saver, release } = holdingTurn(create(), "turn-2");
+      const { saver, release, reached } = holdingTurn(create(), "turn-2");
       const graph = buildDeltaChatGraph(saver);
       const thread = { configurable: { thread_id: "t" } };
       await turn(graph, "t", "one", "turn-1");
@@ -69,7 +74,7 @@ export function describeTurnForks(name: string, create: () => BaseCheckpointSave
 
       // The turn ran, but its exit checkpoint and writes are still on their way to the store.
       const late = turn(graph, "t", "lost", "turn-2");
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      await reached;
       await graph.updateState(
         { configurable: { ...before.configurable, [TURN_ID]: "turn-2/undo" } },
         null,
