@@ -27,8 +27,8 @@ const ConfigSchema = z
     FIRESTORE_DATABASE_ID: optionalText,
     FIRESTORE_EMULATOR_HOST: optionalText,
     FIRESTORE_TIMEOUT_MS: positiveInt(10_000),
-    FIRESTORE_TRANSACTION_ATTEMPT_MS: positiveInt(3_000),
-    FIRESTORE_TRANSACTION_BUDGET_MS: positiveInt(6_000),
+    FIRESTORE_TRANSACTION_ATTEMPT_MS: optionalNumber(z.number().int().positive()),
+    FIRESTORE_TRANSACTION_BUDGET_MS: optionalNumber(z.number().int().positive()),
     FIREBASE_AUTH_EMULATOR_HOST: optionalText,
     FIREBASE_API_KEY: optionalText,
     GOOGLE_API_KEY: optionalText,
@@ -116,7 +116,10 @@ const ConfigSchema = z
     }
     // A transaction's budget must run out before the store's call deadline, so the learner hears
     // "busy, try again" rather than a timeout.
-    if (env.FIRESTORE_TRANSACTION_BUDGET_MS >= env.FIRESTORE_TIMEOUT_MS) {
+    const transactionBudgetMs =
+      env.FIRESTORE_TRANSACTION_BUDGET_MS ??
+      Math.min(6_000, Math.floor(env.FIRESTORE_TIMEOUT_MS * 0.6));
+    if (transactionBudgetMs >= env.FIRESTORE_TIMEOUT_MS) {
       ctx.addIssue({
         code: "custom",
         path: ["FIRESTORE_TRANSACTION_BUDGET_MS"],
@@ -137,8 +140,8 @@ const ConfigSchema = z
         firestoreEmulatorHost: env.FIRESTORE_EMULATOR_HOST,
         firestoreTimeoutMs: env.FIRESTORE_TIMEOUT_MS,
         transactions: {
-          attemptMs: env.FIRESTORE_TRANSACTION_ATTEMPT_MS,
-          budgetMs: env.FIRESTORE_TRANSACTION_BUDGET_MS,
+          attemptMs: env.FIRESTORE_TRANSACTION_ATTEMPT_MS ?? Math.min(3_000, transactionBudgetMs),
+          budgetMs: transactionBudgetMs,
         },
         authEmulatorHost: env.FIREBASE_AUTH_EMULATOR_HOST,
         /** The web API key the learner's web app signs in with (public, like in any Firebase web app). */
