@@ -13,6 +13,16 @@ export const DEFAULT_TRANSACTION_LIMITS: TransactionLimits = { attemptMs: 3_000,
 
 export type RunTransaction = <T>(update: (tx: Transaction) => Promise<T>) => Promise<T>;
 
+/** Runs bounded transactions, and knows of the attempts given up on that are still running. */
+export interface BoundedTransactions extends RunTransaction {
+  /**
+   * Resolves once every attempt still running has ended (an abandoned attempt rolls back as soon
+   * as Firestore answers it), or after `limitMs`: a client terminated under a running attempt
+   * leaves its locks behind.
+   */
+  settled(limitMs: number): Promise<void>;
+}
+
 const FIRST_BACKOFF_MS = 100;
 const MAX_BACKOFF_MS = 1_000;
 /** ABORTED (contention, a lock that timed out), DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED, UNAVAILABLE. */
@@ -33,13 +43,19 @@ type Outcome<T> = { ok: true; value: T } | { ok: false; retryable: boolean; erro
 export function boundedTransactions(
   firestore: Firestore,
   limits: TransactionLimits,
-): RunTransaction {
-  return async <T>(update: (tx: Transaction) => Promise<T>): Promise<T> => {
+): BoundedTransactions {
+  const running = new Set<Promise<unknown>>();
+  const run = async <T>(update: (tx: Transaction) => Promise<T>): Promise<T> => {
     const deadline = Date.now() + limits.budgetMs;
     let backoff = FIRST_BACKOFF_MS;
     for (;;) {
       const timeLeft = deadline - Date.now();
-      const outcome = await attempt(firestore, update, Math.min(limits.attemptMs, timeLeft));
+      const outcome = await attempt(
+        firestore,
+        update,
+        Math.min(limits.attemptMs, timeLeft),
+        running,
+      );
       if (outcome.ok) return outcome.value;
       if (!outcome.retryable) throw outcome.error;
       const pause = Math.min(backoff * (0.5 + Math.random()), MAX_BACKOFF_MS);
@@ -53,15 +69,24 @@ export function boundedTransactions(
       backoff *= 2;
     }
   };
+  return Object.assign(run, {
+    async settled(limitMs: number) {
+      let timer: NodeJS.Timeout | undefined;
+      const limit = new Promise((resolve) => (timer = setTimeout(resolve, limitMs)));
+      await Promise.race([Promise.allSettled([...running]), limit]);
+      clearTimeout(timer);
+    },
+  });
 }
 
 async function attempt<T>(
   firestore: Firestore,
   update: (tx: Transaction) => Promise<T>,
   timeoutMs: number,
+  attempts: Set<Promise<unknown>>,
 ): Promise<Outcome<T>> {
   let abandoned = false;
-  const running = firestore.runTransaction(
+  const sdkAttempt = firestore.runTransaction(
     async (tx) => {
       const value = await update(tx);
       // Throwing here makes the client roll back instead of committing.
@@ -70,6 +95,9 @@ async function attempt<T>(
     },
     { maxAttempts: 1 },
   );
+  attempts.add(sdkAttempt);
+  const forget = () => attempts.delete(sdkAttempt);
+  sdkAttempt.then(forget, forget);
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<Outcome<T>>((resolve) => {
     timer = setTimeout(() => {
@@ -78,7 +106,7 @@ async function attempt<T>(
       resolve({ ok: false, retryable: true, error });
     }, timeoutMs);
   });
-  const settled = running.then(
+  const settled = sdkAttempt.then(
     (value): Outcome<T> => ({ ok: true, value }),
     (error: unknown): Outcome<T> => ({
       ok: false,

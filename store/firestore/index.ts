@@ -5,6 +5,7 @@ export { openFirestoreStore, type FirestoreStoreOptions } from "./open-firestore
 export {
   DEFAULT_TRANSACTION_LIMITS,
   boundedTransactions,
+  type BoundedTransactions,
   type RunTransaction,
   type TransactionLimits,
 } from "./bounded-transaction.js";

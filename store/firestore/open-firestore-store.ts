@@ -49,6 +49,10 @@ export function openFirestoreStore(
     allySessions: gate.guard(createFirestoreAllySessionStore(c, clock)),
     transcripts: gate.guard(createFirestoreTranscriptStore(c, clock)),
     checkpointer: gate.guard(new FirestoreSaver({ firestore, transaction })),
-    close: () => gate.close(() => firestore.terminate()),
+    close: () =>
+      gate.close(async () => {
+        await transaction.settled(options.timeoutMs ?? 10_000);
+        await firestore.terminate();
+      }),
   };
 }
