@@ -238,7 +238,9 @@ export class SoakLearner {
       this.lessonSent += 1;
       try {
         await socket.waitUntil(
-          (all) => all.slice(from).some((f) => f.type === "agent_processing_end" || refused(f)),
+          () =>
+            socket.closeCode !== undefined ||
+            socket.frames.slice(from).some((f) => f.type === "agent_processing_end" || refused(f)),
           60_000,
         );
         await socket.settle(30_000);
