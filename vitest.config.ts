@@ -13,6 +13,8 @@ const E2E_ON_BOTH_STORES = [
   "test/e2e/sessions-http.test.ts",
   "test/e2e/restart.test.ts",
   "test/e2e/checkpoint-positions.test.ts",
+  "test/e2e/transcript.test.ts",
+  "test/e2e/crash.test.ts",
 ];
 
 export default defineConfig({

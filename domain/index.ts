@@ -8,4 +8,5 @@ export * from "./records.js";
 export * from "./run-context.js";
 export * from "./sessions.js";
 export * from "./threads.js";
+export * from "./transcript.js";
 export * from "./user.js";

@@ -10,13 +10,14 @@ import { createLogger } from "./log.js";
 
 export async function openStore(config: Config): Promise<Store> {
   if (config.store === "sqlite") return openSqliteStore({ path: config.sqlitePath });
-  const { projectId, databaseId, firestoreEmulatorHost, firestoreTimeoutMs } = config.firebase;
+  const { projectId, databaseId, firestoreEmulatorHost, firestoreTimeoutMs, transactions } =
+    config.firebase;
   if (!projectId) {
     throw new ConfigError("STORE=firestore needs GOOGLE_CLOUD_PROJECT, the Firebase project id");
   }
   return loadFirestoreStore(
     { projectId, databaseId, emulatorHost: firestoreEmulatorHost },
-    { timeoutMs: firestoreTimeoutMs },
+    { timeoutMs: firestoreTimeoutMs, transactions },
   );
 }
 

@@ -27,6 +27,8 @@ const ConfigSchema = z
     FIRESTORE_DATABASE_ID: optionalText,
     FIRESTORE_EMULATOR_HOST: optionalText,
     FIRESTORE_TIMEOUT_MS: positiveInt(10_000),
+    FIRESTORE_TRANSACTION_ATTEMPT_MS: optionalNumber(z.number().int().positive()),
+    FIRESTORE_TRANSACTION_BUDGET_MS: optionalNumber(z.number().int().positive()),
     FIREBASE_AUTH_EMULATOR_HOST: optionalText,
     FIREBASE_API_KEY: optionalText,
     GOOGLE_API_KEY: optionalText,
@@ -112,6 +114,18 @@ const ConfigSchema = z
           "None needs COOKIE_SECURE=true: browsers drop SameSite=None cookies without Secure",
       });
     }
+    // A transaction's budget must run out before the store's call deadline, so the learner hears
+    // "busy, try again" rather than a timeout.
+    const transactionBudgetMs =
+      env.FIRESTORE_TRANSACTION_BUDGET_MS ??
+      Math.min(6_000, Math.floor(env.FIRESTORE_TIMEOUT_MS * 0.6));
+    if (transactionBudgetMs >= env.FIRESTORE_TIMEOUT_MS) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["FIRESTORE_TRANSACTION_BUDGET_MS"],
+        message: "must be less than FIRESTORE_TIMEOUT_MS",
+      });
+    }
     return {
       port: env.PORT,
       // Local auth hands out tokens to anyone who asks, so it stays on loopback unless told otherwise.
@@ -125,6 +139,10 @@ const ConfigSchema = z
         databaseId: env.FIRESTORE_DATABASE_ID,
         firestoreEmulatorHost: env.FIRESTORE_EMULATOR_HOST,
         firestoreTimeoutMs: env.FIRESTORE_TIMEOUT_MS,
+        transactions: {
+          attemptMs: env.FIRESTORE_TRANSACTION_ATTEMPT_MS ?? Math.min(3_000, transactionBudgetMs),
+          budgetMs: transactionBudgetMs,
+        },
         authEmulatorHost: env.FIREBASE_AUTH_EMULATOR_HOST,
         /** The web API key the learner's web app signs in with (public, like in any Firebase web app). */
         webApiKey: env.FIREBASE_API_KEY,

@@ -10,7 +10,9 @@ import type {
   Mission,
   MissionCreated,
   MissionPatch,
+  NewTranscriptEntry,
   ProgressUpdate,
+  TranscriptEntry,
   User,
   UserPatch,
 } from "../domain/index.js";
@@ -59,12 +61,33 @@ export interface AllySessionStore {
   markCompleted(id: string): Promise<AllySession>;
 }
 
+/**
+ * Each conversation's transcript: an append-only log of the messages its learner saw, keyed by the
+ * conversation's thread id. Entries are never rewritten.
+ */
+export interface TranscriptStore {
+  /**
+   * Appends the entries in order, all or none, numbering them after the log's last entry. An entry
+   * whose id the log already holds is not appended again: the stored one is returned in its place,
+   * so a retried append never duplicates. Returns the given entries as stored.
+   */
+  append(threadId: string, entries: NewTranscriptEntry[]): Promise<TranscriptEntry[]>;
+  /** Entries in order, after `afterSeq` (exclusive) when given, at most `limit` of them. */
+  list(threadId: string, options?: TranscriptPage): Promise<TranscriptEntry[]>;
+}
+
+export interface TranscriptPage {
+  afterSeq?: number;
+  limit?: number;
+}
+
 export interface Store {
   users: UserStore;
   missions: MissionStore;
   enrollments: EnrollmentStore;
   commanderSessions: CommanderSessionStore;
   allySessions: AllySessionStore;
+  transcripts: TranscriptStore;
   checkpointer: BaseCheckpointSaver;
   close(): Promise<void>;
 }

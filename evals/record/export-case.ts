@@ -35,10 +35,10 @@ function readers(store: Store): { commander: CommanderGraph; ally: AllyGraph } {
   return buildGraphs(models, store);
 }
 
-async function readThread(graph: ReadableGraph, threadId: string) {
+async function readThread(store: Store, graph: ReadableGraph, threadId: string) {
   const [drawing, conversation] = await Promise.all([
     drawingOf(graph),
-    readConversation(graph, threadId),
+    readConversation(graph, threadId, store.transcripts),
   ]);
   const turns = conversation.turns.filter((t) => t.id !== "");
   if (turns.length === 0) throw new ExportError(`${threadId} has no learner turns to export`);
@@ -61,6 +61,7 @@ async function commanderCase(store: Store, sessionId: string): Promise<CaseJson>
   if (!session) throw new ExportError(`There is no Commander session ${sessionId} in this store`);
   const user = await store.users.get(session.user_id);
   const { turns, records, values } = await readThread(
+    store,
     readers(store).commander,
     commanderThreadId(session.id),
   );
@@ -102,6 +103,7 @@ async function allyCase(store: Store, enrollmentId: string): Promise<CaseJson> {
     throw new ExportError(`There is no enrollment ${enrollmentId} in this store`);
   const session = await store.allySessions.getForEnrollment(enrollment.id);
   const { turns, records, values } = await readThread(
+    store,
     readers(store).ally,
     allyThreadId(enrollment.id),
   );

@@ -1,6 +1,6 @@
 import { MessagesDeltaValue, StateSchema } from "@langchain/langgraph";
 import { z } from "zod";
-import { AGENTS } from "../../domain/index.js";
+import { AGENTS, NO_TRANSCRIPT_MARK, TranscriptMarkSchema } from "../../domain/index.js";
 import { TurnPathValue } from "../turn-path.js";
 
 export const AllyPhase = z.enum(["greeting", "briefing", "teaching", "wrap_up", "done"]);
@@ -37,6 +37,11 @@ export const AllyState = new StateSchema({
   just_completed: z.string().nullable().default(null),
   /** The nodes this turn ran, for the graph pages. */
   turn_path: TurnPathValue,
+  /**
+   * How much of the conversation's transcript log this state has taken in; the server sets it with
+   * each turn's input, and folds what came after it into the next turn.
+   */
+  transcript: TranscriptMarkSchema.default(NO_TRANSCRIPT_MARK),
 });
 
 export type AllyStateValue = typeof AllyState.State;

@@ -1,6 +1,10 @@
 import { MessagesDeltaValue, StateSchema } from "@langchain/langgraph";
 import { z } from "zod";
-import { MissionDraftSchema } from "../../domain/index.js";
+import {
+  MissionDraftSchema,
+  NO_TRANSCRIPT_MARK,
+  TranscriptMarkSchema,
+} from "../../domain/index.js";
 import { LearningGoalSchema } from "../../tools/index.js";
 import { TurnPathValue } from "../turn-path.js";
 
@@ -19,6 +23,11 @@ export const CommanderState = new StateSchema({
   mission_id: z.string().nullable().default(null),
   /** The nodes this turn ran, for the graph pages. */
   turn_path: TurnPathValue,
+  /**
+   * How much of the conversation's transcript log this state has taken in; the server sets it with
+   * each turn's input, and folds what came after it into the next turn.
+   */
+  transcript: TranscriptMarkSchema.default(NO_TRANSCRIPT_MARK),
 });
 
 export type CommanderStateValue = typeof CommanderState.State;

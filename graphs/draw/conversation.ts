@@ -1,6 +1,8 @@
 import { isAIMessage, type BaseMessage } from "@langchain/core/messages";
 import type { RunnableConfig } from "@langchain/core/runnables";
 import type { BaseCheckpointSaver } from "@langchain/langgraph-checkpoint";
+import type { TranscriptEntry } from "../../domain/index.js";
+import { readTranscript, type TranscriptStore } from "../../store/index.js";
 import type { TurnPath } from "../turn-path.js";
 import type { Utterance } from "./page-data.js";
 
@@ -24,7 +26,7 @@ export interface Turn {
   /** The id of the learner's message. */
   id: string;
   learner: string;
-  /** When the turn's checkpoint was written. */
+  /** When the turn's checkpoint was written (or, for a turn the thread lacks, its message). */
   at?: string;
   /** The nodes the turn ran, in order; empty when its checkpoint holds no path. */
   steps: TurnStepView[];
@@ -46,9 +48,10 @@ interface TurnRecord {
   state: StateValues;
 }
 
-// `messages` is the transcript, shown turn by turn; `turn_path` is shown as the turn's path.
-// Channels named `__…` are LangGraph's own.
-const NOT_STATE = new Set(["messages", "turn_path"]);
+// `messages` is the transcript, shown turn by turn; `turn_path` is shown as the turn's path;
+// `transcript` marks how much of the transcript log the thread has taken in. Channels named `__…`
+// are LangGraph's own.
+const NOT_STATE = new Set(["messages", "turn_path", "transcript"]);
 
 /** The values of a checkpoint that a reader of the graph's state cares about. */
 export function stateValues(channelValues: Record<string, unknown>): StateValues {
@@ -65,8 +68,8 @@ function saverOf(graph: ConversationGraph): BaseCheckpointSaver {
   return checkpointer;
 }
 
-/** The conversation's messages, in order: the one place the pages read a transcript from. */
-export async function readTranscript(
+/** The thread's own messages, in order. */
+export async function readThreadMessages(
   graph: ConversationGraph,
   threadId: string,
 ): Promise<BaseMessage[]> {
@@ -79,7 +82,7 @@ export async function readOpening(
   graph: ConversationGraph,
   threadId: string,
 ): Promise<string | undefined> {
-  return (await readTranscript(graph, threadId)).find((m) => m.type === "human")?.text;
+  return (await readThreadMessages(graph, threadId)).find((m) => m.type === "human")?.text;
 }
 
 /** The thread's latest state values, or undefined for a thread with no checkpoint yet. */
@@ -126,8 +129,14 @@ function utterances(message: BaseMessage): Utterance[] {
   return said;
 }
 
-function splitTurns(messages: BaseMessage[]) {
-  const turns: { id: string; learner: string; replies: BaseMessage[] }[] = [];
+interface ThreadTurn {
+  id: string;
+  learner: string;
+  replies: BaseMessage[];
+}
+
+function splitTurns(messages: BaseMessage[]): ThreadTurn[] {
+  const turns: ThreadTurn[] = [];
   for (const message of messages) {
     if (message.type === "human") {
       turns.push({ id: message.id ?? "", learner: message.text, replies: [] });
@@ -140,20 +149,50 @@ function splitTurns(messages: BaseMessage[]) {
   return turns;
 }
 
+interface LoggedTurn {
+  id: string;
+  learner: string;
+  at?: string;
+  replies: TranscriptEntry[];
+}
+
+/** The transcript's turns: each learner message with the replies shown for it. */
+function loggedTurns(entries: TranscriptEntry[]): LoggedTurn[] {
+  const turns = new Map<string, LoggedTurn>();
+  for (const entry of entries) {
+    let turn = turns.get(entry.turn_id);
+    if (!turn) {
+      turn = { id: entry.turn_id, learner: "", replies: [] };
+      turns.set(entry.turn_id, turn);
+    }
+    if (entry.role === "learner") {
+      turn.learner = entry.text;
+      turn.at = entry.at;
+    } else turn.replies.push(entry);
+  }
+  return [...turns.values()];
+}
+
 /**
- * A thread's transcript, turn by turn, with the nodes each turn ran and the state it left. Each
- * step's messages are the next ones after the learner's, as many as the step recorded adding.
+ * A conversation turn by turn, with the nodes each turn ran and the state it left. With
+ * `transcripts`, the turns and what the learner saw come from the conversation's transcript log,
+ * so a turn the thread never took in (cut short by a crash) is there too; the nodes and tool calls
+ * come from the thread. Each step's messages are the next ones after the learner's, as many as the
+ * step recorded adding. Without a transcript (or before one was written) the thread's own messages
+ * are the turns.
  */
 export async function readConversation(
   graph: ConversationGraph,
   threadId: string,
+  transcripts?: TranscriptStore,
 ): Promise<Conversation> {
   const saver = saverOf(graph);
-  const [messages, records] = await Promise.all([
-    readTranscript(graph, threadId),
+  const [messages, records, logged] = await Promise.all([
+    readThreadMessages(graph, threadId),
     readTurnRecords(saver, threadId),
+    transcripts ? readTranscript(transcripts, threadId).then(loggedTurns) : [],
   ]);
-  const turns = splitTurns(messages).map((turn): Turn => {
+  const fromThread = (turn: ThreadTurn): Turn => {
     const recorded = records.get(turn.id);
     let next = 0;
     const steps = (recorded?.path.steps ?? []).map((step) => {
@@ -169,6 +208,16 @@ export async function readConversation(
       unattributed: turn.replies.slice(next).flatMap(utterances),
       state: recorded?.state,
     };
+  };
+
+  const threadTurns = splitTurns(messages);
+  if (logged.length === 0) return { threadId, turns: threadTurns.map(fromThread) };
+  const inThread = new Map(threadTurns.map((turn) => [turn.id, turn]));
+  const turns = logged.map((turn): Turn => {
+    const held = inThread.get(turn.id);
+    if (held) return { ...fromThread(held), learner: turn.learner };
+    const said = turn.replies.map((reply): Utterance => ({ kind: "say", text: reply.text }));
+    return { id: turn.id, learner: turn.learner, at: turn.at, steps: [], unattributed: said };
   });
   return { threadId, turns };
 }

@@ -3,7 +3,7 @@ export {
   readConversation,
   readCurrentState,
   readOpening,
-  readTranscript,
+  readThreadMessages,
   type Conversation,
   type ConversationGraph,
   type StateValues,

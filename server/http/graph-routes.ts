@@ -139,7 +139,8 @@ export function graphRoutes(deps: GraphRoutesDeps) {
     const viewer = await viewerOf(req);
     // The page reads the whole conversation anyway: its label comes from that one reading.
     let reading: Promise<Conversation> | undefined;
-    const read = (threadId: string) => (reading ??= readConversation(graph, threadId));
+    const read = (threadId: string) =>
+      (reading ??= readConversation(graph, threadId, deps.auth.store.transcripts));
     const ref = await requestedConversation(deps.auth.store, name, req.query, viewer, {
       state: async (threadId) => (await read(threadId)).turns.findLast((t) => t.state)?.state,
       opening: async (threadId) => (await read(threadId)).turns[0]?.learner,

@@ -1,5 +1,4 @@
-import { HumanMessage } from "@langchain/core/messages";
-import { busyNotice, failureStatus, nodeAgents, type AllyGraph } from "../../graphs/index.js";
+import { failureStatus, nodeAgents, type AllyGraph } from "../../graphs/index.js";
 import {
   AGENTS,
   allyContextOf,
@@ -12,7 +11,12 @@ import type { TokenVerifier } from "../auth/index.js";
 import type { TurnObserver } from "../observability/index.js";
 import { AllyClientFrame, type AllyServerFrame } from "../protocol/index.js";
 import { authenticateSocket } from "./authenticate-socket.js";
-import { readThread } from "./history.js";
+import {
+  ConversationLog,
+  turnFailedMessage,
+  whenStoreBusy,
+  type TurnLog,
+} from "./conversation-log.js";
 import { CloseWith, type EndpointSpec } from "./socket-endpoint.js";
 import { streamTurn } from "./stream-turn.js";
 
@@ -27,8 +31,6 @@ export interface AllyEndpointDeps {
 
 const CONNECTED = "Connected to Lumina. Ready to start learning!";
 const COMPLETED = "Congratulations! You've completed the mission!";
-const TURN_FAILED =
-  "Sorry, something went wrong while processing your message. Please send it again.";
 
 /**
  * `WS /api/v1/mission-ally/ws?mission_id=…`: every turn is bracketed by processing markers, with
@@ -65,7 +67,7 @@ export function allyEndpoint(deps: AllyEndpointDeps): EndpointSpec {
     });
   }
 
-  return {
+  return whenStoreBusy({
     path: "/api/v1/mission-ally/ws",
     clientSchema: AllyClientFrame,
     textField: "message",
@@ -84,9 +86,11 @@ export function allyEndpoint(deps: AllyEndpointDeps): EndpointSpec {
       if (!allySession) throw new CloseWith(1008, "Enrollment session not found");
 
       const threadId = allyThreadId(enrollment.id);
-      const { values, history } = await readThread(deps.graph, {
-        configurable: { thread_id: threadId },
-      });
+      const { log, values, history } = await ConversationLog.open(
+        store.transcripts,
+        deps.graph,
+        threadId,
+      );
       send({ type: "connected", message: CONNECTED });
       if (history.length > 0) {
         send({
@@ -99,7 +103,8 @@ export function allyEndpoint(deps: AllyEndpointDeps): EndpointSpec {
         connection.close(1000, "Mission completed");
         return undefined;
       }
-      await store.allySessions.markStarted(allySession.id);
+      // Only the first open moves the session on, so a reconnect takes no transaction.
+      if (allySession.status === "created") await store.allySessions.markStarted(allySession.id);
 
       const tokens = data.query.get("stream") === "tokens";
       let finished = false;
@@ -111,25 +116,23 @@ export function allyEndpoint(deps: AllyEndpointDeps): EndpointSpec {
           if (finished) return;
           send({ type: "agent_processing_start" });
           let closed = false;
+          let turn: TurnLog | undefined;
+          const startingAgent = speaking;
           try {
+            turn = await log.startTurn(text);
             const config = {
-              configurable: { thread_id: threadId },
+              configurable: { thread_id: threadId, ...turn.configurable },
               context: await loadContext(user, missionId, allySession.id),
               signal: connection.abort.signal,
             };
-            const events = streamTurn(
-              deps.graph,
-              { messages: [new HumanMessage({ id: crypto.randomUUID(), content: text })] },
-              config,
-              {
-                agentOf,
-                startingAgent: speaking,
-                tokens,
-                observer: deps.turns,
-                onUsage: (usage) =>
-                  connection.log.info("turn usage", { enrollment_id: enrollment.id, usage }),
-              },
-            );
+            const events = streamTurn(deps.graph, turn.input, config, {
+              agentOf,
+              startingAgent,
+              tokens,
+              observer: deps.turns,
+              onUsage: (usage) =>
+                connection.log.info("turn usage", { enrollment_id: enrollment.id, usage }),
+            });
             for await (const event of events) {
               if (event.kind === "delta") {
                 connection.sendIfKeepingUp({
@@ -138,6 +141,7 @@ export function allyEndpoint(deps: AllyEndpointDeps): EndpointSpec {
                   delta: event.text,
                 });
               } else if (event.kind === "message") {
+                await turn.record(event);
                 send({
                   type: "agent_message",
                   id: event.id,
@@ -151,6 +155,8 @@ export function allyEndpoint(deps: AllyEndpointDeps): EndpointSpec {
                   agent: event.agent,
                   message: `Handing over to ${event.agent}...`,
                 });
+              } else if (event.kind === "end") {
+                await turn.recordLearner();
               } else if (event.event.type === "checkpoint_update") {
                 const { completed_checkpoints, progress } = event.event;
                 send({ type: "checkpoint_update", completed_checkpoints, progress });
@@ -159,6 +165,9 @@ export function allyEndpoint(deps: AllyEndpointDeps): EndpointSpec {
               }
             }
           } catch (err) {
+            // The thread went back to where the turn started.
+            turn?.finish(false);
+            speaking = startingAgent;
             send({ type: "agent_processing_end" });
             if (err instanceof CloseWith) throw err;
             connection.log.error("ally turn failed", {
@@ -166,9 +175,10 @@ export function allyEndpoint(deps: AllyEndpointDeps): EndpointSpec {
               error: err,
               status: failureStatus(err),
             });
-            send({ type: "error", message: busyNotice(err) ?? TURN_FAILED });
+            send({ type: "error", message: turnFailedMessage(err, turn?.shown ?? false) });
             return;
           }
+          turn.finish(true);
           send({ type: "agent_processing_end" });
           if (closed) {
             finished = true;
@@ -179,5 +189,5 @@ export function allyEndpoint(deps: AllyEndpointDeps): EndpointSpec {
         onClose: async () => {},
       };
     },
-  };
+  });
 }

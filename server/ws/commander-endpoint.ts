@@ -1,5 +1,4 @@
-import { HumanMessage } from "@langchain/core/messages";
-import { busyNotice, failureStatus, nodeAgents, type CommanderGraph } from "../../graphs/index.js";
+import { failureStatus, nodeAgents, type CommanderGraph } from "../../graphs/index.js";
 import {
   AGENTS,
   commanderThreadId,
@@ -13,7 +12,13 @@ import type { TurnObserver } from "../observability/index.js";
 import { CommanderClientFrame, type CommanderServerFrame } from "../protocol/index.js";
 import { authenticateSocket } from "./authenticate-socket.js";
 import type { Connection } from "./connection.js";
-import { readThread } from "./history.js";
+import {
+  ConversationLog,
+  turnFailedMessage,
+  whenStoreBusy,
+  type Reply,
+  type TurnLog,
+} from "./conversation-log.js";
 import { CloseWith, type EndpointSpec } from "./socket-endpoint.js";
 import { streamTurn } from "./stream-turn.js";
 
@@ -29,8 +34,6 @@ export interface CommanderEndpointDeps {
 const CONNECTED = "Connected to Mission Commander. Starting your learning journey...";
 const CREATED = "Mission created successfully!";
 const CURATING = "Creating your personalized learning mission...";
-const TURN_FAILED =
-  "Sorry, something went wrong while processing your message. Please send it again.";
 const NO_REPLY = "I couldn't come up with a reply to that. Could you rephrase it?";
 
 const missionCreated = (mission: Mission, enrollment: Enrollment): CommanderServerFrame => ({
@@ -47,7 +50,7 @@ const missionCreated = (mission: Mission, enrollment: Enrollment): CommanderServ
  */
 export function commanderEndpoint(deps: CommanderEndpointDeps): EndpointSpec {
   const agentOf = nodeAgents(deps.graph);
-  return {
+  return whenStoreBusy({
     path: "/api/v1/mission-commander/ws",
     clientSchema: CommanderClientFrame,
     textField: "content",
@@ -67,7 +70,11 @@ export function commanderEndpoint(deps: CommanderEndpointDeps): EndpointSpec {
         prompts_dir: deps.promptsDir ?? null,
       };
       const config = { configurable: { thread_id: commanderThreadId(session.id) }, context };
-      const { history } = await readThread(deps.graph, config);
+      const { log, history } = await ConversationLog.open(
+        deps.store.transcripts,
+        deps.graph,
+        config.configurable.thread_id,
+      );
       const resuming = session.status === "abandoned" || session.status === "error";
       if (resuming) await deps.store.commanderSessions.setStatus(session.id, "active");
       send({ type: "connected", message: CONNECTED });
@@ -91,16 +98,19 @@ export function commanderEndpoint(deps: CommanderEndpointDeps): EndpointSpec {
         runTurn: async (text) => {
           if (finished) return;
           if (allEvents) send({ type: "agent_processing_start" });
-          const replies: { id: string; text: string }[] = [];
+          const replies: Reply[] = [];
           let created: CommanderServerFrame | undefined;
+          let turn: TurnLog | undefined;
           try {
-            const input = {
-              messages: [new HumanMessage({ id: crypto.randomUUID(), content: text })],
-            };
+            turn = await log.startTurn(text);
             const events = streamTurn(
               deps.graph,
-              input,
-              { ...config, signal: connection.abort.signal },
+              turn.input,
+              {
+                ...config,
+                configurable: { ...config.configurable, ...turn.configurable },
+                signal: connection.abort.signal,
+              },
               {
                 agentOf,
                 startingAgent: AGENTS.polaris,
@@ -118,40 +128,50 @@ export function commanderEndpoint(deps: CommanderEndpointDeps): EndpointSpec {
                   delta: event.text,
                 });
               else if (event.kind === "message") {
-                if (allEvents)
+                if (allEvents) {
+                  await turn.record(event);
                   send({
                     type: "agent_message",
                     id: event.id,
                     content: event.text,
                     message: event.text,
                   });
-                else replies.push(event);
+                } else replies.push(event);
               } else if (event.kind === "handover" && allEvents) {
                 send({ type: "agent_handover", agent: event.agent, message: CURATING });
               } else if (event.kind === "app" && event.event.type === "mission_created") {
                 created = missionCreated(event.event.mission, event.event.enrollment);
+              } else if (event.kind === "end") {
+                // By default the learner sees one reply, the turn's messages joined.
+                const [first] = replies;
+                if (first && !created) {
+                  await turn.record({ ...first, text: replies.map((r) => r.text).join("\n\n") });
+                } else await turn.recordLearner();
               }
             }
           } catch (err) {
+            turn?.finish(false);
             connection.log.error("commander turn failed", {
               session_id: session.id,
               error: err,
               status: failureStatus(err),
             });
             if (allEvents) send({ type: "agent_processing_end" });
-            send({ type: "error", message: busyNotice(err) ?? TURN_FAILED });
+            send({ type: "error", message: turnFailedMessage(err, turn?.shown ?? false) });
             return;
           }
+          turn.finish(true);
           if (allEvents) send({ type: "agent_processing_end" });
           if (created) {
             finished = true;
             send(created);
             connection.close(1000, "Mission created");
           } else if (!allEvents) {
+            const [first] = replies;
             const reply = replies.map((r) => r.text).join("\n\n");
             send(
-              reply
-                ? { type: "agent_message", id: replies[0]!.id, content: reply, message: reply }
+              first
+                ? { type: "agent_message", id: first.id, content: reply, message: reply }
                 : { type: "error", message: NO_REPLY },
             );
           }
@@ -163,7 +183,7 @@ export function commanderEndpoint(deps: CommanderEndpointDeps): EndpointSpec {
         },
       };
     },
-  };
+  });
 }
 
 /** A reconnect after the mission exists replays `mission_created` and closes, as the first time. */

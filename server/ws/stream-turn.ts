@@ -3,14 +3,28 @@ import type { RunnableConfig } from "@langchain/core/runnables";
 import { BaseCheckpointSaver } from "@langchain/langgraph-checkpoint";
 import { AppEventSchema, type AppEvent } from "../../domain/index.js";
 import { UsageTally, type TurnUsage } from "../../graphs/index.js";
+import { TURN_ID, turnOf } from "../../store/index.js";
 import type { TurnObserver } from "../observability/index.js";
+import { RunSettled } from "./run-settled.js";
 
 /** What a turn produced, in order, independent of any wire format. */
 export type TurnEvent =
   | { kind: "handover"; agent: string }
   | { kind: "delta"; id: string; agent: string; text: string }
-  | { kind: "message"; id: string; agent: string; text: string }
-  | { kind: "app"; event: AppEvent };
+  | { kind: "message"; id: string; agent: string; node: string; text: string }
+  | { kind: "app"; event: AppEvent }
+  /**
+   * Last: the turn's checkpoint is stored. A caller that throws while handling this (or any other
+   * event) fails the turn, which is then undone.
+   */
+  | { kind: "end" };
+
+/**
+ * How long a failed turn waits for LangGraph to finish storing the run's last checkpoint before
+ * undoing it anyway. Store calls are bounded well below this; the undo stays correct if the
+ * checkpoint lands later still, because the savers keep a turn's writes out of the undo's branch.
+ */
+const SETTLE_LIMIT_MS = 15_000;
 
 export interface StreamableGraph {
   checkpointer?: BaseCheckpointSaver | boolean;
@@ -39,10 +53,13 @@ const nodeOf = (namespace: string[]): string | undefined => namespace[0]?.split(
 
 /**
  * Runs one turn and turns the graph's stream into `TurnEvent`s: whole messages from node updates
- * (each once), token deltas only when asked for, handovers whenever the speaking agent changes,
- * and the app events tools write to the custom stream. Every model call's token usage is added up
- * for `onUsage`. A turn is all or nothing: if it fails, the thread goes back to where it was, so the
- * learner can simply send the message again.
+ * (each once, with the node that said it), token deltas only when asked for, handovers whenever the
+ * speaking agent changes, the app events tools write to the custom stream, and `end` once the
+ * turn's checkpoint is stored. Every model call's token usage is added up for `onUsage`. A turn is
+ * all or nothing: if it fails, is aborted, or its caller stops before `end` has been handled, the
+ * run is stopped and the thread goes back exactly to where it was.
+ *
+ * `config.configurable.turn_id` names the turn (see `store/turns.ts`).
  */
 export async function* streamTurn(
   graph: StreamableGraph,
@@ -61,50 +78,64 @@ export async function* streamTurn(
   const turnAbort = new AbortController();
   const abortTurn = () => turnAbort.abort(config.signal?.reason);
   const speaking = { agent: options.startingAgent };
-  let ok = false;
   if (config.signal?.aborted) abortTurn();
   else config.signal?.addEventListener("abort", abortTurn, { once: true });
+  const settled = new RunSettled();
+  let completed = false;
+  let failure: unknown;
   try {
     // One checkpoint per turn.
     const stream = await graph.stream(input, {
       ...config,
       signal: turnAbort.signal,
-      callbacks: [usage],
+      callbacks: [usage, settled],
       streamMode,
       subgraphs: true,
       durability: "exit",
     });
     yield* turnEvents(stream, options, speaking);
-    ok = true;
+    yield { kind: "end" };
+    completed = true;
   } catch (err) {
-    await undoTurn(graph, saver, threadId, head?.config).catch((undoErr: unknown) => {
-      throw new AggregateError([err, undoErr], "a turn failed and could not be undone");
-    });
+    failure = err;
     throw err;
   } finally {
     config.signal?.removeEventListener("abort", abortTurn);
     const total = usage.total;
     if (total.model_calls > 0) options.onUsage?.(total);
     const seconds = (performance.now() - started) / 1000;
-    options.observer?.turnEnded({ agent: speaking.agent, ok, seconds, usage: total });
+    options.observer?.turnEnded({ agent: speaking.agent, ok: completed, seconds, usage: total });
+    if (!completed) {
+      // An aborted stream throws at once, while LangGraph is still storing the run's checkpoint
+      // (learner message included): stop the run, wait for that write, then undo it.
+      turnAbort.abort(new Error("The turn was abandoned"));
+      await settled.wait(SETTLE_LIMIT_MS);
+      await undoTurn(graph, saver, config, head?.config).catch((undoErr: unknown) => {
+        const errors = failure === undefined ? [undoErr] : [failure, undoErr];
+        throw new AggregateError(errors, "a turn failed and could not be undone");
+      });
+    }
   }
 }
 
 /**
- * LangGraph saves the checkpoint of a failed turn on the way out, learner message included. Put the
- * state the turn started from back at the head of the thread (or clear a thread that had none).
+ * Puts the state the turn started from back at the head of the thread (or clears a thread that had
+ * none). The undo is a turn of its own, so that writes of the failed turn that land after it never
+ * replay into its branch.
  */
 async function undoTurn(
   graph: StreamableGraph,
   saver: BaseCheckpointSaver | undefined,
-  threadId: string,
+  config: RunnableConfig,
   before: RunnableConfig | undefined,
 ): Promise<void> {
   if (!saver) return;
+  const threadId = String(config.configurable?.thread_id);
   const now = await saver.getTuple({ configurable: { thread_id: threadId } });
   if (now?.config.configurable?.checkpoint_id === before?.configurable?.checkpoint_id) return;
-  if (before) await graph.updateState(before, null);
-  else await saver.deleteThread(threadId);
+  if (!before) return saver.deleteThread(threadId);
+  const undo = `${turnOf(config) ?? crypto.randomUUID()}/undo`;
+  await graph.updateState({ configurable: { ...before.configurable, [TURN_ID]: undo } }, null);
 }
 
 /** `speaking.agent` follows whoever speaks, so the caller knows who answered last. */
@@ -123,20 +154,21 @@ async function* turnEvents(
 
   for await (const item of stream) {
     const [namespace, mode, payload] = item as Chunk;
+    const outer = nodeOf(namespace);
     if (mode === "custom") {
       const event = AppEventSchema.safeParse(payload);
       if (event.success) yield { kind: "app", event: event.data };
     } else if (mode === "messages") {
       const [chunk, meta] = payload as [BaseMessage, { langgraph_node?: string }];
       // Inside a subgraph the node is an inner one ("teach"); the agent is the subgraph's.
-      const node = namespace.length === 0 ? meta.langgraph_node : nodeOf(namespace);
+      const node = outer ?? meta.langgraph_node;
       const agent = node ? options.agentOf(node) : undefined;
       if (!agent || !AIMessageChunk.isInstance(chunk) || !chunk.id || !chunk.text) continue;
       yield* handoverTo(agent);
       yield { kind: "delta", id: chunk.id, agent, text: chunk.text };
     } else if (mode === "updates") {
       for (const [node, update] of Object.entries(payload as Record<string, unknown>)) {
-        const agent = options.agentOf(namespace.length === 0 ? node : (nodeOf(namespace) ?? node));
+        const agent = options.agentOf(outer ?? node);
         if (!agent) continue;
         yield* handoverTo(agent);
         const messages = (update as { messages?: BaseMessage[] } | null)?.messages ?? [];
@@ -145,7 +177,14 @@ async function* turnEvents(
           const id = message.id ?? crypto.randomUUID();
           if (seen.has(id)) continue;
           seen.add(id);
-          yield { kind: "message", id, agent, text: message.text };
+          // Named as the graph drawing names it: `mission_sensei:teach` inside the subgraph.
+          yield {
+            kind: "message",
+            id,
+            agent,
+            node: outer ? `${outer}:${node}` : node,
+            text: message.text,
+          };
         }
       }
     }

@@ -12,7 +12,7 @@ import { changedFields, fromDocument, toDocument } from "./documents.js";
 export function createFirestoreAllySessionStore(c: Collections, clock: Clock): AllySessionStore {
   const move = (id: string, status: "started" | "completed") => {
     const ref = documentIn(c.allySessions, id);
-    return c.firestore.runTransaction(async (tx): Promise<AllySession> => {
+    return c.transaction(async (tx): Promise<AllySession> => {
       const snapshot = ref && (await tx.get(ref));
       if (!ref || !snapshot?.exists) throw new Error(`Ally session ${id} not found`);
       const session = fromDocument(AllySessionSchema, snapshot);

@@ -1,8 +1,11 @@
 import type { CollectionReference, DocumentReference, Firestore } from "firebase-admin/firestore";
+import type { RunTransaction } from "./bounded-transaction.js";
 
 /** The domain collections, named as the upstream service named them. */
 export interface Collections {
   firestore: Firestore;
+  /** Runs a transaction within the store's time budget (`boundedTransactions`). */
+  transaction: RunTransaction;
   /** `users/{uid}`, keyed by Firebase uid. */
   users: CollectionReference;
   /** `missions/{missionId}`. */
@@ -13,19 +16,23 @@ export interface Collections {
   commanderSessions: CollectionReference;
   /** `enrollment_session_logs/{id}`: Mission Ally sessions, one per enrollment. */
   allySessions: CollectionReference;
+  /** `transcripts/{threadId}`: each conversation's transcript log, in `entries`. */
+  transcripts: CollectionReference;
 }
 
 /** The subcollection holding a user's dashboard copies: `users/{uid}/enrolled_missions/{missionId}`. */
 export const DASHBOARD_COPIES = "enrolled_missions";
 
-export function collections(firestore: Firestore): Collections {
+export function collections(firestore: Firestore, transaction: RunTransaction): Collections {
   return {
     firestore,
+    transaction,
     users: firestore.collection("users"),
     missions: firestore.collection("missions"),
     enrollments: firestore.collection("enrollments"),
     commanderSessions: firestore.collection("session_logs"),
     allySessions: firestore.collection("enrollment_session_logs"),
+    transcripts: firestore.collection("transcripts"),
   };
 }
 

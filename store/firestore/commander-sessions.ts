@@ -41,7 +41,7 @@ export function createFirestoreCommanderSessionStore(
     },
     async setStatus(id, status) {
       const ref = documentIn(c.commanderSessions, id);
-      await c.firestore.runTransaction(async (tx) => {
+      await c.transaction(async (tx) => {
         const snapshot = ref && (await tx.get(ref));
         if (!ref || !snapshot?.exists) throw new Error(`Commander session ${id} not found`);
         const session = read(snapshot);

@@ -58,7 +58,7 @@ export function createMissionWithEnrollment(
       ? undefined
       : documentIn(c.commanderSessions, commanderSessionId);
 
-  return c.firestore.runTransaction(async (tx) => {
+  return c.transaction(async (tx) => {
     let session = null;
     if (commanderSessionId !== undefined) {
       const snapshot = sessionRef ? await tx.get(sessionRef) : undefined;

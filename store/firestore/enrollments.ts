@@ -34,7 +34,7 @@ export function createFirestoreEnrollmentStore(c: Collections, clock: Clock): En
     recordProgress(userId, missionId, update) {
       const ref = documentIn(c.enrollments, enrollmentId(userId, missionId));
       const copy = dashboardCopies(c, userId)?.doc(missionId);
-      return c.firestore.runTransaction(async (tx): Promise<Enrollment> => {
+      return c.transaction(async (tx): Promise<Enrollment> => {
         const snapshot = ref && (await tx.get(ref));
         const current = snapshot?.exists ? fromDocument(EnrollmentSchema, snapshot) : null;
         if (!ref || !copy || !current || current.user_id !== userId) {

@@ -26,6 +26,12 @@ import {
   type Firestore,
   type Query,
 } from "firebase-admin/firestore";
+import { replaysInto, turnOf } from "../turns.js";
+import {
+  DEFAULT_TRANSACTION_LIMITS,
+  boundedTransactions,
+  type RunTransaction,
+} from "./bounded-transaction.js";
 import { ALREADY_EXISTS, hasStatus } from "./grpc-status.js";
 import { PayloadPlan, loadPayload, type StoredPayload } from "./payload.js";
 import {
@@ -100,16 +106,26 @@ function byWritesSortKey(a: WriteDoc, b: WriteDoc): number {
  * without its channel values, plus the metadata), `blobs` (one document per channel version,
  * written only for the channels in `newVersions`), `writes` (pending writes, one document per
  * task and index) and `chunks` (the parts of values too big for one document). Document ids are
- * deterministic, so retries rewrite the same documents.
+ * deterministic, so retries rewrite the same documents. Checkpoints and writes record the turn
+ * that wrote them (`configurable.turn_id`, see `store/turns.ts`).
  */
 export class FirestoreSaver extends BaseCheckpointSaver {
   readonly firestore: Firestore;
   private readonly root: CollectionReference;
+  private readonly transaction: RunTransaction;
 
-  constructor(options: { firestore: Firestore; root?: string; serde?: SerializerProtocol }) {
+  constructor(options: {
+    firestore: Firestore;
+    root?: string;
+    serde?: SerializerProtocol;
+    /** How transactions run; bounded by the default limits when absent. */
+    transaction?: RunTransaction;
+  }) {
     super(options.serde);
     this.firestore = options.firestore;
     this.root = options.firestore.collection(options.root ?? DEFAULT_CHECKPOINT_ROOT);
+    this.transaction =
+      options.transaction ?? boundedTransactions(options.firestore, DEFAULT_TRANSACTION_LIMITS);
   }
 
   private thread(threadId: string): Thread {
@@ -218,6 +234,7 @@ export class FirestoreSaver extends BaseCheckpointSaver {
       metadata: plan.add(...(await this.serde.dumpsTyped(metadata))),
       meta: queryableMeta(metadata),
       blobs,
+      turn: turnOf(config),
     };
 
     // The checkpoint and the values it introduces become visible together.
@@ -242,6 +259,7 @@ export class FirestoreSaver extends BaseCheckpointSaver {
     if (!checkpointId) throw new Error("Failed to put writes: the config has no checkpoint_id");
     const thread = this.thread(threadId);
     const plan = new PayloadPlan(thread.chunks);
+    const turn = turnOf(config);
 
     const docs = new Map<string, { ref: DocumentReference; data: WriteDoc; special: boolean }>();
     for (const [i, [channel, value]] of writes.entries()) {
@@ -250,7 +268,16 @@ export class FirestoreSaver extends BaseCheckpointSaver {
       const id = compositeKey(ns, checkpointId, taskId, String(idx));
       docs.set(id, {
         ref: thread.writes.doc(id),
-        data: { ns, checkpointId, taskId, taskPath, idx, channel, value: plan.add(type, bytes) },
+        data: {
+          ns,
+          checkpointId,
+          taskId,
+          taskPath,
+          idx,
+          channel,
+          value: plan.add(type, bytes),
+          turn,
+        },
         special: idx < 0,
       });
     }
@@ -277,7 +304,7 @@ export class FirestoreSaver extends BaseCheckpointSaver {
   ): Promise<void> {
     if (plan.hasChunks) await (await plan.startBatch()).commit();
     const regular = docs.filter((d) => !d.special);
-    await this.firestore.runTransaction(async (tx) => {
+    await this.transaction(async (tx) => {
       const existing = regular.length > 0 ? await tx.getAll(...regular.map((d) => d.ref)) : [];
       regular.forEach((d, i) => {
         if (!existing[i]?.exists) tx.create(d.ref, d.data);
@@ -292,10 +319,11 @@ export class FirestoreSaver extends BaseCheckpointSaver {
 
   /**
    * Answers with a few queries instead of one `getTuple` per ancestor: the chain of checkpoint
-   * lineages (ids, parents and which values each stored, in pages that double), then, together,
-   * the seeds and the chain's writes for the channels, kept only for on-path checkpoints so that
-   * other forks never contribute. The order is the ancestor walk's: oldest checkpoint first, and
-   * `writesSortKey` within one.
+   * lineages (ids, parents, turns and which values each stored, in pages that double), then,
+   * together, the seeds and the chain's writes for the channels. Only the requested checkpoint's
+   * ancestors contribute, and of the writes stored against an ancestor only those that replay into
+   * its child on the chain (`replaysInto`), so sibling forks never do. The order is the ancestor
+   * walk's: oldest checkpoint first, and `writesSortKey` within one.
    */
   override async getDeltaChannelHistory(options: {
     config: RunnableConfig;
@@ -325,13 +353,10 @@ export class FirestoreSaver extends BaseCheckpointSaver {
     };
 
     // The first page starts at the target, so short chains take one read.
-    let cursor: string | null | undefined;
-    if (checkpointId) {
-      await readPage(checkpointId);
-      cursor = lineages.get(checkpointId)?.parentId;
-    } else {
-      cursor = (await readPage(undefined))[0]?.parentId;
-    }
+    const target = checkpointId
+      ? (await readPage(checkpointId), lineages.get(checkpointId))
+      : (await readPage(undefined))[0];
+    let cursor = target?.parentId;
 
     // Walk to the nearest ancestor that stored each channel's value, or to the root.
     const chain: Lineage[] = [];
@@ -353,9 +378,11 @@ export class FirestoreSaver extends BaseCheckpointSaver {
     if (chain.length === 0) return history;
 
     const position = new Map(chain.map((lineage, i) => [lineage.checkpointId, i]));
-    const onPath = (channel: string, id: string) => {
-      const i = position.get(id);
-      return i !== undefined && i <= (seedAt.get(channel) ?? chain.length - 1);
+    const onPath = (write: WriteDoc) => {
+      const i = position.get(write.checkpointId);
+      if (i === undefined || i > (seedAt.get(write.channel) ?? chain.length - 1)) return false;
+      const child = i === 0 ? target : chain[i - 1];
+      return replaysInto(write.turn, child?.turn ?? null);
     };
     const ids = [...position.keys()].sort();
     const pages = [];
@@ -375,7 +402,7 @@ export class FirestoreSaver extends BaseCheckpointSaver {
     ]);
     const found = writePages
       .flatMap((page) => page.docs.map((snapshot) => readWriteDoc(snapshot.data())))
-      .filter((write) => onPath(write.channel, write.checkpointId));
+      .filter(onPath);
     // Oldest checkpoint first; within one checkpoint, in the order live execution applied them.
     found.sort(
       (a, b) =>

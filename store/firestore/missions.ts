@@ -24,7 +24,7 @@ export function createFirestoreMissionStore(c: Collections, clock: Clock): Missi
       const ref = documentIn(c.missions, id);
       if (!ref) return null;
       // The mission and every user's dashboard copy change together.
-      return c.firestore.runTransaction(async (tx): Promise<Mission | null> => {
+      return c.transaction(async (tx): Promise<Mission | null> => {
         const snapshot = await tx.get(ref);
         if (!snapshot.exists) return null;
         const copies = patchReachesDashboards(patch)

@@ -1,6 +1,11 @@
 import { systemClock, type Clock } from "../../domain/index.js";
 import type { Store } from "../ports.js";
 import { createFirestoreAllySessionStore } from "./ally-sessions.js";
+import {
+  DEFAULT_TRANSACTION_LIMITS,
+  boundedTransactions,
+  type TransactionLimits,
+} from "./bounded-transaction.js";
 import { CallGate } from "./call-gate.js";
 import { collections } from "./collections.js";
 import { createFirestoreCommanderSessionStore } from "./commander-sessions.js";
@@ -8,11 +13,14 @@ import { createFirestoreEnrollmentStore } from "./enrollments.js";
 import { connectFirestore, type FirestoreConnection } from "./firestore-client.js";
 import { FirestoreSaver } from "./firestore-saver.js";
 import { createFirestoreMissionStore } from "./missions.js";
+import { createFirestoreTranscriptStore } from "./transcripts.js";
 import { createFirestoreUserStore } from "./users.js";
 
 export interface FirestoreStoreOptions {
   /** How long a store call may take before it fails; Firestore answers in milliseconds when up. */
   timeoutMs?: number;
+  /** Each transaction's attempt deadline and total budget; keep the budget under `timeoutMs`. */
+  transactions?: TransactionLimits;
   /** Where the records' times come from; the system clock by default. */
   clock?: Clock;
 }
@@ -26,7 +34,11 @@ export function openFirestoreStore(
   options: FirestoreStoreOptions = {},
 ): Store {
   const firestore = connectFirestore(connection);
-  const c = collections(firestore);
+  const transaction = boundedTransactions(
+    firestore,
+    options.transactions ?? DEFAULT_TRANSACTION_LIMITS,
+  );
+  const c = collections(firestore, transaction);
   const gate = new CallGate(options.timeoutMs ?? 10_000);
   const clock = options.clock ?? systemClock;
   return {
@@ -35,7 +47,12 @@ export function openFirestoreStore(
     enrollments: gate.guard(createFirestoreEnrollmentStore(c, clock)),
     commanderSessions: gate.guard(createFirestoreCommanderSessionStore(c, clock)),
     allySessions: gate.guard(createFirestoreAllySessionStore(c, clock)),
-    checkpointer: gate.guard(new FirestoreSaver({ firestore })),
-    close: () => gate.close(() => firestore.terminate()),
+    transcripts: gate.guard(createFirestoreTranscriptStore(c, clock)),
+    checkpointer: gate.guard(new FirestoreSaver({ firestore, transaction })),
+    close: () =>
+      gate.close(async () => {
+        await transaction.settled(options.timeoutMs ?? 10_000);
+        await firestore.terminate();
+      }),
   };
 }

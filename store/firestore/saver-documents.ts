@@ -15,6 +15,8 @@ export interface CheckpointDoc {
   meta: { source: string | null; step: number | null };
   /** The channel values this checkpoint stored itself (the seeds of delta channels). */
   blobs: BlobRef[];
+  /** The turn that wrote it (`configurable.turn_id`), or null. */
+  turn: string | null;
 }
 
 export interface BlobRef {
@@ -37,11 +39,13 @@ export interface WriteDoc {
   idx: number;
   channel: string;
   value: StoredPayload;
+  /** The turn that wrote it (`configurable.turn_id`), or null. */
+  turn: string | null;
 }
 
 /** What `getDeltaChannelHistory` reads of a checkpoint to walk the chain. */
-export type Lineage = Pick<CheckpointDoc, "checkpointId" | "parentId" | "blobs">;
-export const LINEAGE_FIELDS = ["checkpointId", "parentId", "blobs"] as const;
+export type Lineage = Pick<CheckpointDoc, "checkpointId" | "parentId" | "blobs" | "turn">;
+export const LINEAGE_FIELDS = ["checkpointId", "parentId", "blobs", "turn"] as const;
 
 function malformed(field: string): Error {
   return new Error(`Malformed checkpoint document: ${field}`);
@@ -50,6 +54,14 @@ function malformed(field: string): Error {
 function string(data: DocumentData, field: string): string {
   const value: unknown = data[field];
   if (typeof value !== "string") throw malformed(field);
+  return value;
+}
+
+/** Documents written before turns were recorded have no `turn`. */
+function turn(data: DocumentData): string | null {
+  const value: unknown = data.turn;
+  if (value === undefined || value === null) return null;
+  if (typeof value !== "string") throw malformed("turn");
   return value;
 }
 
@@ -78,6 +90,7 @@ export function readLineage(data: DocumentData): Lineage {
       if (typeof ref.channel !== "string") throw malformed("blobs");
       return { channel: ref.channel, version: version(ref.version) };
     }),
+    turn: turn(data),
   };
 }
 
@@ -113,5 +126,6 @@ export function readWriteDoc(data: DocumentData): WriteDoc {
     idx,
     channel: string(data, "channel"),
     value: parsePayload(data.value),
+    turn: turn(data),
   };
 }

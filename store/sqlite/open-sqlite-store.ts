@@ -9,6 +9,7 @@ import { createSqliteCommanderSessionStore } from "./commander-sessions.js";
 import { createSqliteEnrollmentStore } from "./enrollments.js";
 import { createSqliteMissionStore } from "./missions.js";
 import { applySchema } from "./schema.js";
+import { createSqliteTranscriptStore } from "./transcripts.js";
 import { createSqliteUserStore } from "./users.js";
 
 const MEMORY = ":memory:";
@@ -41,6 +42,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     enrollments: createSqliteEnrollmentStore(db, clock),
     commanderSessions: createSqliteCommanderSessionStore(db, clock),
     allySessions: createSqliteAllySessionStore(db, clock),
+    transcripts: createSqliteTranscriptStore(db, clock),
     checkpointer: new DeltaQuerySqliteSaver(db),
     async close() {
       if (db.open) db.close();

@@ -3,6 +3,7 @@ import {
   AllySessionStatusSchema,
   CommanderSessionStatusSchema,
   LevelSchema,
+  TranscriptRoleSchema,
 } from "../../domain/index.js";
 
 /** The values a text column may hold, for its CHECK constraint. */
@@ -97,6 +98,20 @@ CREATE TABLE IF NOT EXISTS enrollment_session_logs (
   started_at TEXT,
   completed_at TEXT
 );
+
+CREATE TABLE IF NOT EXISTS transcript_entries (
+  thread_id TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  id TEXT NOT NULL,
+  role TEXT NOT NULL CHECK (role IN (${oneOf(TranscriptRoleSchema.options)})),
+  agent TEXT,
+  node TEXT,
+  text TEXT NOT NULL,
+  turn_id TEXT NOT NULL,
+  at TEXT NOT NULL,
+  PRIMARY KEY (thread_id, seq),
+  UNIQUE (thread_id, id)
+) WITHOUT ROWID;
 `;
 
 export function applySchema(db: Database): void {

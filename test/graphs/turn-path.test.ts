@@ -126,6 +126,46 @@ describe("Commander turn paths", () => {
     expect(await readOpening(graph, "commander:t")).toBe("I want to learn Rust");
   });
 
+  it("with the transcript log, also shows a turn the thread never took in, as the learner saw it", async () => {
+    const graph = await interview();
+    const state = await graph.getState({ configurable: { thread_id: "commander:t" } });
+    const humans = (state.values.messages as BaseMessage[]).filter((m) => m.type === "human");
+    const entry = (id: string, text: string, turn: string, agent: string | null = null) => ({
+      id,
+      role: agent ? ("agent" as const) : ("learner" as const),
+      agent,
+      node: agent,
+      text,
+      turn_id: turn,
+    });
+    await store.transcripts.append(
+      "commander:t",
+      humans.map((m) => entry(m.id!, m.text, m.id!)),
+    );
+    // A turn whose reply was shown, and whose checkpoint never landed.
+    await store.transcripts.append("commander:t", [
+      entry("h-lost", "Can we start now?", "h-lost"),
+      entry("a-lost", "Your mission is on its way.", "h-lost", "polaris"),
+    ]);
+
+    const conversation = await readConversation(graph, "commander:t", store.transcripts);
+    expect(conversation.turns.map((t) => t.learner)).toEqual([
+      "I want to learn Rust",
+      "yes",
+      "Beginner, and yes that's right",
+      "Can we start now?",
+    ]);
+    // The thread's turns keep the nodes and tool calls the thread recorded for them.
+    const fromThread = await readConversation(graph, "commander:t");
+    expect(conversation.turns.slice(0, 3)).toEqual(fromThread.turns);
+    expect(conversation.turns[3]!.steps).toEqual([]);
+    expect(conversation.turns[3]).toMatchObject({
+      id: "h-lost",
+      unattributed: [{ kind: "say", text: "Your mission is on its way." }],
+    });
+    expect(conversation.turns[3]!.at).toMatch(/^\d{4}-/);
+  });
+
   it("keeps only the current turn's path in the thread's state", async () => {
     const graph = await interview();
     const state = await graph.getState({ configurable: { thread_id: "commander:t" } });

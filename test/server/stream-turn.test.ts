@@ -2,29 +2,56 @@ import { getEventListeners } from "node:events";
 import { AIMessage, HumanMessage } from "@langchain/core/messages";
 import { END, MessagesDeltaValue, START, StateGraph, StateSchema } from "@langchain/langgraph";
 import { SqliteSaver } from "@langchain/langgraph-checkpoint-sqlite";
+import Database from "better-sqlite3";
 import { streamTurn, type TurnEvent } from "../../server/ws/stream-turn.js";
 
 let failing = false;
+/** While set, the `check` node waits until the turn is aborted. */
+let hanging: (() => void) | undefined;
+/** Checkpoints reach the store this much later than LangGraph asks for them. */
+let putDelayMs = 0;
+
+class SlowSaver extends SqliteSaver {
+  override async put(...args: Parameters<SqliteSaver["put"]>) {
+    await new Promise((resolve) => setTimeout(resolve, putDelayMs));
+    return super.put(...args);
+  }
+}
+
 const State = new StateSchema({ messages: MessagesDeltaValue });
 const graph = new StateGraph(State)
   .addNode("speak", () => ({
     messages: [new AIMessage({ id: crypto.randomUUID(), content: "hi" })],
   }))
-  .addNode("check", () => {
+  .addNode("check", async (_state, config) => {
     if (failing) throw new Error("model endpoint unavailable");
+    if (hanging) {
+      hanging();
+      await new Promise((_, reject) =>
+        config.signal?.addEventListener("abort", () => reject(new Error("aborted"))),
+      );
+    }
     return {};
   })
   .addEdge(START, "speak")
   .addEdge("speak", "check")
   .addEdge("check", END)
-  .compile({ checkpointer: SqliteSaver.fromConnString(":memory:") });
+  .compile({ checkpointer: new SlowSaver(new Database(":memory:")) });
 
-async function turn(threadId: string, text: string, signal?: AbortSignal): Promise<TurnEvent[]> {
+async function turn(
+  threadId: string,
+  text: string,
+  signal?: AbortSignal,
+  onEvent: (event: TurnEvent) => void = () => {},
+): Promise<TurnEvent[]> {
   const events: TurnEvent[] = [];
   const input = { messages: [new HumanMessage({ id: crypto.randomUUID(), content: text })] };
-  const config = { configurable: { thread_id: threadId }, signal };
+  const config = { configurable: { thread_id: threadId, turn_id: crypto.randomUUID() }, signal };
   const options = { agentOf: () => "polaris", startingAgent: "polaris", tokens: false };
-  for await (const event of streamTurn(graph, input, config, options)) events.push(event);
+  for await (const event of streamTurn(graph, input, config, options)) {
+    events.push(event);
+    onEvent(event);
+  }
   return events;
 }
 
@@ -35,12 +62,15 @@ const texts = async (threadId: string) =>
 
 afterEach(() => {
   failing = false;
+  hanging = undefined;
+  putDelayMs = 0;
 });
 
 describe("a turn", () => {
-  it("yields the agent's message once", async () => {
+  it("yields the agent's message once, with its node, then the end", async () => {
     expect(await turn("t1", "hello")).toEqual([
-      { kind: "message", id: expect.any(String), agent: "polaris", text: "hi" },
+      { kind: "message", id: expect.any(String), agent: "polaris", node: "speak", text: "hi" },
+      { kind: "end" },
     ]);
   });
 
@@ -64,6 +94,34 @@ describe("a turn", () => {
     const socketLifetime = new AbortController();
     for (let i = 0; i < 15; i++) await turn("t4", `message ${i}`, socketLifetime.signal);
     expect(getEventListeners(socketLifetime.signal, "abort")).toHaveLength(0);
+  });
+
+  it("aborted midway is undone after its last checkpoint lands, however late", async () => {
+    await turn("t6", "one");
+    putDelayMs = 100;
+    const socketLifetime = new AbortController();
+    const reached = new Promise<void>((resolve) => (hanging = resolve));
+    const aborted = turn("t6", "two", socketLifetime.signal);
+    await reached;
+    socketLifetime.abort(new Error("shutting down"));
+    await expect(aborted).rejects.toThrow();
+    // Long enough for any write of the aborted run to have landed.
+    await new Promise((resolve) => setTimeout(resolve, 3 * putDelayMs));
+
+    expect(await texts("t6")).toEqual(["one", "hi"]);
+    hanging = undefined;
+    putDelayMs = 0;
+    await turn("t6", "three");
+    expect(await texts("t6")).toEqual(["one", "hi", "three", "hi"]);
+  });
+
+  it("is undone when its caller gives up on it, even at the end", async () => {
+    await turn("t7", "one");
+    const refuse = (event: TurnEvent) => {
+      if (event.kind === "end") throw new Error("the reply could not be saved");
+    };
+    await expect(turn("t7", "two", undefined, refuse)).rejects.toThrow("could not be saved");
+    expect(await texts("t7")).toEqual(["one", "hi"]);
   });
 
   it("is aborted when the caller's signal is", async () => {

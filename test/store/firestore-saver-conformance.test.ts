@@ -13,13 +13,15 @@ import {
   firestoreEmulator,
   uniqueDatabaseId,
 } from "../support/emulators.js";
+import { deltaChannelForkTests } from "./delta-history-forks.js";
 
 let emulators: FirebaseEmulators;
 let firestore: Firestore;
 const databaseId = uniqueDatabaseId("conformance");
 
-// LangGraph's conformance suite, in full, plus its opt-in suite for getDeltaChannelHistory. The
-// name matches none of the suite's skip lists, so every test runs.
+// LangGraph's conformance suite, in full, plus its opt-in suite for getDeltaChannelHistory and the
+// sibling-fork cases that suite lacks. The name matches none of the suite's skip lists, so every
+// test runs.
 const initializer: CheckpointSaverTestInitializer<FirestoreSaver> = {
   checkpointerName: "learnforge FirestoreSaver",
   beforeAllTimeout: 100_000,
@@ -37,3 +39,4 @@ const initializer: CheckpointSaverTestInitializer<FirestoreSaver> = {
 
 validate(initializer);
 deltaChannelHistoryTests(initializer);
+deltaChannelForkTests(initializer);

@@ -18,6 +18,7 @@ import {
   uniqueDatabaseId,
 } from "../support/emulators.js";
 import { MAX_DOCUMENT_BYTES } from "../support/firestore-document-size.js";
+import { describeTurnForks } from "./turn-forks.js";
 
 let emulators: FirebaseEmulators;
 let firestore: Firestore;
@@ -37,6 +38,8 @@ function newSaver(): { saver: FirestoreSaver; root: string } {
   const root = `threads-${randomUUID()}`;
   return { saver: new FirestoreSaver({ firestore, root }), root };
 }
+
+describeTurnForks("FirestoreSaver", () => newSaver().saver);
 
 const metadata: CheckpointMetadata = { source: "loop", step: 0, parents: {} };
 const thread = (id: string) => ({ configurable: { thread_id: id, checkpoint_ns: "" } });

@@ -1,15 +1,31 @@
 import Database from "better-sqlite3";
 import { HumanMessage } from "@langchain/core/messages";
+import { MemorySaver } from "@langchain/langgraph-checkpoint";
 import { SqliteSaver } from "@langchain/langgraph-checkpoint-sqlite";
 import { deltaChannelHistoryTests } from "@langchain/langgraph-checkpoint-validation";
 import { DeltaQuerySqliteSaver } from "../../store/sqlite/sqlite-saver.js";
 import { buildDeltaChatGraph } from "../support/delta-chat-graph.js";
+import { deltaChannelForkTests } from "./delta-history-forks.js";
+import { describeTurnForks } from "./turn-forks.js";
 
-// LangGraph's suite for getDeltaChannelHistory, run against the query-based override.
-deltaChannelHistoryTests({
+const sqliteSaver = {
   checkpointerName: "learnforge DeltaQuerySqliteSaver",
   createCheckpointer: () => new DeltaQuerySqliteSaver(new Database(":memory:")),
+};
+
+// LangGraph's suite for getDeltaChannelHistory, run against the query-based override, and the
+// sibling-fork cases it lacks.
+deltaChannelHistoryTests(sqliteSaver);
+deltaChannelForkTests(sqliteSaver);
+// The fork cases hold for LangGraph's own ancestor walk too.
+deltaChannelForkTests({
+  checkpointerName: "MemorySaver",
+  createCheckpointer: () => new MemorySaver(),
 });
+describeTurnForks(
+  "DeltaQuerySqliteSaver",
+  () => new DeltaQuerySqliteSaver(new Database(":memory:")),
+);
 
 describe("DeltaQuerySqliteSaver on a real thread", () => {
   it("rebuilds every checkpoint's messages exactly as the ancestor walk does, across snapshots and durabilities", async () => {

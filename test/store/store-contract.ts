@@ -1,12 +1,29 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { emptyCheckpoint } from "@langchain/langgraph-checkpoint";
-import type { Clock, EnrolledMission, MissionDraft } from "../../domain/index.js";
+import type {
+  Clock,
+  EnrolledMission,
+  MissionDraft,
+  NewTranscriptEntry,
+} from "../../domain/index.js";
 import type { Store } from "../../store/index.js";
 import { ManualClock } from "../support/manual-clock.js";
 
 function expectIsoTimestamp(value: string | null): void {
   expect(value).not.toBeNull();
   expect(new Date(value ?? "").toISOString()).toBe(value);
+}
+
+function said(id: string, text: string, turn = "turn-1"): NewTranscriptEntry {
+  const learner = id.startsWith("h");
+  return {
+    id,
+    role: learner ? "learner" : "agent",
+    agent: learner ? null : "polaris",
+    node: learner ? null : "polaris",
+    text,
+    turn_id: turn,
+  };
 }
 
 function draft(overrides: Partial<MissionDraft> = {}): MissionDraft {
@@ -631,6 +648,91 @@ export function describeStoreContract(
       });
     });
 
+    describe("transcripts", () => {
+      it("numbers entries in order and stamps them, per conversation", async () => {
+        const first = await store.transcripts.append("commander:s1", [
+          said("h1", "I want to learn SQL"),
+          said("a1", "What for?"),
+        ]);
+        tick();
+        const second = await store.transcripts.append("commander:s1", [
+          said("h2", "Reports", "turn-2"),
+        ]);
+        const other = await store.transcripts.append("ally:u_m", [said("h1", "Hello")]);
+
+        expect(first).toStrictEqual([
+          { ...said("h1", "I want to learn SQL"), seq: 1, at: first[0]!.at },
+          { ...said("a1", "What for?"), seq: 2, at: first[0]!.at },
+        ]);
+        expectIsoTimestamp(first[0]!.at);
+        expect(second).toStrictEqual([
+          { ...said("h2", "Reports", "turn-2"), seq: 3, at: second[0]!.at },
+        ]);
+        expect(second[0]!.at > first[0]!.at).toBe(true);
+        expect(other.map((e) => e.seq)).toStrictEqual([1]);
+        expect(await store.transcripts.list("commander:s1")).toStrictEqual([...first, ...second]);
+        expect(await store.transcripts.list("ally:u_m")).toStrictEqual(other);
+        expect(await store.transcripts.list("commander:none")).toStrictEqual([]);
+      });
+
+      it("never appends an id twice: a retried append returns what is stored", async () => {
+        const [learner] = await store.transcripts.append("t", [said("h1", "Hi")]);
+        tick();
+        const retried = await store.transcripts.append("t", [
+          said("h1", "Hi, edited"),
+          said("a1", "Hello!"),
+          said("a1", "Hello again!"),
+        ]);
+
+        expect(retried).toStrictEqual([
+          learner,
+          { ...said("a1", "Hello!"), seq: 2, at: retried[1]!.at },
+          { ...said("a1", "Hello!"), seq: 2, at: retried[1]!.at },
+        ]);
+        expect((await store.transcripts.list("t")).map((e) => [e.seq, e.text])).toStrictEqual([
+          [1, "Hi"],
+          [2, "Hello!"],
+        ]);
+        expect(await store.transcripts.append("t", [])).toStrictEqual([]);
+      });
+
+      it("pages after a seq, at most a limit at a time", async () => {
+        const entries = Array.from({ length: 7 }, (_, i) => said(`a${i}`, `line ${i}`));
+        await store.transcripts.append("t", entries);
+
+        const texts = async (afterSeq?: number, limit?: number) =>
+          (await store.transcripts.list("t", { afterSeq, limit })).map((e) => e.text);
+        expect(await texts(undefined, 3)).toStrictEqual(["line 0", "line 1", "line 2"]);
+        expect(await texts(3, 3)).toStrictEqual(["line 3", "line 4", "line 5"]);
+        expect(await texts(6)).toStrictEqual(["line 6"]);
+        expect(await texts(7)).toStrictEqual([]);
+      });
+
+      it("numbers concurrent appends without gaps or repeats", async () => {
+        await Promise.all(
+          Array.from({ length: 3 }, (_, i) =>
+            store.transcripts.append("t", [said(`h${i}`, `q${i}`), said(`a${i}`, `r${i}`)]),
+          ),
+        );
+        const stored = await store.transcripts.list("t");
+        expect(stored.map((e) => e.seq)).toStrictEqual([1, 2, 3, 4, 5, 6]);
+        // Each append's entries stay together and in order.
+        for (let i = 0; i < stored.length; i += 2) {
+          expect(stored[i + 1]!.id).toBe(stored[i]!.id.replace("h", "a"));
+        }
+      });
+
+      it("keeps ids and texts exactly, whatever characters they hold", async () => {
+        const odd = {
+          ...said("a/../__x__ .id", 'line\nwith "quotes", émoji 🎉 and\u0000nul'),
+          node: "mission_sensei:teach",
+        };
+        await store.transcripts.append("ally:a/b", [odd]);
+        const [stored] = await store.transcripts.list("ally:a/b");
+        expect(stored).toMatchObject(odd);
+      });
+    });
+
     describe("checkpointer and lifecycle", () => {
       it("stores and returns LangGraph checkpoints", async () => {
         const config = { configurable: { thread_id: "thread-1", checkpoint_ns: "" } };
@@ -678,6 +780,10 @@ export async function expectSurvivesReopen(
   const config = { configurable: { thread_id: created.allySession.id, checkpoint_ns: "" } };
   const checkpoint = emptyCheckpoint();
   await store.checkpointer.put(config, checkpoint, { source: "input", step: -1, parents: {} }, {});
+  const transcript = await store.transcripts.append(config.configurable.thread_id, [
+    said("h1", "Hello"),
+    said("a1", "Welcome back"),
+  ]);
   const dashboard = await store.enrollments.listForUser("uid-ada");
   const enrollment = await store.enrollments.get("uid-ada", created.mission.id);
   const completedSession = await store.commanderSessions.get(session.id);
@@ -694,6 +800,7 @@ export async function expectSurvivesReopen(
   );
   expect(await reopened.commanderSessions.get(session.id)).toStrictEqual(completedSession);
   expect((await reopened.checkpointer.getTuple(config))?.checkpoint.id).toBe(checkpoint.id);
+  expect(await reopened.transcripts.list(config.configurable.thread_id)).toStrictEqual(transcript);
   const retry = await reopened.missions.createWithEnrollment({
     draft: draft(),
     creatorId: "uid-ada",

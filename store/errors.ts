@@ -1,0 +1,16 @@
+/**
+ * The store could not complete a call within its time budget, because it is contended or holds a
+ * stale lock (left by a process killed inside a transaction). The same call can succeed later.
+ */
+export class StoreBusyError extends Error {
+  override name = "StoreBusyError";
+}
+
+/** Whether `error`, or anything it wraps, is a `StoreBusyError`. */
+export function isStoreBusy(error: unknown): boolean {
+  for (let e = error; e instanceof Error; e = e.cause) {
+    if (e instanceof StoreBusyError) return true;
+    if (e instanceof AggregateError && e.errors.some(isStoreBusy)) return true;
+  }
+  return false;
+}
