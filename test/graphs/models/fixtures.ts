@@ -36,6 +36,12 @@ export const markCheckpointComplete = tool(async () => "Checkpoint complete.", {
   schema: z.object({}),
 });
 
+export const askQuestion = tool(async () => "Question recorded.", {
+  name: "ask_question",
+  description: "Record the comprehension question you ask.",
+  schema: z.object({ question: line }),
+});
+
 export const MissionDraftSchema = z.object({
   title: line.max(200),
   short_description: line.max(500),

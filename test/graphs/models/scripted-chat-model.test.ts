@@ -155,6 +155,12 @@ describe("ScriptedChatModel", () => {
 
     const sensei = scripted("mission_sensei");
     const session = withSession({
+      task: "teach",
+      open_question: null,
+      learner_reply: "none",
+      latest_verdict: "none",
+      questions_answered: 2,
+      completion: "allowed",
       learner_name: "Ada",
       learner_level: "Beginner",
       learning_style: [],
@@ -164,7 +170,9 @@ describe("ScriptedChatModel", () => {
       checkpoint_title: "Basics",
       learner_turns_in_checkpoint: 3,
     });
-    const answers = ["a", "b", "confident"].map((text) => new HumanMessage(text));
+    const answers = ["It stores values", "I would count rows", "confident"].map(
+      (text) => new HumanMessage(text),
+    );
     const unboundSensei = await sensei.invoke(answers, session);
     expect(unboundSensei.tool_calls ?? []).toEqual([]);
     const bound = await sensei.bindTools([markCheckpointComplete]).invoke(answers, session);
