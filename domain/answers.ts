@@ -49,7 +49,8 @@ const AGREEMENT = new Set(
     yes yeah yep yup ya yah ok okay kk sure right correct exactly absolutely definitely indeed
     agreed agree fine alright true totally perfect great good cool nice awesome brilliant
     wonderful excellent done finished ready understood understand got gotcha clear confident
-    comfortable sense sounds ace solid
+    comfortable sense sounds ace solid fit fits start begin continue proceed agreed
+    parece perfectamente
     si claro vale correcto exacto perfecto listo entendido entiendo bien bueno genial dale
     seguro cierto verdad hecho terminado comodo
     oui ouais daccord exact exactement parfait compris bon entendu pret prete

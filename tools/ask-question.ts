@@ -17,8 +17,8 @@ export const ASKED = "Question recorded. Wait for the learner's answer.";
 /**
  * Opens an assessment: the comprehension question the teacher just asked, recorded in state for
  * the checkpoint being taught, which the server knows. A question asked while another is still
- * open replaces it (a simpler question, after a re-explanation). Only a substantive answer from
- * the learner closes it.
+ * open replaces it (a simpler question, after a re-explanation), keeping the replies that did not
+ * answer it. Only a substantive answer from the learner closes it.
  */
 export function askQuestionTool(now: () => string = () => new Date().toISOString()) {
   return tool(
@@ -45,7 +45,7 @@ export function askQuestionTool(now: () => string = () => new Date().toISOString
       };
       const open = openAssessment(state.assessments);
       const assessments = open
-        ? state.assessments.map((a) => (a === open ? opened : a))
+        ? state.assessments.map((a) => (a === open ? { ...opened, not_answers: a.not_answers } : a))
         : [...state.assessments, opened];
       return answer(ASKED, { assessments });
     },
