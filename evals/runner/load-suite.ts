@@ -104,8 +104,11 @@ function canonical(value: unknown): string {
   return JSON.stringify(value);
 }
 
+/** Fields that name or describe a case without changing what it runs or expects. */
+const LABELS = new Set(["id", "description", "tags"]);
+
 export function contentHash(evalCase: EvalCase): string {
-  const { id: _id, description: _description, tags: _tags, ...content } = evalCase;
+  const content = Object.fromEntries(Object.entries(evalCase).filter(([key]) => !LABELS.has(key)));
   return createHash("sha256").update(canonical(content)).digest("hex").slice(0, 16);
 }
 
