@@ -13,6 +13,7 @@ import {
   type Assessment,
 } from "../../domain/index.js";
 import { conversationRepairs } from "../conversation-repair.js";
+import { awaitingVerdict } from "./check-answer.js";
 import type { AllyStateUpdate, AllyStateValue } from "./state.js";
 
 /**
@@ -82,8 +83,12 @@ export function intake(state: AllyStateValue, config: LangGraphRunnableConfig): 
   };
 }
 
-/** The next learner turn goes to the active agent. */
+/**
+ * The next learner turn goes to the active agent; an answer the server accepted is judged by the
+ * teacher first.
+ */
 export function routeTurn(state: AllyStateValue) {
   if (state.phase === "done") return END;
-  return state.phase === "teaching" ? NODES.sensei : NODES.lumina;
+  if (state.phase !== "teaching") return NODES.lumina;
+  return awaitingVerdict(state.assessments) ? NODES.checkAnswer : NODES.sensei;
 }

@@ -7,6 +7,12 @@ import { ScriptedChatModel } from "../../graphs/models/index.js";
 /** The session the sensei node passes with each call. */
 const SESSION = {
   context: {
+    task: "teach",
+    open_question: null,
+    learner_reply: "none",
+    latest_verdict: "none",
+    questions_answered: 0,
+    completion: "not yet",
     learner_name: "Ada",
     learner_level: "Beginner",
     learning_style: [],

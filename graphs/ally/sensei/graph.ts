@@ -21,7 +21,6 @@ import { replyForLearner, storedReply, type ModelFactory } from "../../models/in
 import { promptValues, withSession } from "../../agent-sessions.js";
 import { renderPrompt } from "../../prompts.js";
 import { recordStep } from "../../turn-path.js";
-import { checkAnswerNode, awaitingVerdict } from "./check-answer.js";
 import { senseiSession } from "../sessions.js";
 import { AllyState, type AllyStateValue } from "../state.js";
 
@@ -133,9 +132,12 @@ function afterTeach(state: AllyStateValue) {
   return callTo(state.messages, TOOLS.markCheckpointComplete) ? NODES.markComplete : END;
 }
 
-/** An answer the server accepted is judged by the teacher before it teaches on. */
-const routeStart = (state: AllyStateValue) =>
-  awaitingVerdict(state.assessments) ? NODES.checkAnswer : NODES.teach;
+/**
+ * After a question is recorded the learner answers; a refused one (only ever asked outside
+ * teaching) goes back to the teacher to answer in words.
+ */
+const afterAskQuestion = (state: AllyStateValue) =>
+  state.messages.at(-1)?.text.startsWith("Refused:") ? NODES.teach : END;
 
 /** Back to the teacher with the results; a second search in one turn ends it instead. */
 const afterVideoSearch = (state: AllyStateValue) =>
@@ -146,9 +148,8 @@ const afterMarkComplete = (state: AllyStateValue) =>
   state.phase === "teaching" ? NODES.teach : END;
 
 /**
- * mission_sensei: judges the answer the learner just gave, teaches the current checkpoint, asks
- * one recorded comprehension question at a time, may look up a video for a new concept, and
- * completes the checkpoint through the tool.
+ * mission_sensei: teaches the current checkpoint, asks one recorded comprehension question at a
+ * time, may look up a video for a new concept, and completes the checkpoint through the tool.
  */
 export function buildSenseiGraph(options: { models: ModelFactory; enrollments: EnrollmentStore }) {
   const tools: SenseiTools = {
@@ -156,9 +157,6 @@ export function buildSenseiGraph(options: { models: ModelFactory; enrollments: E
     askQuestion: askQuestionTool(),
   };
   return new StateGraph(AllyState, AllyContextSchema)
-    .addNode(NODES.checkAnswer, recordStep(checkAnswerNode(options.models)), {
-      metadata: { agent: AGENTS.sensei, prompt: "prompts/ally/mission_sensei_check.md" },
-    })
     .addNode(NODES.teach, recordStep(teachNode(options.models, tools)), {
       metadata: { agent: AGENTS.sensei, prompt: "prompts/ally/mission_sensei.md" },
     })
@@ -171,15 +169,14 @@ export function buildSenseiGraph(options: { models: ModelFactory; enrollments: E
     .addNode(NODES.videoSearch, recordStep(videoSearchNode(options.models)), {
       metadata: { agent: AGENTS.sensei, tool: TOOLS.fetchYoutubeVideos },
     })
-    .addConditionalEdges(START, routeStart, [NODES.checkAnswer, NODES.teach])
-    .addEdge(NODES.checkAnswer, NODES.teach)
+    .addEdge(START, NODES.teach)
     .addConditionalEdges(NODES.teach, afterTeach, [
       NODES.videoSearch,
       NODES.askQuestion,
       NODES.markComplete,
       END,
     ])
-    .addEdge(NODES.askQuestion, END)
+    .addConditionalEdges(NODES.askQuestion, afterAskQuestion, [NODES.teach, END])
     .addConditionalEdges(NODES.videoSearch, afterVideoSearch, [NODES.teach, END])
     .addConditionalEdges(NODES.markComplete, afterMarkComplete, [NODES.teach, END])
     .compile({ checkpointer: false, name: GRAPHS.sensei });

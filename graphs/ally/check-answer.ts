@@ -8,12 +8,12 @@ import {
   withNotAnswer,
   type AnswerVerdict,
   type Assessment,
-} from "../../../domain/index.js";
-import type { ModelFactory } from "../../models/index.js";
-import { promptValues, withSession } from "../../agent-sessions.js";
-import { renderPrompt } from "../../prompts.js";
-import { checkSession } from "../sessions.js";
-import type { AllyStateUpdate, AllyStateValue } from "../state.js";
+} from "../../domain/index.js";
+import type { ModelFactory } from "../models/index.js";
+import { promptValues, withSession } from "../agent-sessions.js";
+import { renderPrompt } from "../prompts.js";
+import { checkSession } from "./sessions.js";
+import type { AllyStateUpdate, AllyStateValue } from "./state.js";
 
 /** An answer the server accepted, waiting for the teacher's verdict. */
 export const awaitingVerdict = (assessments: readonly Assessment[]) =>
