@@ -1,13 +1,7 @@
 import { HumanMessage, SystemMessage } from "@langchain/core/messages";
-import { GeminiChatModel } from "../../graphs/models/index.js";
 import { renderPrompt } from "../../graphs/prompts.js";
+import { geminiAt, type GeminiEndpoint } from "../runner/eval-gemini.js";
 import type { LearnerView, SimulatedLearner } from "./learner.js";
-
-export interface LearnerEndpoint {
-  apiKey: string;
-  baseUrl?: string;
-  model: string;
-}
 
 const STYLES: Record<string, string> = {
   unsure_first: "you often say you are not sure before you try an answer",
@@ -15,15 +9,8 @@ const STYLES: Record<string, string> = {
 };
 
 /** The learner as an LLM: Gemini plays the persona against the tutor's actual messages. */
-export function geminiLearner(endpoint: LearnerEndpoint): SimulatedLearner {
-  const model = new GeminiChatModel({
-    model: endpoint.model,
-    apiKey: endpoint.apiKey,
-    ...(endpoint.baseUrl ? { baseUrl: endpoint.baseUrl } : {}),
-    temperature: 0.7,
-    maxRetries: endpoint.baseUrl ? 0 : 2,
-    timeoutMs: 60_000,
-  });
+export function geminiLearner(endpoint: GeminiEndpoint): SimulatedLearner {
+  const model = geminiAt(endpoint, 0.7);
   return {
     kind: "gemini",
     async next(view: LearnerView) {

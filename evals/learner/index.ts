@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { startGeminiReplay } from "../gemini-replay/index.js";
+import { serveGemini } from "../runner/eval-gemini.js";
 import type { ModelPlan } from "../runner/models.js";
 import { geminiLearner } from "./gemini-learner.js";
 import { scriptedLearner } from "./scripted-learner.js";
@@ -26,21 +26,9 @@ const none = async () => undefined;
  * cassette when one exists, and otherwise the scripted learner.
  */
 export async function openLearner(plan: ModelPlan, cassette: string): Promise<LearnerSession> {
-  const model = plan.learnerModel;
-  if (plan.mode === "replay" && !plan.upstream && existsSync(cassette)) {
-    const replay = await startGeminiReplay({ cassette });
-    return {
-      learner: geminiLearner({ apiKey: "replay", baseUrl: replay.url, model }),
-      stop: () => replay.stop(),
-    };
-  }
-  if (plan.mode !== "gemini" || !plan.apiKey) return { learner: scriptedLearner(), stop: none };
-  if (plan.upstream) {
-    const recorder = await startGeminiReplay({ cassette, mode: "record", upstream: plan.upstream });
-    return {
-      learner: geminiLearner({ apiKey: "recording", baseUrl: recorder.url, model }),
-      stop: () => recorder.stop(),
-    };
-  }
-  return { learner: geminiLearner({ apiKey: plan.apiKey, model }), stop: none };
+  const replayed = plan.mode === "replay" && !plan.upstream && existsSync(cassette);
+  const live = plan.mode === "gemini" && !!plan.apiKey;
+  if (!replayed && !live) return { learner: scriptedLearner(), stop: none };
+  const { endpoint, stop } = await serveGemini(plan, cassette, plan.learnerModel);
+  return { learner: geminiLearner(endpoint), stop };
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -159,6 +159,11 @@ describe("the Gemini simulated learner", () => {
     expect(offline.learner.kind).toBe("scripted");
     const replayWithout = await openLearner({ ...plan, mode: "replay" }, cassette);
     expect(replayWithout.learner.kind).toBe("scripted");
+    // A case whose LLM learner was recorded is replayed with it.
+    writeFileSync(cassette, JSON.stringify({ interactions: [] }));
+    const replayed = await openLearner({ ...plan, mode: "replay" }, cassette);
+    expect(replayed.learner.kind).toBe("gemini");
+    await replayed.stop();
   });
 });
 

@@ -192,13 +192,7 @@ describe("Ally turn paths", () => {
         "mission_sensei:teach",
         "mission_sensei:ask_question",
       ],
-      [
-        "intake",
-        "check_answer",
-        "mission_sensei:teach",
-        "mission_sensei:mark_complete",
-        "lumina",
-      ],
+      ["intake", "check_answer", "mission_sensei:teach", "mission_sensei:mark_complete", "lumina"],
     ]);
     const teaching = conversation.turns[1]!.steps;
     expect(teaching[3]!.said).toEqual([

@@ -131,22 +131,23 @@ function noAnswer(text: string, reason: NotAnAnswer): Reaction | "simpler" {
   }
 }
 
+/** How a reply to an open question misses it, or undefined when it is an answer understood. */
+function missed(text: string): Reaction | "simpler" | undefined {
+  const reading = readAnswer(text);
+  if (!reading.substantive) return noAnswer(text, reading.reason);
+  return scriptedVerdict(text).verdict === "not_yet" ? "simpler" : undefined;
+}
+
 function answer(teaching: Teaching, text: string, concepts: number): Reaction {
   const { stage } = teaching;
-  const reading = readAnswer(text);
   switch (stage.kind) {
     case "concept": {
-      const notYet = reading.substantive && scriptedVerdict(text).verdict === "not_yet";
-      const missed = reading.substantive
-        ? notYet
-          ? "simpler"
-          : undefined
-        : noAnswer(text, reading.reason);
-      if (missed === "simpler") {
+      const miss = missed(text);
+      if (miss === "simpler") {
         teaching.simplified = true;
         return struggleWith(teaching, stage.concept);
       }
-      if (missed) return missed;
+      if (miss) return miss;
       teaching.simplified = false;
       const answered = stage.concept;
       if (answered + 1 < concepts) {
@@ -157,8 +158,10 @@ function answer(teaching: Teaching, text: string, concepts: number): Reaction {
       return { kind: "recap", answered };
     }
     case "confidence": {
-      if (!reading.substantive && reading.reason === "impersonation")
+      const reading = readAnswer(text);
+      if (!reading.substantive && reading.reason === "impersonation") {
         return { kind: "impersonation" };
+      }
       if (!reading.substantive && reading.reason === "question" && !isUnsure(text)) {
         return { kind: "side_question" };
       }
@@ -177,14 +180,9 @@ function answer(teaching: Teaching, text: string, concepts: number): Reaction {
       return { kind: "reassure", concept, attempt, asked: !isUnconfident(text) };
     }
     case "practice": {
-      const notYet = reading.substantive && scriptedVerdict(text).verdict === "not_yet";
-      const missed = reading.substantive
-        ? notYet
-          ? "simpler"
-          : undefined
-        : noAnswer(text, reading.reason);
-      if (missed === "simpler") return struggleWith(teaching, weakestConcept(teaching));
-      if (missed) return missed;
+      const miss = missed(text);
+      if (miss === "simpler") return struggleWith(teaching, weakestConcept(teaching));
+      if (miss) return miss;
       teaching.stage = { kind: "confidence" };
       return { kind: "practised" };
     }

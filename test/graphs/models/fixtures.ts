@@ -10,6 +10,19 @@ export function withSession(session: object): RunnableConfig & { context: object
   return { context: session };
 }
 
+/**
+ * What the teacher is told while teaching besides its checkpoint; the offline script replays the
+ * conversation instead, so these never change what it says.
+ */
+export const TEACHING = {
+  task: "teach",
+  open_question: null,
+  learner_reply: "none",
+  latest_verdict: "none",
+  questions_answered: 0,
+  completion: "not yet",
+} as const;
+
 export function scripted(agent: AgentName): ScriptedChatModel {
   return new ScriptedChatModel({ agent });
 }

@@ -13,6 +13,7 @@ import { z } from "zod";
 import { ScriptedChatModel } from "../../../graphs/models/index.js";
 import {
   SEED_INTERVIEW,
+  TEACHING,
   confirmLearningGoal,
   markCheckpointComplete,
   scripted,
@@ -155,12 +156,7 @@ describe("ScriptedChatModel", () => {
 
     const sensei = scripted("mission_sensei");
     const session = withSession({
-      task: "teach",
-      open_question: null,
-      learner_reply: "none",
-      latest_verdict: "none",
-      questions_answered: 2,
-      completion: "allowed",
+      ...TEACHING,
       learner_name: "Ada",
       learner_level: "Beginner",
       learning_style: [],

@@ -6,16 +6,17 @@ import {
   type BaseMessage,
 } from "@langchain/core/messages";
 import { describe, expect, it } from "vitest";
-import { askQuestion, markCheckpointComplete, scripted, withSession } from "./fixtures.js";
+import {
+  TEACHING,
+  askQuestion,
+  markCheckpointComplete,
+  scripted,
+  withSession,
+} from "./fixtures.js";
 
 const TITLE = "Core building blocks of Python for data analysis";
 const baseContext = {
-  task: "teach",
-  open_question: null,
-  learner_reply: "none",
-  latest_verdict: "none",
-  questions_answered: 0,
-  completion: "not yet",
+  ...TEACHING,
   learner_name: "Ada",
   learner_level: "Beginner",
   learning_style: ["examples"],
