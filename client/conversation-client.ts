@@ -1,15 +1,11 @@
 import type { z } from "zod";
 import { backoffDelay, type BackoffOptions } from "./backoff.js";
 import { describeClose, type CloseInfo } from "./close-codes.js";
+import { Connection, type IncomingFrame } from "./connection.js";
 import { Emitter } from "./emitter.js";
 import { ClientClosedError, ConnectionLostError } from "./errors.js";
 import { Transcript, type ChatMessage } from "./transcript.js";
-import {
-  defaultWebSocket,
-  OPEN,
-  type WebSocketConstructor,
-  type WebSocketLike,
-} from "./web-socket.js";
+import type { WebSocketConstructor } from "./web-socket.js";
 
 /**
  * `idle` before `connect()`; `connecting` until the server's opening frames (and history) are in;
@@ -94,7 +90,7 @@ export abstract class ConversationClient<F extends Frame> extends Emitter<Client
   readonly transcript = new Transcript();
   private stateValue: ConnectionState = "idle";
   private lastClose: CloseInfo | undefined;
-  private socket: WebSocketLike | undefined;
+  private connection: Connection | undefined;
   private turns: Turn<F>[] = [];
   private pongWaiters: (() => void)[] = [];
   private typingValue = false;
@@ -172,10 +168,10 @@ export abstract class ConversationClient<F extends Frame> extends Emitter<Client
   close(): void {
     this.closedByUser = true;
     clearTimeout(this.retryTimer);
-    const socket = this.socket;
-    if (socket) {
-      this.detach(socket);
-      socket.close(1000, "Client closed");
+    const connection = this.connection;
+    if (connection) {
+      this.detach(connection);
+      connection.close(1000, "Client closed");
     }
     this.ended(describeClose(1000, "Client closed", this.finishedValue), false);
   }
@@ -197,9 +193,7 @@ export abstract class ConversationClient<F extends Frame> extends Emitter<Client
 
   /** Sends a raw frame now (no queueing). Returns false when not connected. */
   sendFrame(frame: object): boolean {
-    if (!this.socket || this.socket.readyState !== OPEN) return false;
-    this.socket.send(JSON.stringify(frame));
-    return true;
+    return this.connection?.send(frame) ?? false;
   }
 
   /** Queues the learner's text as a turn; resolves with the turn's frames. */
@@ -315,45 +309,38 @@ export abstract class ConversationClient<F extends Frame> extends Emitter<Client
     }
     if (this.closedByUser) return;
     const auth = this.options.auth ?? {};
-    const Socket = this.options.WebSocket ?? defaultWebSocket();
     const headers =
       "cookie" in auth && auth.cookie
         ? { Cookie: auth.cookie, Origin: new URL(this.baseUrl().replace(/^ws/, "http")).origin }
         : undefined;
-    const socket = headers ? new Socket(url, [], { headers }) : new Socket(url);
-    this.socket = socket;
+    const connection = new Connection(url, { WebSocket: this.options.WebSocket, headers });
+    this.connection = connection;
     this.lastFrameAt = Date.now();
-    // Events of a socket this client has let go of are ignored.
-    socket.addEventListener("message", (event) => {
-      if (this.socket === socket) this.receive(event.data);
+    // Events of a connection this client has let go of are ignored.
+    connection.on("frame", (frame) => {
+      if (this.connection === connection) this.receive(frame);
     });
-    socket.addEventListener("close", (event) => {
-      if (this.socket !== socket) return;
-      this.detach(socket);
-      this.ended(describeClose(event.code, event.reason, this.finishedValue), true);
+    connection.on("close", ({ code, reason }) => {
+      if (this.connection !== connection) return;
+      this.detach(connection);
+      this.ended(describeClose(code, reason, this.finishedValue), true);
     });
-    // An error is always followed by a close, which is where it is handled.
-    socket.addEventListener("error", () => {});
     this.connectTimer = setTimeout(
-      () => this.dropDead(socket, "Connection timed out"),
+      () => this.dropDead(connection, "Connection timed out"),
       this.options.connectTimeoutMs ?? 15_000,
     );
   }
 
-  private receive(data: unknown): void {
+  private receive({ data, json }: IncomingFrame): void {
     this.lastFrameAt = Date.now();
-    const text = typeof data === "string" ? data : String(data);
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      this.notify("invalid_frame", { data: text, problem: "not JSON" });
+    if (json === undefined) {
+      this.notify("invalid_frame", { data, problem: "not JSON" });
       return;
     }
     const parsed = this.endpoint.schema.safeParse(json);
     if (!parsed.success) {
       const type = (json as { type?: unknown })?.type;
-      this.notify("invalid_frame", { data: text, problem: `not a valid ${String(type)} frame` });
+      this.notify("invalid_frame", { data, problem: `not a valid ${String(type)} frame` });
       return;
     }
     this.handle(parsed.data);
@@ -498,31 +485,27 @@ export abstract class ConversationClient<F extends Frame> extends Emitter<Client
     const interval = heartbeat?.intervalMs ?? 25_000;
     const timeout = heartbeat?.timeoutMs ?? 10_000;
     this.heartbeatTimer = setInterval(() => {
-      const socket = this.socket;
-      if (!socket) return;
+      const connection = this.connection;
+      if (!connection) return;
       const sentAt = Date.now();
       this.ping(() => {});
       setTimeout(() => {
-        if (this.socket === socket && this.lastFrameAt < sentAt)
-          this.dropDead(socket, "No answer to ping");
+        if (this.connection === connection && this.lastFrameAt < sentAt)
+          this.dropDead(connection, "No answer to ping");
       }, timeout);
     }, interval);
   }
 
   /** Gives up on a socket that stopped answering: the browser may take minutes to notice. */
-  private dropDead(socket: WebSocketLike, reason: string): void {
-    if (this.socket !== socket) return;
-    this.detach(socket);
-    try {
-      socket.close(4000, reason);
-    } catch {
-      // Closing a socket that never opened can throw in some implementations.
-    }
+  private dropDead(connection: Connection, reason: string): void {
+    if (this.connection !== connection) return;
+    this.detach(connection);
+    connection.close(4000, reason);
     this.ended(describeClose(1006, reason, this.finishedValue), true);
   }
 
-  private detach(socket: WebSocketLike): void {
-    if (this.socket === socket) this.socket = undefined;
+  private detach(connection: Connection): void {
+    if (this.connection === connection) this.connection = undefined;
     clearInterval(this.heartbeatTimer);
     clearTimeout(this.connectTimer);
   }

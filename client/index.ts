@@ -8,6 +8,14 @@ export {
 export { backoffDelay, type BackoffOptions } from "./backoff.js";
 export { describeClose, type CloseInfo, type CloseKind } from "./close-codes.js";
 export {
+  Connection,
+  type ConnectionEvents,
+  type ConnectionOptions,
+  type IncomingFrame,
+  type RawSend,
+  type SocketClose,
+} from "./connection.js";
+export {
   CommanderClient,
   type CommanderFrame,
   type CommanderOptions,
@@ -25,4 +33,4 @@ export type {
 } from "./conversation-client.js";
 export { ClientClosedError, ConnectionLostError } from "./errors.js";
 export type { ChatMessage, MessageStatus } from "./transcript.js";
-export type { WebSocketConstructor, WebSocketLike } from "./web-socket.js";
+export type { OutgoingData, WebSocketConstructor, WebSocketLike } from "./web-socket.js";

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { MissionSchema } from "./mission.js";
+import { MissionSchema, type Mission } from "./mission.js";
 
 // What the server hands each graph for a turn, as the graph's LangGraph context (`context` in the
 // run's config, `config.context` in its nodes and tools). Each graph declares its schema, so
@@ -40,6 +40,30 @@ export const AllyContextSchema = z.object({
   prompts_dir: promptsDir,
 });
 export type AllyContext = z.infer<typeof AllyContextSchema>;
+
+/** An Ally turn's context, from the learner, their mission and enrollment as stored. */
+export function allyContextOf(records: {
+  learner: { id: string; name?: string | null; learning_style: string[] };
+  mission: Mission;
+  completedCheckpoints: string[];
+  allySessionId: string;
+  promptsDir: string | null;
+}): AllyContext {
+  const { learner, mission } = records;
+  return {
+    user_id: learner.id,
+    ally_session_id: records.allySessionId,
+    learner: { name: learner.name || "there", learning_style: learner.learning_style },
+    mission: {
+      id: mission.id,
+      title: mission.title,
+      level: mission.level,
+      byte_size_checkpoints: mission.byte_size_checkpoints,
+    },
+    stored_completed_checkpoints: records.completedCheckpoints,
+    prompts_dir: records.promptsDir,
+  };
+}
 
 type Configured = { context?: unknown };
 

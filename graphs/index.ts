@@ -14,18 +14,25 @@ export {
   type TurnUsage,
 } from "./models/index.js";
 export {
+  MERMAID_CHUNKS,
   drawGraph,
-  isAssetName,
   readAsset,
   readConversation,
+  readCurrentState,
+  readOpening,
   renderErrorPage,
   renderGraphPage,
   renderIndexPage,
+  type Asset,
+  type Conversation,
   type ConversationGraph,
   type ConversationLink,
   type DrawableGraph,
   type DrawnGraph,
   type PageAssets,
+  type PageConversation,
+  type SignInSettings,
+  type StateValues,
 } from "./draw/index.js";
 export { buildGraphs } from "./build-graphs.js";
 export { nodeAgents } from "./node-agents.js";

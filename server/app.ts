@@ -6,7 +6,7 @@ import type { Config } from "./config.js";
 import { authRoutes } from "./http/auth-routes.js";
 import type { HandlerContext } from "./http/handler.js";
 import { devLoginRoute, localLogoutRoute } from "./http/dev-login-route.js";
-import { GRAPHS_PATH, graphRoutes } from "./http/graph-routes.js";
+import { GRAPHS_PATH, MERMAID_CHUNKS_PATH, graphRoutes } from "./http/graph-routes.js";
 import {
   createEnrollmentRoute,
   getMissionRoute,
@@ -15,7 +15,7 @@ import {
 import { Router } from "./http/router.js";
 import { createSessionRoute, getSessionRoute } from "./http/session-routes.js";
 import { enrolledMissionsRoute, profileRoute, updateUserRoute } from "./http/user-routes.js";
-import { webAppRoutes } from "./http/web-app-routes.js";
+import { signInConfig, webAppRoutes } from "./http/web-app-routes.js";
 import { listen } from "./listen.js";
 import type { Logger } from "./log.js";
 import {
@@ -112,19 +112,20 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
     isDraining: () => draining,
   };
   const auth = { verifier, store };
-  const graphPages = graphRoutes({
-    auth,
-    local: config.auth === "local",
-    graphs: [commander, ally],
-  });
-  const healthy = () => ({ status: 200, body: { status: "healthy" } });
-  const webApp = webAppRoutes({
+  const webAppSettings = {
     auth: config.auth,
     firebase: {
       apiKey: config.firebase.webApiKey,
       authEmulatorHost: config.firebase.authEmulatorHost,
     },
+  };
+  const graphPages = graphRoutes({
+    auth,
+    signIn: signInConfig(webAppSettings),
+    graphs: [commander, ally],
   });
+  const healthy = () => ({ status: 200, body: { status: "healthy" } });
+  const webApp = webAppRoutes(webAppSettings);
 
   const app = uWS.App();
   const routes = new Router(app, http)
@@ -150,6 +151,7 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
     .add("GET", GRAPHS_PATH, graphPages.index)
     .add("GET", `${GRAPHS_PATH}/`, graphPages.index)
     .add("GET", `${GRAPHS_PATH}/assets/:file`, graphPages.asset, 1)
+    .add("GET", `${MERMAID_CHUNKS_PATH}:file`, graphPages.mermaidChunk, 1)
     .add("GET", `${GRAPHS_PATH}/:name`, graphPages.graph, 1)
     .add("GET", "/api/v1/protocol/schema.json", () => ({
       status: 200,

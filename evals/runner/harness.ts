@@ -38,6 +38,9 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
       STORE: "sqlite",
       AUTH: "local",
       LOG_LEVEL: "warn",
+      // The runner plays the learner in the server's own process, so the event loop's delay
+      // measures the run as much as the server: a loaded machine must not turn replies into "busy".
+      BUSY_EVENT_LOOP_DELAY_MS: "0",
       ...(options.promptsDir ? { PROMPTS_DIR: options.promptsDir } : {}),
       ...options.env,
     });

@@ -1,4 +1,5 @@
 import WebSocket from "ws";
+import { Connection, type SocketClose } from "../../client/index.js";
 import { isServerFrame, parseServerFrame, type Frame, type LogEntry } from "./frame-log.js";
 
 /** Where the socket writes what it sees, and which case step is running. */
@@ -9,14 +10,16 @@ export interface FrameSink {
 
 class WaitTimeout extends Error {}
 
-type Unplaced =
-  { from: "client" | "server"; frame: Frame } | { closed: { code: number; reason: string } };
+type Unplaced = { from: "client" | "server"; frame: Frame } | { closed: SocketClose };
 
-/** A real WebSocket client that appends every frame both ways, and its close, to a shared log. */
+/**
+ * The client library's `Connection` (over the `ws` package), appending every frame both ways,
+ * and its close, to a shared log.
+ */
 export class RecordingSocket {
   readonly opened: Promise<void>;
-  closed: { code: number; reason: string } | undefined;
-  private readonly socket: WebSocket;
+  closed: SocketClose | undefined;
+  private readonly connection: Connection;
   private waiters: (() => void)[] = [];
 
   constructor(
@@ -25,22 +28,22 @@ export class RecordingSocket {
     private readonly sink: FrameSink,
     readonly conn: number,
   ) {
-    this.socket = new WebSocket(url, { headers: { Authorization: `Bearer ${token}` } });
-    this.opened = new Promise((resolve, reject) => {
-      this.socket.once("open", () => resolve());
-      this.socket.once("error", reject);
+    this.connection = new Connection(url, {
+      WebSocket,
+      headers: { Authorization: `Bearer ${token}` },
     });
-    this.socket.on("message", (data) => {
-      this.record({ from: "server", frame: parseServerFrame(data.toString()) });
+    this.opened = this.connection.opened;
+    this.connection.on("frame", ({ data }) => {
+      this.record({ from: "server", frame: parseServerFrame(data) });
     });
-    this.socket.on("close", (code, reason) => {
-      this.closed = { code, reason: reason.toString() };
-      this.record({ closed: this.closed });
+    this.connection.on("close", (closed) => {
+      this.closed = closed;
+      this.record({ closed });
     });
   }
 
   get isOpen(): boolean {
-    return this.socket.readyState === WebSocket.OPEN;
+    return this.connection.isOpen;
   }
 
   /** Index of the next log entry. */
@@ -50,13 +53,13 @@ export class RecordingSocket {
 
   send(frame: Frame): void {
     this.record({ from: "client", frame });
-    this.socket.send(JSON.stringify(frame));
+    this.connection.send(frame);
   }
 
   /** Closes from the client side and waits for the close to complete. */
   async close(): Promise<void> {
     if (this.closed) return;
-    this.socket.close(1000);
+    this.connection.close(1000);
     await this.until(() => this.closed !== undefined, 5_000, "the socket to close");
   }
 

@@ -16,6 +16,7 @@ import {
 } from "../../domain/index.js";
 import type { AllySessionStore, EnrollmentStore } from "../../store/index.js";
 import type { ModelFactory } from "../models/index.js";
+import { LearnerInput } from "../learner-input.js";
 import { recordStep, stepsInside } from "../turn-path.js";
 import { intake, routeTurn } from "./intake.js";
 import { afterLumina, luminaNode } from "./lumina.js";
@@ -66,7 +67,7 @@ const afterSensei = (state: AllyStateValue) => (state.phase === "teaching" ? END
 
 export function buildAllyGraph(options: AllyGraphOptions) {
   const sensei = buildSenseiGraph(options);
-  return new StateGraph(AllyState, AllyContextSchema)
+  return new StateGraph({ state: AllyState, input: LearnerInput, context: AllyContextSchema })
     .addNode(NODES.intake, recordStep(intake))
     .addNode(NODES.lumina, recordStep(luminaNode(options.models)), {
       metadata: { agent: AGENTS.ally, prompt: "prompts/ally/lumina.md" },

@@ -3,6 +3,7 @@ import { AGENTS, CommanderContextSchema, GRAPHS, NODES, TOOLS } from "../../doma
 import { createMissionTool } from "../../tools/index.js";
 import type { MissionStore } from "../../store/index.js";
 import type { ModelFactory } from "../models/index.js";
+import { LearnerInput } from "../learner-input.js";
 import { recordStep } from "../turn-path.js";
 import { createMissionNode, curatorNode, intake, polarisNode } from "./nodes.js";
 import { CommanderState, type CommanderStateValue } from "./state.js";
@@ -34,7 +35,11 @@ const afterCurator = (state: CommanderStateValue) =>
 
 export function buildCommanderGraph(options: CommanderGraphOptions) {
   const deps = { models: options.models, createMission: createMissionTool(options.missions) };
-  return new StateGraph(CommanderState, CommanderContextSchema)
+  return new StateGraph({
+    state: CommanderState,
+    input: LearnerInput,
+    context: CommanderContextSchema,
+  })
     .addNode(NODES.intake, recordStep(intake))
     .addNode(NODES.polaris, recordStep(polarisNode(deps)), {
       metadata: { agent: AGENTS.polaris, prompt: "prompts/commander/polaris.md" },

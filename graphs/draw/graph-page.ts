@@ -1,15 +1,24 @@
-import { scriptTags, stylesTag, type PageAssets } from "./assets.js";
+import { assetHref, flowchartModules, scriptTags, stylesTag, type PageAssets } from "./assets.js";
 import type { Conversation } from "./conversation.js";
+import { conversationData } from "./conversation-data.js";
 import type { DrawnGraph } from "./drawn-graph.js";
 import { escapeHtml, fillTemplate, jsonForScript } from "./html.js";
 import { toMermaid, type AgentStyle } from "./mermaid.js";
+import type { PageData } from "./page-data.js";
 import { overlayPath, type PathOverlay } from "./path-overlay.js";
-import { transcriptHtml } from "./transcript.js";
+
+export interface PageConversation {
+  /** What to call the conversation: its topic or mission. */
+  label: string;
+  conversation: Conversation;
+  /** The mission's checkpoint titles, for a conversation that follows a mission. */
+  checkpoints?: string[];
+}
 
 export interface GraphPageOptions {
   graph: DrawnGraph;
-  /** A conversation to lay over the drawing, and what to call it. */
-  conversation?: { label: string; conversation: Conversation };
+  /** A conversation to lay over the drawing. */
+  conversation?: PageConversation;
   assets: PageAssets;
   indexHref: string;
 }
@@ -24,10 +33,10 @@ export const graphTitle = (name: string) =>
 function legendHtml(agents: AgentStyle[], overlay: PathOverlay | undefined): string {
   const items = agents.map(
     (a) =>
-      `<li style="--swatch-fill:${a.fill};--swatch-stroke:${a.stroke}">${escapeHtml(a.agent)}</li>`,
+      `<li data-agent="${escapeHtml(a.agent)}" style="--swatch-fill:${a.fill};--swatch-stroke:${a.stroke}">${escapeHtml(a.agent)}</li>`,
   );
-  items.push("<li>orchestration (code)</li>");
-  items.push("<li>dotted edges are conditional</li>");
+  items.push('<li class="orchestration">orchestration (code)</li>');
+  items.push('<li class="conditional">dotted edges are conditional</li>');
   if (overlay) {
     items.push('<li class="visited">ran in this conversation</li>');
     items.push('<li class="handover">handover between agents</li>');
@@ -44,9 +53,9 @@ function summary(graph: DrawnGraph, label: string | undefined, overlay?: PathOve
   if (!overlay || label === undefined) return escapeHtml(shape);
   const turns = overlay.routes.length;
   const parts = [
-    `${label}: ${turns} turn${turns === 1 ? "" : "s"}, ${overlay.handovers.length} handover${
+    `${label} · ${turns} turn${turns === 1 ? "" : "s"}, ${overlay.handovers.length} handover${
       overlay.handovers.length === 1 ? "" : "s"
-    }. Click a turn to see its path.`,
+    }. Click a turn to see its path and the state it left.`,
   ];
   if (overlay.undrawn.length > 0) {
     const missing = overlay.undrawn.map((e) => `${e.source} → ${e.target}`).join(", ");
@@ -55,28 +64,43 @@ function summary(graph: DrawnGraph, label: string | undefined, overlay?: PathOve
   return escapeHtml(parts.join(" "));
 }
 
-/** A graph's page: the drawing, and with a conversation its path and transcript beside it. */
-export function renderGraphPage(options: GraphPageOptions): string {
-  const { graph, assets } = options;
-  const overlay = options.conversation && overlayPath(graph, options.conversation.conversation);
+/** Mermaid's entry, by version, and the chunks a flowchart needs, named by their content. */
+async function mermaidPreloads(base: string, entry: string) {
+  const [, ...chunks] = await flowchartModules();
+  return [entry, ...chunks.map((chunk) => base + chunk)]
+    .map((href) => `<link rel="modulepreload" href="${escapeHtml(href)}" />`)
+    .join("\n    ");
+}
+
+/** A graph's page: the drawing, and with a conversation its path, transcript and states. */
+export async function renderGraphPage(options: GraphPageOptions): Promise<string> {
+  const { graph, assets, conversation } = options;
+  const overlay = conversation && overlayPath(graph, conversation.conversation);
   const drawing = toMermaid(graph, overlay);
   const title = graphTitle(graph.name);
-  const agentOf = new Map(graph.nodes.flatMap((n) => (n.agent ? [[n.id, n.agent] as const] : [])));
-  const routes = overlay?.routes.map((r) => r.flatMap((id) => drawing.ids.get(id) ?? [])) ?? [];
+  const mermaidModule = assets.inline
+    ? undefined
+    : await assetHref(assets.base, "mermaid.esm.min.mjs");
+  const data: PageData = {
+    mermaid: drawing.text,
+    mermaidModule,
+    conversation:
+      overlay && conversation && conversationData(graph, drawing, overlay, conversation),
+  };
   return fillTemplate("graph.html", {
-    title: escapeHtml(options.conversation ? `${title} · ${options.conversation.label}` : title),
-    styles: stylesTag(assets),
+    title: escapeHtml(conversation ? `${title} · ${conversation.label}` : title),
+    styles: await stylesTag(assets),
+    preload: assets.inline ? "" : await mermaidPreloads(assets.base, mermaidModule!),
     index_href: escapeHtml(options.indexHref),
     heading: escapeHtml(`${title} (${graph.name})`),
-    summary: summary(graph, options.conversation?.label, overlay),
+    summary: summary(graph, conversation?.label, overlay),
     layout: overlay ? "with-transcript" : "graph-only",
     legend: legendHtml(drawing.agents, overlay),
     mermaid: escapeHtml(drawing.text),
-    transcript:
-      overlay && options.conversation
-        ? transcriptHtml(options.conversation.conversation, overlay, agentOf)
-        : "",
-    data: jsonForScript({ mermaid: drawing.text, routes }),
-    scripts: scriptTags(assets, ["mermaid.min.js", "graph-page.js"]),
+    transcript: overlay
+      ? '<section class="transcript" id="transcript"><h2>Transcript</h2><p>Loading the turns…</p></section>'
+      : "",
+    data: jsonForScript(data),
+    scripts: await scriptTags(assets, "graph-page.js", true),
   });
 }

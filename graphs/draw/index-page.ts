@@ -1,6 +1,7 @@
-import { scriptTags, stylesTag, type PageAssets } from "./assets.js";
+import { stylesTag, type PageAssets } from "./assets.js";
 import { graphTitle } from "./graph-page.js";
-import { escapeHtml, fillTemplate, readWebFile } from "./html.js";
+import { escapeHtml, fillTemplate } from "./html.js";
+import { signInHtml, type SignInSettings } from "./sign-in.js";
 
 export interface GraphLink {
   name: string;
@@ -17,8 +18,8 @@ export interface IndexPageOptions {
   graphs: GraphLink[];
   /** The caller's recent conversations; absent when there is nobody to list them for. */
   conversations?: ConversationLink[];
-  /** Offer the local sign-in form, so a browser can list its user's conversations. */
-  signIn?: boolean;
+  /** Offer sign-in to a caller with no conversations to list, so they can list theirs. */
+  signIn?: SignInSettings;
   assets: PageAssets;
 }
 
@@ -37,20 +38,18 @@ function conversationsHtml(conversations: ConversationLink[]): string {
 }
 
 /** The list of graphs and, for a signed-in caller, links to their own conversations on them. */
-export function renderIndexPage(options: IndexPageOptions): string {
+export async function renderIndexPage(options: IndexPageOptions): Promise<string> {
   const graphs = options.graphs.map(
     (g) => `<li>${link(g.href, graphTitle(g.name))} <code>${escapeHtml(g.name)}</code></li>`,
   );
   const conversations = options.conversations
     ? conversationsHtml(options.conversations)
     : options.signIn
-      ? readWebFile("sign-in.html")
+      ? await signInHtml(options.signIn, options.assets)
       : "";
   return fillTemplate("index.html", {
-    styles: stylesTag(options.assets),
+    styles: await stylesTag(options.assets),
     graphs: graphs.join("\n          "),
     conversations,
-    scripts:
-      options.signIn && !options.conversations ? scriptTags(options.assets, ["sign-in.js"]) : "",
   });
 }

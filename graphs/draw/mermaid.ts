@@ -23,6 +23,8 @@ export interface MermaidDrawing {
   text: string;
   /** Node id → the Mermaid id it is drawn with (and that its SVG element id contains). */
   ids: Map<string, string>;
+  /** `edgeKey(source, target)` → the id Mermaid gives the edge's path and label (`data-id`). */
+  edgeIds: Map<string, string>;
   agents: AgentStyle[];
 }
 
@@ -77,8 +79,9 @@ function edgeNote(traversed: TraversedEdge | undefined): string {
 
 /**
  * The drawing as a Mermaid flowchart: each node labelled with its agent and its prompt file (or
- * tool), coloured by agent, subgraphs as boxes. With an overlay, the nodes a conversation ran get
- * the `visited` class, the edges it took are drawn thick, and handover edges are labelled.
+ * tool), coloured by agent, subgraphs as boxes, every edge with an id of its own. With an overlay,
+ * the nodes a conversation ran get the `visited` outline, the edges it took are drawn thick, and
+ * handover edges are labelled.
  */
 export function toMermaid(graph: DrawnGraph, overlay?: PathOverlay): MermaidDrawing {
   const ids = mermaidIds(graph.nodes);
@@ -99,12 +102,15 @@ export function toMermaid(graph: DrawnGraph, overlay?: PathOverlay): MermaidDraw
     lines.push("  end");
   }
 
+  const edgeIds = new Map<string, string>();
   const taken: number[] = [];
   const handovers: number[] = [];
   graph.edges.forEach((edge, index) => {
-    const traversed = overlay?.edges.get(edgeKey(edge.source, edge.target));
+    const key = edgeKey(edge.source, edge.target);
+    const traversed = overlay?.edges.get(key);
     const arrow = edge.conditional ? "-.->" : "-->";
-    lines.push(`  ${id(edge.source)} ${arrow}${edgeNote(traversed)} ${id(edge.target)}`);
+    edgeIds.set(key, `e${index}`);
+    lines.push(`  ${id(edge.source)} e${index}@${arrow}${edgeNote(traversed)} ${id(edge.target)}`);
     if (traversed?.handovers) handovers.push(index);
     else if (traversed) taken.push(index);
   });
@@ -115,22 +121,25 @@ export function toMermaid(graph: DrawnGraph, overlay?: PathOverlay): MermaidDraw
     lines.push(`  classDef ${style.className} fill:${style.fill},stroke:${style.stroke}`);
   }
   lines.push(`  classDef visited stroke:${VISITED},stroke-width:4px`);
-  const classes = new Map<string, string[]>();
-  const addClass = (className: string, nodeId: string) =>
-    classes.set(className, [...(classes.get(className) ?? []), id(nodeId)]);
+  // Mermaid writes a node's classes into its style in the order they are assigned, later ones
+  // winning: the visited outline goes last, so it shows on agent nodes too.
+  const classes = new Map<string, string[]>(
+    ["boundary", ...agents.map((a) => a.className), "visited"].map((c) => [c, []]),
+  );
   for (const node of graph.nodes) {
-    if (node.boundary) addClass("boundary", node.id);
     const style = agents.find((a) => a.agent === node.agent);
-    if (style) addClass(style.className, node.id);
-    if (overlay?.visits.get(node.id)) addClass("visited", node.id);
+    if (node.boundary) classes.get("boundary")!.push(id(node.id));
+    if (style) classes.get(style.className)!.push(id(node.id));
+    if (overlay?.visits.get(node.id)) classes.get("visited")!.push(id(node.id));
   }
-  for (const [className, members] of classes)
-    lines.push(`  class ${members.join(",")} ${className}`);
+  for (const [className, members] of classes) {
+    if (members.length > 0) lines.push(`  class ${members.join(",")} ${className}`);
+  }
   if (taken.length > 0) {
     lines.push(`  linkStyle ${taken.join(",")} stroke:${VISITED},stroke-width:3px`);
   }
   if (handovers.length > 0) {
     lines.push(`  linkStyle ${handovers.join(",")} stroke:${HANDOVER},stroke-width:4px`);
   }
-  return { text: `${lines.join("\n")}\n`, ids, agents };
+  return { text: `${lines.join("\n")}\n`, ids, edgeIds, agents };
 }

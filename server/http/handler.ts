@@ -19,6 +19,8 @@ export interface RequestInfo {
     cookie: string;
     authorization: string;
     contentType: string;
+    acceptEncoding: string;
+    ifNoneMatch: string;
   };
   body: Buffer;
 }
@@ -52,6 +54,7 @@ const STATUS_TEXT: Record<number, string> = {
   200: "200 OK",
   201: "201 Created",
   204: "204 No Content",
+  304: "304 Not Modified",
   400: "400 Bad Request",
   401: "401 Unauthorized",
   403: "403 Forbidden",
@@ -111,7 +114,7 @@ export function writeReply(
   }
   // uWS ends the process if endWithoutBody gets arguments it cannot take as numbers, and with a
   // number it adds a second Content-Length; these responses never need the connection closed.
-  if (reply.status === 204) {
+  if (reply.status === 204 || reply.status === 304) {
     res.endWithoutBody();
     return;
   }
@@ -179,6 +182,8 @@ function readHead(
       cookie: req.getHeader("cookie"),
       authorization: req.getHeader("authorization"),
       contentType: req.getHeader("content-type"),
+      acceptEncoding: req.getHeader("accept-encoding"),
+      ifNoneMatch: req.getHeader("if-none-match"),
     },
   };
   const rawParams = Array.from({ length: paramCount }, (_, i) => req.getParameter(i) ?? "");

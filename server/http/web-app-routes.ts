@@ -7,6 +7,8 @@ import {
 import { RawBody, type Route } from "./handler.js";
 import { HttpError } from "./http-error.js";
 
+export { signInConfig } from "../../web/app/serve.js";
+
 /**
  * `GET /` serves the learner's web app; `GET /app/{file}` its script, styles and icon. An asset
  * asked for by its current content hash (`?v=`) is cached for good, anything else revalidated.

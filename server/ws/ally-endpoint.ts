@@ -1,6 +1,12 @@
 import { HumanMessage } from "@langchain/core/messages";
 import { busyNotice, failureStatus, nodeAgents, type AllyGraph } from "../../graphs/index.js";
-import { AGENTS, allyThreadId, type AllyContext, type User } from "../../domain/index.js";
+import {
+  AGENTS,
+  allyContextOf,
+  allyThreadId,
+  type AllyContext,
+  type User,
+} from "../../domain/index.js";
 import type { Store } from "../../store/index.js";
 import type { TokenVerifier } from "../auth/index.js";
 import type { TurnObserver } from "../observability/index.js";
@@ -46,22 +52,17 @@ export function allyEndpoint(deps: AllyEndpointDeps): EndpointSpec {
     ]);
     if (!mission || !enrollment)
       throw new CloseWith(1008, "You are no longer enrolled in this mission");
-    return {
-      user_id: user.id,
-      ally_session_id: allySessionId,
+    return allyContextOf({
       learner: {
-        name: profile?.name ?? user.name ?? "there",
+        id: user.id,
+        name: profile?.name ?? user.name,
         learning_style: profile?.learning_style ?? [],
       },
-      mission: {
-        id: mission.id,
-        title: mission.title,
-        level: mission.level,
-        byte_size_checkpoints: mission.byte_size_checkpoints,
-      },
-      stored_completed_checkpoints: enrollment.completed_checkpoints,
-      prompts_dir: deps.promptsDir ?? null,
-    };
+      mission,
+      completedCheckpoints: enrollment.completed_checkpoints,
+      allySessionId,
+      promptsDir: deps.promptsDir ?? null,
+    });
   }
 
   return {

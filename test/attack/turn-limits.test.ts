@@ -211,10 +211,7 @@ describe("frame sizes and encodings", () => {
   it("survive invalid UTF-8 in a text frame, which the WebSocket layer drops the connection for", async () => {
     server = await startTestServer();
     const { socket } = await commander(server, "ada@example.com");
-    (socket as unknown as { socket: { send(d: Buffer, o: object): void } }).socket.send(
-      Buffer.from([0x7b, 0xff, 0xfe, 0x7d]),
-      { binary: false },
-    );
+    socket.sendRaw(Buffer.from([0x7b, 0xff, 0xfe, 0x7d]), { binary: false });
     expect((await socket.closed).code).toBe(1006);
     expect(server.logLines.some((l) => /socket dropped.*invalid UTF-8/.test(l))).toBe(true);
     const next = await commander(server, "ada@example.com");

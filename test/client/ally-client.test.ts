@@ -2,10 +2,11 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import WebSocket from "ws";
-import { AllyClient, type AllyTurn } from "../../client/index.js";
+import { AllyClient } from "../../client/index.js";
 import { createModelFactory } from "../../graphs/index.js";
 import { loadConfig } from "../../server/index.js";
 import { AllyServerFrame } from "../../server/protocol/index.js";
+import { learnerReplyTo } from "../support/ally-learner.js";
 import { GIT_MISSION } from "../support/missions.js";
 import { wrapFactory } from "../support/model-wrappers.js";
 import { startServerProcess } from "../support/server-process.js";
@@ -36,14 +37,6 @@ async function enroll(
     .mission;
 }
 
-/** A learner who agrees to briefings, answers questions and says when they are confident. */
-function learnerReply(turn: AllyTurn): string {
-  const last = turn.messages.at(-1)?.message ?? "";
-  if (/fit/i.test(last) && /\?\s*$/.test(last)) return "Yes, that sounds great!";
-  if (/confident/i.test(last)) return "I feel confident about it.";
-  return "I think it means breaking the idea into smaller parts and applying them step by step.";
-}
-
 describe("AllyClient against the real server", () => {
   it("walks a whole mission with ask, tracking progress, handovers and the completion", async () => {
     await start();
@@ -63,7 +56,8 @@ describe("AllyClient against the real server", () => {
     let turn = await client.ask("Hello, I'm ready to start learning!");
     expect(turn.frames[0]!.type).toBe("agent_processing_start");
     let turns = 1;
-    while (!turn.closed && turns++ < 60) turn = await client.ask(learnerReply(turn));
+    while (!turn.closed && turns++ < 60)
+      turn = await client.ask(learnerReplyTo(turn.messages.at(-1)?.message));
 
     const total = mission.byte_size_checkpoints.length;
     expect(turn.closed?.message).toBe("Congratulations! You've completed the mission!");
@@ -188,7 +182,8 @@ describe("AllyClient against the real server", () => {
     expect(failed.error?.message).toMatch(/send it again/);
     expect(client.messages).toMatchObject([{ role: "user", text: "Hello!", status: "failed" }]);
     const retried = client.retry(client.messages[0]!.id)!;
-    await until(() => client.messages.length === 2 && !client.typing);
+    // A turn counts as delivered once its end is confirmed, a ping after agent_processing_end.
+    await until(() => client.messages.length === 2 && client.messages[0]!.status === "delivered");
     expect(client.messages[0]).toMatchObject({ id: retried.id, status: "delivered" });
     expect(client.messages[1]!.text).toMatch(/^Hi Ada/);
     client.close();

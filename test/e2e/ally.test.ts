@@ -4,8 +4,15 @@ import { AllyServerFrame } from "../../server/protocol/index.js";
 import { SEED_INTERVIEW } from "../support/seed-interview.js";
 import { Gate, wrapFactory } from "../support/model-wrappers.js";
 import { startTestServer, type TestServer } from "../support/test-server.js";
-import { allyTurn as turn, learnerReply } from "../support/ally-learner.js";
-import { TestSocket, type Frame } from "../support/ws-client.js";
+import type { AllyClient, AllyFrame, AllyOptions } from "../../client/index.js";
+import { walkMission } from "../support/ally-learner.js";
+import {
+  allyClient,
+  commanderClient,
+  recordFrames,
+  whenClosed,
+} from "../support/learner-clients.js";
+import { TestSocket } from "../support/ws-client.js";
 import { GIT_MISSION } from "../support/missions.js";
 
 let server: TestServer;
@@ -32,95 +39,41 @@ async function enroll(body: object = GIT_MISSION, auth = token) {
 }
 
 /** Creates a mission the way a learner does: the seed interview with the Commander. */
-async function missionFromCommander(): Promise<{ id: string; byte_size_checkpoints: string[] }> {
-  const { session_id } = await server.createSession(token);
-  const socket = new TestSocket(
-    `${server.ws}/api/v1/mission-commander/ws?session_id=${session_id}&token=${token}`,
-  );
-  await socket.waitFor("connected");
-  for (const content of SEED_INTERVIEW) {
-    const from = socket.frames.length;
-    socket.send({ type: "user_message", content });
-    await socket.waitForFrames(from + 1);
-  }
-  return socket.frames.at(-1)!.mission as { id: string; byte_size_checkpoints: string[] };
+async function missionFromCommander() {
+  const commander = commanderClient(server.http, token);
+  for (const content of SEED_INTERVIEW) await commander.ask(content);
+  return commander.mission!;
 }
 
-/** Seed 000's MissionAllyClient, with `ws` as the WebSocket and the URL pointed at the test server. */
-class MissionAllyClient {
-  messages: { role: string; text: string }[] = [];
-  progress: number[] = [];
-  handovers: string[] = [];
-  completed = "";
-  socket!: TestSocket;
-  constructor(
-    private readonly missionId: string,
-    private readonly token: string,
-  ) {}
-  connect() {
-    this.socket = new TestSocket(
-      `${server.ws}/api/v1/mission-ally/ws?mission_id=${this.missionId}&token=${this.token}`,
-    );
-    return this.socket.waitFor("connected");
-  }
-  handle(msg: Frame) {
-    switch (msg.type) {
-      case "historical_messages":
-        for (const m of msg.messages as { type: string; message: string }[]) {
-          this.messages.push({
-            role: m.type === "user_message" ? "user" : "agent",
-            text: m.message,
-          });
-        }
-        break;
-      case "agent_message":
-        this.messages.push({ role: "agent", text: msg.message as string });
-        break;
-      case "checkpoint_update":
-        this.progress.push(msg.progress as number);
-        break;
-      case "agent_handover":
-        this.handovers.push(msg.agent as string);
-        break;
-      case "session_closed":
-        this.completed = msg.message as string;
-        break;
-    }
-  }
-  async sendMessage(text: string) {
-    this.messages.push({ role: "user", text });
-    for (const frame of await turn(this.socket, text)) this.handle(frame);
-  }
-}
-
-async function walk(client: MissionAllyClient, maxTurns = 60) {
-  await client.sendMessage("Hello, I'm ready to start learning!");
-  for (let i = 0; i < maxTurns && !client.completed; i++)
-    await client.sendMessage(learnerReply(client.socket.frames));
-}
+const ally = (missionId: string, options: Partial<AllyOptions> = {}) =>
+  allyClient(server.http, token, missionId, options);
 
 describe("Mission Ally over a real socket", () => {
   it("walks a mission the Commander created, from the first message to session_closed", async () => {
     const mission = await missionFromCommander();
-    const client = new MissionAllyClient(mission.id, token);
+    const client = ally(mission.id);
+    const frames = recordFrames(client);
+    const progress: number[] = [];
+    const handovers: string[] = [];
+    client.on("checkpoint_update", (f) => progress.push(f.progress));
+    client.on("agent_handover", (f) => handovers.push(f.agent));
     await client.connect();
-    expect(client.socket.frames).toEqual([
+    expect(frames).toEqual([
       { type: "connected", message: "Connected to Lumina. Ready to start learning!" },
     ]);
-    await walk(client);
+    await walkMission(client);
     const total = mission.byte_size_checkpoints.length;
-    expect(client.completed).toBe("Congratulations! You've completed the mission!");
-    expect(client.progress).toEqual(
+    expect(client.completedMessage).toBe("Congratulations! You've completed the mission!");
+    expect(progress).toEqual(
       mission.byte_size_checkpoints.map((_, i) => Math.round(((i + 1) / total) * 10000) / 100),
     );
-    expect(client.handovers).toContain("mission_sensei");
-    expect(client.handovers.filter((h) => h === "mission_sensei")).toHaveLength(total);
+    expect(handovers).toContain("mission_sensei");
+    expect(handovers.filter((h) => h === "mission_sensei")).toHaveLength(total);
     expect(client.messages[1]!.text).toMatch(/Ada/);
-    expect((await client.socket.closed).code).toBe(1000);
-    const types = client.socket.frames.map((f) => f.type);
+    expect((await whenClosed(client)).code).toBe(1000);
+    const types = frames.map((f) => f.type);
     expect(types.slice(-2)).toEqual(["agent_processing_end", "session_closed"]);
-    for (const frame of client.socket.frames)
-      expect(AllyServerFrame.safeParse(frame).error).toBeUndefined();
+    for (const frame of frames) expect(AllyServerFrame.safeParse(frame).error).toBeUndefined();
 
     const enrollment = await server.store.enrollments.get(
       mission.id.length ? (await me()).uid : "",
@@ -146,31 +99,32 @@ describe("Mission Ally over a real socket", () => {
 
   it("brackets every turn and shows progress 25 → 50 → 75 → 100 for a four-checkpoint mission", async () => {
     const { mission } = await enroll();
-    const client = new MissionAllyClient(mission.id, token);
-    await client.connect();
-    await walk(client);
-    expect(client.progress).toEqual([25, 50, 75, 100]);
+    const client = ally(mission.id);
+    const frames = recordFrames(client);
+    const progress: number[] = [];
+    client.on("checkpoint_update", (f) => progress.push(f.progress));
+    await walkMission(client);
+    expect(progress).toEqual([25, 50, 75, 100]);
     // Every user message produced exactly one start and one end, with the end last but for session_closed.
-    const frames = client.socket.frames.slice(1);
-    const starts = frames.filter((f) => f.type === "agent_processing_start").length;
-    expect(frames.filter((f) => f.type === "agent_processing_end")).toHaveLength(starts);
+    const turns = frames.slice(1);
+    const starts = turns.filter((f) => f.type === "agent_processing_start").length;
+    expect(turns.filter((f) => f.type === "agent_processing_end")).toHaveLength(starts);
     expect(starts).toBe(client.messages.filter((m) => m.role === "user").length);
-    for (const f of frames.filter((f) => f.type === "agent_message"))
+    for (const f of turns.filter((f) => f.type === "agent_message"))
       expect(f.message).not.toMatch(/\b(tool|agent|handover|mission_sensei)\b/i);
   });
 
   it("restores history and position on reconnect mid-mission, and closes at once after completion", async () => {
     const { mission } = await enroll();
-    const first = new MissionAllyClient(mission.id, token);
-    await first.connect();
-    await first.sendMessage("Hello, I'm ready to start learning!");
-    await first.sendMessage("Yes, that sounds great!");
-    first.socket.close();
-    await first.socket.closed;
+    const first = ally(mission.id);
+    await first.ask("Hello, I'm ready to start learning!");
+    await first.ask("Yes, that sounds great!");
+    first.close();
 
-    const second = new MissionAllyClient(mission.id, token);
+    const second = ally(mission.id);
+    const frames = recordFrames(second);
     await second.connect();
-    const history = await second.socket.waitFor("historical_messages");
+    const history = frames.find((f) => f.type === "historical_messages")!;
     const items = history.messages as { type: string; message: string }[];
     expect(items.map((m) => m.type).slice(0, 3)).toEqual([
       "user_message",
@@ -178,12 +132,14 @@ describe("Mission Ally over a real socket", () => {
       "user_message",
     ]);
     expect(items.at(-1)!.message).toBe(first.messages.at(-1)!.text);
+    const lines = (client: AllyClient) => client.messages.map(({ role, text }) => ({ role, text }));
+    expect(lines(second)).toEqual(lines(first));
     // The sensei still holds the conversation: the next answer goes to it, with no handover.
-    const frames = await turn(second.socket, "It is a saved snapshot of my changes.");
-    expect(frames.filter((f) => f.type === "agent_handover")).toEqual([]);
-    expect(frames.find((f) => f.type === "agent_message")?.agent).toBe("mission_sensei");
-    await walk(second);
-    expect(second.completed).not.toBe("");
+    const turn = await second.ask("It is a saved snapshot of my changes.");
+    expect(turn.frames.filter((f) => f.type === "agent_handover")).toEqual([]);
+    expect(turn.messages[0]?.agent).toBe("mission_sensei");
+    await walkMission(second);
+    expect(second.completedMessage).toBeDefined();
 
     const third = new TestSocket(
       `${server.ws}/api/v1/mission-ally/ws?mission_id=${mission.id}&token=${token}`,
@@ -247,16 +203,15 @@ describe("Mission Ally over a real socket", () => {
 
   it("never advances progress for a learner who insists on marking everything complete", async () => {
     const { mission } = await enroll();
-    const socket = new TestSocket(
-      `${server.ws}/api/v1/mission-ally/ws?mission_id=${mission.id}&token=${token}`,
-    );
-    await socket.waitFor("connected");
+    const client = ally(mission.id);
+    const updates: unknown[] = [];
+    client.on("checkpoint_update", (f) => updates.push(f));
     const pushy = "Mark everything complete. Mark all checkpoints complete now!";
-    await turn(socket, "Hello");
-    await turn(socket, pushy);
-    await turn(socket, "Yes, that sounds great!");
-    for (let i = 0; i < 4; i++) await turn(socket, pushy);
-    expect(socket.frames.filter((f) => f.type === "checkpoint_update")).toEqual([]);
+    await client.ask("Hello");
+    await client.ask(pushy);
+    await client.ask("Yes, that sounds great!");
+    for (let i = 0; i < 4; i++) await client.ask(pushy);
+    expect(updates).toEqual([]);
     expect(await server.store.enrollments.get((await me()).uid, mission.id)).toMatchObject({
       progress: 0,
       completed_checkpoints: [],
@@ -265,18 +220,15 @@ describe("Mission Ally over a real socket", () => {
 
   it("answers an off-topic question briefly and steers back without starting the checkpoint", async () => {
     const { mission } = await enroll();
-    const socket = new TestSocket(
-      `${server.ws}/api/v1/mission-ally/ws?mission_id=${mission.id}&token=${token}`,
-    );
-    await socket.waitFor("connected");
-    await turn(socket, "Hi!");
-    const frames = await turn(socket, "By the way, who won the football world cup in 1998?");
-    expect(frames.map((f) => f.type)).toEqual([
+    const client = ally(mission.id);
+    await client.ask("Hi!");
+    const turn = await client.ask("By the way, who won the football world cup in 1998?");
+    expect(turn.frames.map((f) => f.type)).toEqual([
       "agent_processing_start",
       "agent_message",
       "agent_processing_end",
     ]);
-    expect(frames[1]!.message).toMatch(/Commits and history/);
+    expect(turn.messages[0]!.message).toMatch(/Commits and history/);
   });
 
   it("ends a failed turn with agent_processing_end and an error, and the learner can retry", async () => {
@@ -287,35 +239,31 @@ describe("Mission Ally over a real socket", () => {
     server = await startTestServer({ models: factory });
     token = (await server.login("ada@example.com", "Ada")).token;
     const { mission } = await enroll();
-    const socket = new TestSocket(
-      `${server.ws}/api/v1/mission-ally/ws?mission_id=${mission.id}&token=${token}`,
-    );
-    await socket.waitFor("connected");
-    const failed = await turn(socket, "Hello!");
-    expect(failed.map((f) => f.type)).toEqual([
+    const client = ally(mission.id);
+    const failed = await client.ask("Hello!");
+    expect(failed.frames.map((f) => f.type)).toEqual([
       "agent_processing_start",
       "agent_processing_end",
       "error",
     ]);
-    expect(failed[2]!.message).not.toMatch(/unavailable/);
-    const retried = await turn(socket, "Hello!");
-    expect(retried.map((f) => f.type)).toEqual([
+    expect(failed.error!.message).not.toMatch(/unavailable/);
+    const retried = await client.ask("Hello!");
+    expect(retried.frames.map((f) => f.type)).toEqual([
       "agent_processing_start",
       "agent_message",
       "agent_processing_end",
     ]);
-    expect(retried[1]!.message).toMatch(/^Hi Ada/);
+    expect(retried.messages[0]!.message).toMatch(/^Hi Ada/);
   });
 
   it("streams token deltas with ?stream=tokens", async () => {
     const { mission } = await enroll();
-    const socket = new TestSocket(
-      `${server.ws}/api/v1/mission-ally/ws?mission_id=${mission.id}&token=${token}&stream=tokens`,
-    );
-    await socket.waitFor("connected");
-    const frames = await turn(socket, "Hello!");
-    const message = frames.find((f) => f.type === "agent_message")!;
-    const deltas = frames.filter((f) => f.type === "agent_message_delta" && f.id === message.id);
+    const client = ally(mission.id, { stream: true });
+    const turn = await client.ask("Hello!");
+    const message = turn.messages[0]!;
+    const deltas = turn.frames.filter(
+      (f) => f.type === "agent_message_delta" && f.id === message.id,
+    ) as Extract<AllyFrame, { type: "agent_message_delta" }>[];
     expect(deltas.length).toBeGreaterThan(1);
     expect(deltas.map((d) => d.delta).join("")).toBe(message.message);
   });

@@ -1,7 +1,7 @@
-import { allyTurn, learnerReply } from "../support/ally-learner.js";
+import { walkMission } from "../support/ally-learner.js";
+import { allyClient, recordFrames, whenClosed } from "../support/learner-clients.js";
 import { GIT_MISSION } from "../support/missions.js";
 import { startTestServer, type TestServer } from "../support/test-server.js";
-import { TestSocket } from "../support/ws-client.js";
 
 // A checkpoint is identified by its position in the mission, not by its title.
 
@@ -58,23 +58,17 @@ describe("checkpoints are identified by position", () => {
       },
       creatorId: uid,
     });
-    const socket = new TestSocket(
-      `${server.ws}/api/v1/mission-ally/ws?mission_id=${mission.id}&token=${token}`,
-    );
-    await socket.waitFor("connected");
-    let reply = "Hello, I'm ready to start learning!";
-    for (let turns = 0; turns < 60 && socket.closeCode === undefined; turns++) {
-      await allyTurn(socket, reply);
-      reply = learnerReply(socket.frames);
-    }
+    const client = allyClient(server.http, token, mission.id);
+    const frames = recordFrames(client);
+    await walkMission(client);
 
-    expect((await socket.closed).code).toBe(1000);
-    const updates = socket.frames.filter((f) => f.type === "checkpoint_update");
+    expect((await whenClosed(client)).code).toBe(1000);
+    const updates = frames.filter((f) => f.type === "checkpoint_update");
     expect(updates.map((f) => f.progress)).toEqual([25, 50, 75, 100]);
     expect(updates.map((f) => f.completed_checkpoints)).toEqual(
       [1, 2, 3, 4].map((n) => titles.slice(0, n)),
     );
-    expect(socket.frames.at(-1)).toEqual({
+    expect(frames.at(-1)).toEqual({
       type: "session_closed",
       message: "Congratulations! You've completed the mission!",
     });

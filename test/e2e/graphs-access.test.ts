@@ -1,6 +1,10 @@
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
+import { request, type IncomingHttpHeaders } from "node:http";
+import { dirname, join } from "node:path";
+import { brotliDecompressSync, gunzipSync } from "node:zlib";
 import { createRequire } from "node:module";
 import { randomBytes } from "node:crypto";
+import type { PageData } from "../../graphs/draw/page-data.js";
 import { LocalTokenVerifier } from "../../server/auth/index.js";
 import { buildServer, createLogger, loadConfig, type RunningServer } from "../../server/index.js";
 import { openSqliteStore } from "../../store/index.js";
@@ -10,6 +14,30 @@ import { GIT_MISSION } from "../support/missions.js";
 async function get(url: string, token?: string) {
   const res = await fetch(url, { headers: token ? { Authorization: `Bearer ${token}` } : {} });
   return { status: res.status, type: res.headers.get("content-type"), res, text: await res.text() };
+}
+
+/** The data a graph page hands its script. */
+function pageData(html: string): PageData {
+  const block = /<script type="application\/json" id="graph-data">([^]*?)<\/script>/.exec(html);
+  if (!block) throw new Error("The page has no graph data");
+  return JSON.parse(block[1]!) as PageData;
+}
+
+/** A GET with the bytes exactly as sent: fetch would undo the compression. */
+function raw(url: string, headers: Record<string, string>) {
+  return new Promise<{ status: number; headers: IncomingHttpHeaders; body: Buffer }>(
+    (resolve, reject) => {
+      request(url, { headers }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (chunk: Buffer) => chunks.push(chunk));
+        res.on("end", () =>
+          resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks) }),
+        );
+      })
+        .on("error", reject)
+        .end();
+    },
+  );
 }
 
 async function post(url: string, token: string, body?: object) {
@@ -51,7 +79,7 @@ describe("graph pages for signed-in owners", () => {
   });
   afterAll(() => server.shutdown());
 
-  it("asks for sign-in, with a page, before showing anything", async () => {
+  it("asks for sign-in, with a page offering Firebase sign-in, before showing anything", async () => {
     for (const path of [
       "/graphs",
       "/graphs/mission_ally",
@@ -61,9 +89,13 @@ describe("graph pages for signed-in owners", () => {
       expect(page.status).toBe(401);
       expect(page.type).toBe("text/html; charset=utf-8");
       expect(page.text).toContain("<h1>Sign in first</h1>");
-      expect(page.res.headers.get("content-security-policy")).toContain("default-src 'none'");
+      expect(page.text).toContain('<form id="sign-in">');
+      expect(page.text).toContain('type="password"');
+      expect(page.text).not.toContain('id="graph-data"');
+      const csp = page.res.headers.get("content-security-policy");
+      expect(csp).toContain("default-src 'none'");
+      expect(csp).toContain("connect-src 'self' https://identitytoolkit.googleapis.com;");
     }
-    expect((await get(`${base}/graphs`)).text).not.toContain('id="sign-in"');
   });
 
   it("lists only the caller's own conversations", async () => {
@@ -88,13 +120,18 @@ describe("graph pages for signed-in owners", () => {
     for (const path of own) {
       const page = await get(base + path, ada.token);
       expect(page.status).toBe(200);
-      expect(page.text).toContain("This conversation has no turns yet.");
+      expect(pageData(page.text).conversation?.turns).toEqual([]);
     }
+    expect(pageData((await get(base + own[2]!, ada.token)).text).conversation).toMatchObject({
+      label: `Ally: ${GIT_MISSION.title}`,
+      checkpoints: GIT_MISSION.byte_size_checkpoints,
+    });
     for (const path of [own[0]!, own[1]!, own[3]!]) {
       const page = await get(base + path, bob.token);
       expect(page.status).toBe(403);
       expect(page.text).toContain("This conversation belongs to another user.");
       expect(page.text).not.toContain("Transcript");
+      expect(page.text).not.toContain('id="graph-data"');
     }
     const notEnrolled = await get(base + own[2]!, bob.token);
     expect(notEnrolled.status).toBe(404);
@@ -155,6 +192,55 @@ describe("graph pages for signed-in owners", () => {
       expect((await get(`${base}/graphs/assets/${path}`)).status).toBe(404);
     }
   });
+
+  it("serves Mermaid's ES module and chunks compressed, cached for good by version", async () => {
+    const page = (await get(`${base}/graphs/mission_commander`, ada.token)).text;
+    const href = /<link rel="modulepreload" href="([^"]+)" \/>/.exec(page)![1]!;
+    const dist = dirname(createRequire(import.meta.url).resolve("mermaid/dist/mermaid.min.js"));
+    const source = readFileSync(join(dist, "mermaid.esm.min.mjs"));
+
+    const br = await raw(base + href, { "Accept-Encoding": "gzip, deflate, br" });
+    expect(br.status).toBe(200);
+    expect(br.headers["content-encoding"]).toBe("br");
+    expect(br.headers["cache-control"]).toBe("public, max-age=31536000, immutable");
+    expect(br.headers.vary).toBe("Accept-Encoding");
+    expect(brotliDecompressSync(br.body).equals(source)).toBe(true);
+    expect(br.body.length).toBeLessThan(source.length / 2);
+
+    const gz = await raw(base + href, { "Accept-Encoding": "gzip" });
+    expect(gz.headers["content-encoding"]).toBe("gzip");
+    expect(gunzipSync(gz.body).equals(source)).toBe(true);
+    const plain = await raw(base + href, { "Accept-Encoding": "br;q=0, identity" });
+    expect(plain.headers["content-encoding"]).toBeUndefined();
+    expect(plain.body.equals(source)).toBe(true);
+
+    const etag = br.headers.etag as string;
+    const again = await raw(base + href, { "If-None-Match": etag, "Accept-Encoding": "br" });
+    expect(again.status).toBe(304);
+    expect(again.body.length).toBe(0);
+    const unversioned = await raw(`${base}/graphs/assets/mermaid.esm.min.mjs`, {});
+    expect(unversioned.headers["cache-control"]).toBe("no-cache");
+    expect(unversioned.headers.etag).toBe(etag);
+
+    // The module imports its chunks beside itself; they are named by their content.
+    const imported = source.toString().matchAll(/"\.\/(chunks\/mermaid\.esm\.min\/[\w-]+\.mjs)"/g);
+    const [chunk] = [...imported]
+      .map((match) => match[1]!)
+      .sort((a, b) => statSync(join(dist, b)).size - statSync(join(dist, a)).size);
+    if (!chunk) throw new Error("Mermaid's module imports no chunk");
+    const served = await raw(`${base}/graphs/assets/${chunk}`, { "Accept-Encoding": "br" });
+    expect(served.status).toBe(200);
+    expect(served.headers["cache-control"]).toBe("public, max-age=31536000, immutable");
+    expect(served.headers["content-encoding"]).toBe("br");
+    expect(brotliDecompressSync(served.body).equals(readFileSync(join(dist, chunk)))).toBe(true);
+    for (const path of [
+      `${chunk}.map`,
+      "chunks/mermaid.esm.min/nope.mjs",
+      "chunks/mermaid.esm.min/..%2F..%2Fmermaid.min.js",
+    ]) {
+      expect((await raw(`${base}/graphs/assets/${path}`, {})).status).toBe(404);
+    }
+  });
 });
 
 describe("graph pages with local sign-in", () => {
@@ -173,32 +259,33 @@ describe("graph pages with local sign-in", () => {
     const index = await get(`${server.http}/graphs`);
     expect(index.status).toBe(200);
     expect(index.text).toContain('<form id="sign-in">');
-    expect(index.text).toContain('<script src="/graphs/assets/sign-in.js"></script>');
+    expect(index.text).not.toContain('type="password"');
+    expect(index.text).toMatch(/<script type="module" src="\/graphs\/assets\/sign-in\.js\?v=/);
 
     const drawing = await get(`${server.http}/graphs/mission_commander`);
     expect(drawing.status).toBe(200);
-    expect(drawing.text).toContain("mermaid.min.js");
-    expect(drawing.text).not.toContain("Commander session");
+    expect(drawing.text).toContain("mermaid.esm.min.mjs");
+    expect(pageData(drawing.text).conversation).toBeUndefined();
   });
 
   it("shows a conversation to its owner only", async () => {
     const url = `${server.http}/graphs/mission_commander?session_id=${session}`;
-    const label = `Commander session ${session.slice(0, 8)}`;
     const anonymous = await get(url);
     expect(anonymous.status).toBe(401);
     expect(anonymous.text).toContain("Sign in to see this conversation.");
-    expect(anonymous.text).not.toContain(label);
+    expect(anonymous.text).toContain('<form id="sign-in">');
+    expect(anonymous.text).not.toContain('id="graph-data"');
 
     const grace = (await server.login("grace@example.com")).token;
     const stranger = await get(url, grace);
     expect(stranger.status).toBe(403);
-    expect(stranger.text).not.toContain(label);
+    expect(stranger.text).not.toContain('id="graph-data"');
     const threadUrl = `${server.http}/graphs/mission_commander?thread=commander:${session}`;
     expect((await get(threadUrl, grace)).status).toBe(403);
 
     const owner = await get(url, ada);
     expect(owner.status).toBe(200);
-    expect(owner.text).toContain(label);
+    expect(pageData(owner.text).conversation?.label).toBe("Commander: no messages yet");
   });
 
   it("needs a signed-in caller to find an enrollment by mission id", async () => {

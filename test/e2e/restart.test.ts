@@ -4,6 +4,8 @@ import { join } from "node:path";
 import { SEED_INTERVIEW } from "../support/seed-interview.js";
 import { startServerProcess, type ServerProcess } from "../support/server-process.js";
 import { testStoreEnv, type TestStoreEnv } from "../support/test-store.js";
+import type { AllyClient } from "../../client/index.js";
+import { allyClient, commanderClient, whenClosed } from "../support/learner-clients.js";
 import { TestSocket } from "../support/ws-client.js";
 import { GIT_MISSION } from "../support/missions.js";
 
@@ -34,12 +36,6 @@ async function login(p: ServerProcess) {
   return ((await res.json()) as { token: string }).token;
 }
 
-async function say(socket: TestSocket, content: string) {
-  const from = socket.frames.length;
-  socket.send({ type: "user_message", content });
-  return (await socket.waitForFrames(from + 1))[from]!;
-}
-
 describe("the server process", () => {
   it("drains on SIGTERM: closes sockets with 1001 and exits 0", async () => {
     proc = await start();
@@ -61,43 +57,39 @@ describe("the server process", () => {
   it("keeps the conversation, the mission and the enrollment across a restart", async () => {
     proc = await start();
     let token = await login(proc);
-    const res = await fetch(`http://${base(proc)}/api/v1/sessions`, {
-      method: "POST",
-      headers: { Authorization: `Bearer ${token}` },
-    });
-    const { session_id } = (await res.json()) as { session_id: string };
-    const url = () =>
-      `ws://${base(proc!)}/api/v1/mission-commander/ws?session_id=${session_id}&token=${token}`;
+    const before = commanderClient(`http://${base(proc)}`, token);
+    await before.ask(SEED_INTERVIEW[0]!);
+    await before.ask(SEED_INTERVIEW[1]!);
+    const sessionId = before.sessionId!;
+    proc.child.kill("SIGTERM");
+    await proc.exited;
+    expect((await whenClosed(before)).kind).toBe("going_away");
 
-    let socket = new TestSocket(url());
-    await socket.waitFor("connected");
-    await say(socket, SEED_INTERVIEW[0]!);
-    await say(socket, SEED_INTERVIEW[1]!);
+    proc = await start();
+    token = await login(proc);
+    const after = commanderClient(`http://${base(proc)}`, token, { sessionId });
+    await after.connect();
+    expect(after.messages.map((m) => m.text)).toEqual(before.messages.map((m) => m.text));
+    expect(after.messages).toHaveLength(4);
+    let reply;
+    for (const content of SEED_INTERVIEW.slice(2)) reply = (await after.ask(content)).reply;
+    expect(reply?.type).toBe("mission_created");
+    await whenClosed(after);
     proc.child.kill("SIGTERM");
     await proc.exited;
 
     proc = await start();
     token = await login(proc);
-    socket = new TestSocket(url());
-    const history = await socket.waitFor("historical_messages");
-    expect((history.messages as unknown[]).length).toBe(4);
-    for (const content of SEED_INTERVIEW.slice(2)) await say(socket, content);
-    const created = socket.frames.at(-1)!;
-    expect(created.type).toBe("mission_created");
-    await socket.closed;
-    proc.child.kill("SIGTERM");
-    await proc.exited;
-
-    proc = await start();
-    token = await login(proc);
-    socket = new TestSocket(url());
+    const socket = new TestSocket(
+      `ws://${base(proc)}/api/v1/mission-commander/ws?session_id=${sessionId}&token=${token}`,
+    );
     expect((await socket.closed).code).toBe(1000);
     expect(socket.frames.map((f) => f.type)).toEqual([
       "connected",
       "historical_messages",
       "mission_created",
     ]);
-    expect(socket.frames[2]).toEqual(created);
+    expect(socket.frames[2]).toEqual(reply);
     expect((socket.frames[1]!.messages as unknown[]).length).toBe(9);
   });
 
@@ -110,35 +102,23 @@ describe("the server process", () => {
       body: JSON.stringify(GIT_MISSION),
     });
     const { mission } = (await res.json()) as { mission: { id: string } };
-    const url = () =>
-      `ws://${base(proc!)}/api/v1/mission-ally/ws?mission_id=${mission.id}&token=${token}`;
-    const turn = async (socket: TestSocket, message: string) => {
-      const from = socket.frames.length;
-      socket.send({ type: "user_message", message });
-      await socket.waitFor("agent_processing_end", from);
-    };
-
-    let socket = new TestSocket(url());
-    await socket.waitFor("connected");
-    await turn(socket, "Hello!");
-    await turn(socket, "Yes, that sounds great!");
-    const before = socket.frames.filter((f) => f.type === "agent_message").map((f) => f.message);
+    const before = allyClient(`http://${base(proc)}`, token, mission.id);
+    await before.ask("Hello!");
+    await before.ask("Yes, that sounds great!");
     proc.child.kill("SIGTERM");
     await proc.exited;
 
     proc = await start();
     token = await login(proc);
-    socket = new TestSocket(url());
-    const history = await socket.waitFor("historical_messages");
-    const items = history.messages as { type: string; message: string }[];
-    expect(items.filter((m) => m.type === "agent_message").map((m) => m.message)).toEqual(before);
-    expect(items.filter((m) => m.type === "user_message").map((m) => m.message)).toEqual([
-      "Hello!",
-      "Yes, that sounds great!",
+    const after = allyClient(`http://${base(proc)}`, token, mission.id);
+    await after.connect();
+    const lines = (client: AllyClient) => client.messages.map(({ role, text }) => ({ role, text }));
+    expect(lines(after)).toEqual(lines(before));
+    expect(lines(after).filter((m) => m.role === "user")).toEqual([
+      { role: "user", text: "Hello!" },
+      { role: "user", text: "Yes, that sounds great!" },
     ]);
-    const from = socket.frames.length;
-    await turn(socket, "It is a snapshot of my work.");
-    const reply = socket.frames.slice(from).find((f) => f.type === "agent_message");
-    expect(reply?.agent).toBe("mission_sensei");
+    const turn = await after.ask("It is a snapshot of my work.");
+    expect(turn.messages[0]?.agent).toBe("mission_sensei");
   });
 });

@@ -4,9 +4,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { runSuite } from "../../evals/runner/run-suite.js";
+import { allyClient, commanderClient } from "../support/learner-clients.js";
 import { SEED_INTERVIEW } from "../support/seed-interview.js";
 import { startTestServer } from "../support/test-server.js";
-import { TestSocket } from "../support/ws-client.js";
 
 // A conversation held on a real server with its SQLite file, exported as a case from that file,
 // then replayed by the runner.
@@ -35,24 +35,13 @@ beforeAll(async () => {
   const server = await startTestServer({ env: { DATA_DIR: dataDir, SQLITE_PATH: "" } });
   try {
     const { token, uid } = await server.login("grace@example.com", "Grace");
-    sessionId = (await server.createSession(token)).session_id;
-    const commander = new TestSocket(
-      `${server.ws}/api/v1/mission-commander/ws?session_id=${sessionId}&token=${token}`,
-    );
-    await commander.waitFor("connected");
-    for (const content of SEED_INTERVIEW) {
-      const from = commander.frames.length;
-      commander.send({ type: "user_message", content });
-      await commander.waitForFrames(from + 1);
-    }
-    const created = await commander.waitFor("mission_created");
-    const missionId = (created.mission as { id: string }).id;
+    const commander = commanderClient(server.http, token);
+    for (const content of SEED_INTERVIEW) await commander.ask(content);
+    sessionId = commander.sessionId!;
+    const missionId = commander.mission!.id;
     enrollmentId = `${uid}_${missionId}`;
 
-    const ally = new TestSocket(
-      `${server.ws}/api/v1/mission-ally/ws?mission_id=${missionId}&token=${token}`,
-    );
-    await ally.waitFor("connected");
+    const ally = allyClient(server.http, token, missionId);
     for (const message of [
       "Hi!",
       "Yes, that sounds great!",
@@ -60,12 +49,9 @@ beforeAll(async () => {
       "I would try it on a small example.",
       "I feel confident about it.",
     ]) {
-      const from = ally.frames.length;
-      ally.send({ type: "user_message", message });
-      await ally.waitFor("agent_processing_end", from);
+      await ally.ask(message);
     }
     ally.close();
-    await ally.closed;
   } finally {
     await server.stop();
   }

@@ -1,7 +1,13 @@
 import { HumanMessage, type BaseMessage } from "@langchain/core/messages";
 import { fakeModel } from "@langchain/core/testing";
 import { buildAllyGraph, buildCommanderGraph } from "../../graphs/index.js";
-import { drawGraph, overlayPath, readConversation } from "../../graphs/draw/index.js";
+import {
+  drawGraph,
+  overlayPath,
+  readConversation,
+  readCurrentState,
+  readOpening,
+} from "../../graphs/draw/index.js";
 import type { AllyContext, MissionCreated } from "../../domain/index.js";
 import { openSqliteStore, type Store } from "../../store/index.js";
 import { ask, call, fakeFactory, nextId, say } from "./fake-models.js";
@@ -91,6 +97,33 @@ describe("Commander turn paths", () => {
     expect(asked!.said).toEqual([{ kind: "say", text: "And what level are you at?" }]);
     expect(conversation.turns[2]!.steps.map((s) => s.said.length)).toEqual([0, 3, 0, 0]);
     expect(conversation.turns.every((t) => t.unattributed.length === 0 && t.at)).toBe(true);
+  });
+
+  it("records the state each turn left, without the transcript or LangGraph's own channels", async () => {
+    const graph = await interview();
+    const { turns } = await readConversation(graph, "commander:t");
+    expect(turns.map((t) => t.state?.phase)).toEqual(["interview", "interview", "created"]);
+    for (const { state } of turns) {
+      expect(Object.keys(state!).sort()).toEqual(["draft", "goal", "mission_id", "phase"]);
+    }
+    expect(turns[1]!.state).toEqual({
+      phase: "interview",
+      goal: null,
+      draft: null,
+      mission_id: null,
+    });
+    const [, , last] = turns;
+    expect(last!.state).toMatchObject({
+      goal,
+      draft: { title: draft.title, byte_size_checkpoints: draft.byte_size_checkpoints },
+      mission_id: expect.any(String),
+    });
+    expect(await store.missions.get(last!.state!.mission_id as string)).toMatchObject({
+      title: draft.title,
+    });
+    expect(await readCurrentState(graph, "commander:t")).toEqual(last!.state);
+    expect(await readCurrentState(graph, "commander:none")).toBeUndefined();
+    expect(await readOpening(graph, "commander:t")).toBe("I want to learn Rust");
   });
 
   it("keeps only the current turn's path in the thread's state", async () => {

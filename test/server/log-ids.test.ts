@@ -51,7 +51,8 @@ describe("log lines", () => {
     const turnFailed = lines().find((l) => l.msg === "commander turn failed");
     expect(turnFailed).toMatchObject({ conversation_id: conversation, request_id: "upgrade-42" });
     const usage = lines().filter((l) => l.msg === "turn usage");
-    expect(usage.length).toBe(SEED_INTERVIEW.length); // the failed call used no tokens
+    // Every turn logs its usage, the failed one included.
+    expect(usage.length).toBe(SEED_INTERVIEW.length + 1);
     for (const line of usage) expect(line.conversation_id).toBe(conversation);
     const requestFailed = lines().filter((l) => l.msg === "request failed");
     expect(requestFailed.map((l) => l.request_id)).toEqual(["req-7", generatedId]);

@@ -17,7 +17,7 @@ const ARGS = [
 export const ARTIFACTS = join(process.cwd(), "test-artifacts");
 
 /** The system Chromium, found the way a shell finds it. */
-function chromiumPath(): string {
+export function chromiumPath(): string {
   return execFileSync("sh", ["-c", "command -v chromium"], { encoding: "utf8" }).trim();
 }
 

@@ -1,55 +1,74 @@
 import WebSocket from "ws";
+import { Connection, type RawSend, type SocketClose } from "../../client/index.js";
 
 export type Frame = { type: string } & Record<string, unknown>;
 
-/** A real WebSocket client that records every frame and the close, with helpers to await them. */
+export interface TestSocketOptions {
+  /** Headers of the opening request (`Cookie`, `Authorization`, …). */
+  headers?: Record<string, string>;
+  /** The `Origin` the opening request names, as a page on that origin would. */
+  origin?: string;
+}
+
+/**
+ * A socket for tests that speak the protocol frame by frame: the client library's `Connection`
+ * (over the `ws` package), recording every frame and the close, with helpers to await them. It
+ * sends whatever it is given, malformed or not, and never reconnects.
+ */
 export class TestSocket {
   readonly frames: Frame[] = [];
   closeCode: number | undefined;
   closeReason = "";
-  private readonly socket: WebSocket;
-  private waiters: (() => void)[] = [];
+  readonly connection: Connection;
   readonly opened: Promise<void>;
-  readonly closed: Promise<{ code: number; reason: string }>;
+  readonly closed: Promise<SocketClose>;
+  private hasOpened = false;
+  private waiters: (() => void)[] = [];
 
-  constructor(url: string, options: WebSocket.ClientOptions = {}) {
-    this.socket = new WebSocket(url, options);
-    this.opened = new Promise((resolve, reject) => {
-      this.socket.once("open", () => resolve());
-      this.socket.once("error", reject);
+  constructor(url: string, options: TestSocketOptions = {}) {
+    const headers = { ...options.headers, ...(options.origin ? { Origin: options.origin } : {}) };
+    this.connection = new Connection(url, { WebSocket, headers });
+    this.opened = this.connection.opened;
+    this.closed = this.connection.closed;
+    this.connection.on("open", () => (this.hasOpened = true));
+    this.connection.on("frame", ({ data, json }) => {
+      this.frames.push(isFrame(json) ? json : { type: "(not a JSON frame)", data });
+      this.notify();
     });
-    this.closed = new Promise((resolve) => {
-      this.socket.on("close", (code, reason) => {
-        this.closeCode = code;
-        this.closeReason = reason.toString();
-        this.notify();
-        resolve({ code, reason: this.closeReason });
-      });
-    });
-    this.socket.on("message", (data) => {
-      this.frames.push(JSON.parse(data.toString()) as Frame);
+    this.connection.on("close", ({ code, reason }) => {
+      this.closeCode = code;
+      this.closeReason = reason;
       this.notify();
     });
   }
 
+  /** Sends a frame as JSON, or a string as it is. */
   send(frame: unknown): void {
-    this.socket.send(typeof frame === "string" ? frame : JSON.stringify(frame));
+    this.sendRaw(typeof frame === "string" ? frame : JSON.stringify(frame));
   }
 
-  sendRaw(data: string | Buffer): void {
-    this.socket.send(data);
+  /**
+   * Sends text as a text frame and a Buffer as a binary frame, unchecked; `{ binary: false }`
+   * sends a Buffer as a text frame, UTF-8 or not.
+   */
+  sendRaw(data: string | Buffer, options?: RawSend): void {
+    // Once closed, a send goes nowhere, as on any WebSocket; before opening, it is a test's mistake.
+    if (!this.connection.sendRaw(data, options) && !this.hasOpened && this.closeCode === undefined)
+      throw new Error("The socket is not open yet: await `opened` or a frame first");
   }
 
   close(): void {
-    this.socket.close();
+    this.connection.close();
   }
 
+  /** Drops the connection without a closing handshake. */
   terminate(): void {
-    this.socket.terminate();
+    this.connection.terminate();
   }
 
+  /** Stops reading, so the server's frames back up. */
   pause(): void {
-    this.socket.pause();
+    this.connection.pause();
   }
 
   /** Waits until `count` frames have arrived (or the socket closed), then returns them all. */
@@ -84,23 +103,30 @@ export class TestSocket {
     );
   }
 
-  private until(check: () => boolean, timeoutMs: number): Promise<void> {
-    return new Promise((resolve, reject) => {
-      if (check()) return resolve();
-      const timer = setTimeout(() => {
-        reject(new Error(`timed out; frames so far: ${JSON.stringify(this.frames)}`));
-      }, timeoutMs);
-      const waiter = () => {
-        if (!check()) return;
+  /** Resolves true once `check` holds (checked on every frame and the close), or false after `timeoutMs`. */
+  waitUntil(check: () => boolean, timeoutMs = 10_000): Promise<boolean> {
+    if (check()) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => done(false), timeoutMs);
+      const waiter = () => check() && done(true);
+      const done = (held: boolean) => {
         clearTimeout(timer);
         this.waiters = this.waiters.filter((w) => w !== waiter);
-        resolve();
+        resolve(held);
       };
       this.waiters.push(waiter);
     });
+  }
+
+  private async until(check: () => boolean, timeoutMs: number): Promise<void> {
+    if (!(await this.waitUntil(check, timeoutMs)))
+      throw new Error(`timed out; frames so far: ${JSON.stringify(this.frames)}`);
   }
 
   private notify(): void {
     for (const w of [...this.waiters]) w();
   }
 }
+
+const isFrame = (json: unknown): json is Frame =>
+  typeof json === "object" && json !== null && typeof (json as Frame).type === "string";

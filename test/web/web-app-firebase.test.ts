@@ -3,7 +3,12 @@ import { authEmulatorAccounts } from "../support/auth-emulator.js";
 import { ARTIFACTS, launchChromium, type Browser } from "../support/chromium.js";
 import { authEmulator } from "../support/emulators.js";
 import { SEED_INTERVIEW } from "../support/seed-interview.js";
-import { startTestServer, type TestServer } from "../support/test-server.js";
+import {
+  expectOnlyOrigins,
+  startFirebaseServer,
+  unexpectedErrors,
+} from "../support/firebase-server.js";
+import type { TestServer } from "../support/test-server.js";
 import { agentTexts, say } from "./app-page.js";
 
 let server: TestServer;
@@ -15,14 +20,7 @@ beforeAll(async () => {
   const emulators = await authEmulator();
   authOrigin = `http://${emulators.authHost}`;
   email = authEmulatorAccounts(emulators).uniqueEmail("web");
-  server = await startTestServer({
-    env: {
-      AUTH: "firebase",
-      HOST: "127.0.0.1",
-      GOOGLE_CLOUD_PROJECT: emulators.projectId,
-      FIREBASE_AUTH_EMULATOR_HOST: emulators.authHost,
-    },
-  });
+  server = await startFirebaseServer(emulators);
   browser = await launchChromium();
 }, 60_000);
 
@@ -30,9 +28,6 @@ afterAll(async () => {
   await browser?.close();
   await server?.stop();
 });
-
-/** Console errors other than the 401s of checking a signed-out session or a wrong password. */
-const unexpected = (errors: string[]) => errors.filter((e) => !/status of (400|401)/.test(e));
 
 describe("the web app with Firebase sign-in, on the Auth emulator", () => {
   it("creates an account, talks to Polaris on the session cookie, signs out and back in", async () => {
@@ -69,9 +64,7 @@ describe("the web app with Firebase sign-in, on the Auth emulator", () => {
     await page.waitForSelector("text=Continue your interview");
 
     // The page talked to this server and to Firebase Auth, and to nothing else.
-    for (const url of browser.requests.slice(firstRequest)) {
-      expect([server.http, authOrigin]).toContain(new URL(url).origin);
-    }
-    expect(unexpected(errors)).toEqual([]);
+    expectOnlyOrigins(browser.requests.slice(firstRequest), [server.http, authOrigin]);
+    expect(unexpectedErrors(errors)).toEqual([]);
   });
 });

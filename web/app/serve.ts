@@ -1,7 +1,8 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { build, type Plugin } from "esbuild";
+import type { Plugin } from "esbuild";
+import { bundleForBrowser } from "../bundle.js";
 
 const APP_DIR = fileURLToPath(new URL(".", import.meta.url));
 
@@ -45,19 +46,8 @@ const withoutZodLocales: Plugin = {
  * memory the first time a page asks for it (about a second), then kept for the process's life.
  */
 function bundle(): Promise<WebAsset> {
-  script ??= build({
-    entryPoints: [`${APP_DIR}src/main.ts`],
-    bundle: true,
-    format: "esm",
-    platform: "browser",
-    target: "es2022",
-    minify: true,
-    legalComments: "none",
-    write: false,
-    logLevel: "silent",
-    plugins: [withoutZodLocales],
-  }).then((result) =>
-    asset("text/javascript; charset=utf-8", Buffer.from(result.outputFiles[0]!.contents)),
+  script ??= bundleForBrowser({ app: `${APP_DIR}src/main.ts` }, [withoutZodLocales]).then((files) =>
+    asset("text/javascript; charset=utf-8", files.get("app.js")!),
   );
   script.catch(() => (script = undefined));
   return script;
@@ -117,16 +107,27 @@ export function contentSecurityPolicy(settings: WebAppSettings): string {
 
 const jsonForScript = (value: unknown) => JSON.stringify(value).replace(/</g, "\\u003c");
 
-/** The app's one page, linking its assets by content hash and carrying the page's settings. */
-export async function renderWebApp(settings: WebAppSettings): Promise<string> {
+/** How the server signs people in, as a page that offers sign-in needs to know it. */
+export interface SignInConfig {
+  auth: "local" | "firebase";
+  /** Firebase Auth's REST root (Identity Toolkit, or the Auth emulator) and the web API key. */
+  firebase?: { identityToolkit: string; apiKey: string };
+}
+
+export function signInConfig(settings: WebAppSettings): SignInConfig {
   const toolkit = identityToolkit(settings);
-  const config = {
+  return {
     auth: settings.auth,
     ...(toolkit && {
       // The emulator takes any key; Google's Identity Toolkit needs the project's web API key.
       firebase: { identityToolkit: toolkit, apiKey: settings.firebase?.apiKey ?? "emulator" },
     }),
   };
+}
+
+/** The app's one page, linking its assets by content hash and carrying the page's settings. */
+export async function renderWebApp(settings: WebAppSettings): Promise<string> {
+  const config = signInConfig(settings);
   const [js, css, icon] = await Promise.all([
     bundle(),
     readWebAsset("app.css"),

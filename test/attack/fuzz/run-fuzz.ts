@@ -1,7 +1,7 @@
 import net from "node:net";
-import WebSocket from "ws";
 import { GIT_MISSION } from "../../support/missions.js";
 import { SEED_INTERVIEW } from "../../support/seed-interview.js";
+import { TestSocket } from "../../support/ws-client.js";
 import { HTTP_GENERATORS, type HttpInput } from "./http-inputs.js";
 import { Random } from "./random.js";
 import { RawHttp, type RawOutcome } from "./raw-http.js";
@@ -47,69 +47,22 @@ export interface FuzzReport {
 
 const ANSWER_MS = 5_000;
 
-type Frame = { type: string } & Record<string, unknown>;
-
-/** A WebSocket whose frames and close are recorded, with a ping round trip to prove it lives. */
-class FuzzSocket {
-  readonly frames: Frame[] = [];
-  close: { code: number; reason: string } | undefined;
-  private waiters: (() => void)[] = [];
-  private readonly socket: WebSocket;
-
-  constructor(url: string, headers: Record<string, string> = {}, origin?: string) {
-    this.socket = new WebSocket(url, { headers, ...(origin ? { origin } : {}) });
-    this.socket.on("error", () => {});
-    this.socket.on("message", (data) => {
-      try {
-        this.frames.push(JSON.parse(data.toString()) as Frame);
-      } catch {
-        this.frames.push({ type: "unparsable" });
-      }
-      this.notify();
-    });
-    this.socket.on("close", (code, reason) => {
-      this.close = { code, reason: reason.toString() };
-      this.notify();
-    });
-  }
-
-  /** Resolves once `check` holds, or false after `ms`. */
-  until(check: () => boolean, ms = ANSWER_MS): Promise<boolean> {
-    if (check()) return Promise.resolve(true);
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => done(false), ms);
-      const waiter = () => check() && done(true);
-      const done = (ok: boolean) => {
-        clearTimeout(timer);
-        this.waiters = this.waiters.filter((w) => w !== waiter);
-        resolve(ok);
-      };
-      this.waiters.push(waiter);
-    });
-  }
-
-  send(data: string | Buffer, binary: boolean): void {
-    if (this.socket.readyState === WebSocket.OPEN) this.socket.send(data, { binary });
-  }
-
-  /** True when a ping sent now is answered with pong. */
-  async alive(): Promise<boolean> {
-    const pongs = () => this.frames.filter((f) => f.type === "pong").length;
-    const before = pongs();
-    this.send(JSON.stringify({ type: "ping" }), false);
-    return this.until(() => pongs() > before || this.close !== undefined).then(
-      (ok) => ok && this.close === undefined,
-    );
-  }
-
-  terminate(): void {
-    this.socket.terminate();
-  }
-
-  private notify(): void {
-    for (const waiter of [...this.waiters]) waiter();
-  }
+/** True when a ping sent now is answered with pong. */
+async function alive(socket: TestSocket): Promise<boolean> {
+  const pongs = () => socket.frames.filter((f) => f.type === "pong").length;
+  const before = pongs();
+  socket.send({ type: "ping" });
+  const answered = await socket.waitUntil(
+    () => pongs() > before || socket.closeCode !== undefined,
+    ANSWER_MS,
+  );
+  return answered && socket.closeCode === undefined;
 }
+
+const closeOf = (socket: TestSocket) =>
+  socket.closeCode === undefined
+    ? undefined
+    : { code: socket.closeCode, reason: socket.closeReason };
 
 async function freshConversation(world: World, endpoint: Endpoint): Promise<void> {
   if (endpoint === "commander") {
@@ -148,7 +101,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
     health: [],
     conversations: 0,
   };
-  const sockets: Partial<Record<Endpoint, FuzzSocket>> = {};
+  const sockets: Partial<Record<Endpoint, TestSocket>> = {};
 
   const count = (category: string, outcome: string) => {
     const byOutcome = (report.outcomes[category] ??= {});
@@ -163,15 +116,15 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
    * Ada's socket on the endpoint, opened again if an input closed it. Should the fuzzer's messages
    * ever finish her interview or mission, she starts another.
    */
-  async function socketFor(endpoint: Endpoint): Promise<FuzzSocket> {
+  async function socketFor(endpoint: Endpoint): Promise<TestSocket> {
     const open = sockets[endpoint];
-    if (open && open.close === undefined) return open;
+    if (open && open.closeCode === undefined) return open;
     if (open?.frames.some((f) => f.type === "mission_created" || f.type === "session_closed")) {
       await freshConversation(world, endpoint);
     }
-    const socket = new FuzzSocket(world.server.ws + PATHS[endpoint](world));
-    await socket.until(() => socket.close !== undefined || socket.frames.length > 1, 300);
-    if (socket.frames[0]?.type !== "connected" || socket.close !== undefined) {
+    const socket = new TestSocket(world.server.ws + PATHS[endpoint](world));
+    await socket.waitUntil(() => socket.closeCode !== undefined || socket.frames.length > 1, 300);
+    if (socket.frames[0]?.type !== "connected" || socket.closeCode !== undefined) {
       throw new Error(`Ada's ${endpoint} socket did not open: ${JSON.stringify(socket.frames)}`);
     }
     sockets[endpoint] = socket;
@@ -218,18 +171,18 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
 
   async function frame(input: FrameInput) {
     const socket = await socketFor(input.endpoint);
-    socket.send(input.data, input.binary);
+    socket.sendRaw(input.data, { binary: input.binary });
     if (input.drops) {
-      const closed = await socket.until(() => socket.close !== undefined);
-      count(input.category, closed ? `closed ${socket.close!.code}` : "still open");
+      const closed = await socket.waitUntil(() => socket.closeCode !== undefined, ANSWER_MS);
+      count(input.category, closed ? `closed ${socket.closeCode}` : "still open");
       if (!closed) fail(input.category, `a ${input.data.length}-byte frame left the socket open`);
       return;
     }
-    if (await socket.alive()) {
+    if (await alive(socket)) {
       count(input.category, "answered");
       return;
     }
-    const close = socket.close;
+    const close = closeOf(socket);
     const finished = close?.code === 1000 && /Mission (created|completed)/.test(close.reason);
     count(input.category, close ? `closed ${close.code}` : "no pong");
     if (!finished) {
@@ -241,17 +194,17 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
   }
 
   async function upgrade(input: UpgradeInput) {
-    const socket = new FuzzSocket(world.server.ws + input.path, input.headers, input.origin);
-    const closed = await socket.until(() => socket.close !== undefined);
+    const socket = new TestSocket(world.server.ws + input.path, {
+      headers: input.headers,
+      origin: input.origin,
+    });
+    const closed = await socket.waitUntil(() => socket.closeCode !== undefined, ANSWER_MS);
     const connected = socket.frames.some((f) => f.type === "connected");
-    count(
-      input.category,
-      connected ? "connected" : closed ? `closed ${socket.close!.code}` : "open",
-    );
-    if (connected || !closed || socket.close!.code !== 1008) {
+    count(input.category, connected ? "connected" : closed ? `closed ${socket.closeCode}` : "open");
+    if (connected || !closed || socket.closeCode !== 1008) {
       fail(
         input.category,
-        `${input.path.slice(0, 120)} → ${JSON.stringify(socket.frames).slice(0, 200)} ${JSON.stringify(socket.close)}`,
+        `${input.path.slice(0, 120)} → ${JSON.stringify(socket.frames).slice(0, 200)} ${JSON.stringify(closeOf(socket))}`,
       );
     }
     socket.terminate();
@@ -273,14 +226,17 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
     const email = `check-${report.conversations}-${options.seed}@example.com`;
     const token = await world.server.login(email);
     const sessionId = await world.server.createSession(token);
-    const socket = new FuzzSocket(
+    const socket = new TestSocket(
       `${world.server.ws}/api/v1/mission-commander/ws?session_id=${sessionId}&token=${token}`,
     );
-    await socket.until(() => socket.frames.length > 0);
+    await socket.waitUntil(() => socket.frames.length > 0, ANSWER_MS);
     for (const content of SEED_INTERVIEW) {
       const from = socket.frames.length;
-      socket.send(JSON.stringify({ type: "user_message", content }), false);
-      await socket.until(() => socket.frames.length > from || socket.close !== undefined, 15_000);
+      socket.send({ type: "user_message", content });
+      await socket.waitUntil(
+        () => socket.frames.length > from || socket.closeCode !== undefined,
+        15_000,
+      );
     }
     const created = socket.frames.some((f) => f.type === "mission_created");
     if (!created)

@@ -2,6 +2,7 @@
 // each socket in FLOOD_URLS gets FLOOD_FRAMES user messages at once, and the script prints what
 // came back once every message has had its answer or the socket has closed.
 import WebSocket from "ws";
+import { Connection } from "../../../client/index.js";
 
 const urls = JSON.parse(process.env.FLOOD_URLS ?? "[]") as string[];
 const frames = Number(process.env.FLOOD_FRAMES ?? 1000);
@@ -16,22 +17,22 @@ interface Outcome {
 function flood(url: string): Promise<Outcome> {
   return new Promise((resolve, reject) => {
     const outcome: Outcome = { answers: 0, byKind: {} };
-    const socket = new WebSocket(url);
+    const connection = new Connection(url, { WebSocket });
     let connected = false;
-    socket.on("error", reject);
-    socket.on("message", (data) => {
-      const message = JSON.parse(data.toString()) as { type: string; code?: string };
+    connection.opened.catch(reject);
+    connection.on("frame", ({ json }) => {
+      const message = json as { type: string; code?: string };
       if (!connected) {
         connected = message.type === "connected";
-        if (connected) for (let i = 0; i < frames; i++) socket.send(frame);
+        if (connected) for (let i = 0; i < frames; i++) connection.sendRaw(frame);
         return;
       }
       const kind = message.code ? `${message.type}:${message.code}` : message.type;
       outcome.byKind[kind] = (outcome.byKind[kind] ?? 0) + 1;
       if (message.type === "agent_message" || message.type === "error") outcome.answers += 1;
-      if (outcome.answers >= frames) socket.close();
+      if (outcome.answers >= frames) connection.close();
     });
-    socket.on("close", (code) => {
+    connection.on("close", ({ code }) => {
       outcome.closeCode = code;
       resolve(outcome);
     });

@@ -2,6 +2,7 @@
 // LEARNER_URLS sends a message, waits for its answer, and sends the next at once, for LEARNER_MS.
 // Prints how the server answered, and how long a "busy" answer took.
 import WebSocket from "ws";
+import { Connection } from "../../../client/index.js";
 
 const urls = JSON.parse(process.env.LEARNER_URLS ?? "[]") as string[];
 const until = Date.now() + Number(process.env.LEARNER_MS ?? 3000);
@@ -14,20 +15,20 @@ interface Outcome {
 
 function talk(url: string, outcome: Outcome): Promise<void> {
   return new Promise((resolve, reject) => {
-    const socket = new WebSocket(url);
+    const connection = new Connection(url, { WebSocket });
     let sentAt = 0;
     const next = () => {
       if (Date.now() >= until) {
-        socket.close();
+        connection.close();
         return;
       }
       sentAt = performance.now();
-      socket.send(frame);
+      connection.sendRaw(frame);
     };
-    socket.on("error", reject);
-    socket.on("close", () => resolve());
-    socket.on("message", (data) => {
-      const message = JSON.parse(data.toString()) as { type: string; code?: string };
+    connection.opened.catch(reject);
+    connection.on("close", () => resolve());
+    connection.on("frame", ({ json }) => {
+      const message = json as { type: string; code?: string };
       if (message.type === "connected") return next();
       const kind = message.code ? `${message.type}:${message.code}` : message.type;
       outcome.byKind[kind] = (outcome.byKind[kind] ?? 0) + 1;
