@@ -1,3 +1,5 @@
+export * from "./answers.js";
+export * from "./assessment.js";
 export * from "./clock.js";
 export * from "./enrollment.js";
 export * from "./events.js";

@@ -24,7 +24,9 @@ export const NODES = {
   lumina: "lumina",
   sensei: "mission_sensei",
   closeSession: "close_session",
+  checkAnswer: "check_answer",
   teach: "teach",
+  askQuestion: "ask_question",
   markComplete: "mark_complete",
   videoSearch: "video_search",
 } as const;
@@ -34,6 +36,7 @@ export const TOOLS = {
   confirmLearningGoal: "confirm_learning_goal",
   createMission: "create_mission",
   startCheckpoint: "start_checkpoint",
+  askQuestion: "ask_question",
   markCheckpointComplete: "mark_checkpoint_complete",
   fetchYoutubeVideos: "fetch_youtube_videos",
 } as const;

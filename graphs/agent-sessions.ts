@@ -38,20 +38,44 @@ export const LuminaSession = z.object({
   just_completed: z.string().nullable(),
 });
 
-/** mission_sensei: the learner's level, and how far into the checkpoint they are. */
-export const SenseiSession = z.object({
+/**
+ * mission_sensei teaching: the learner's level, how far into the checkpoint they are, the question
+ * waiting for an answer, and how the server read the learner's latest message.
+ */
+export const SenseiTeachSession = z.object({
+  task: z.literal("teach"),
   ...checkpointFields,
   learner_level: LevelSchema,
   /** Learner messages since teaching of the current checkpoint began. */
   learner_turns_in_checkpoint: z.number().int().min(0),
+  /** The comprehension question waiting for an answer. */
+  open_question: z.string().nullable(),
+  /** How the server read the learner's latest message: "answered your question", or why not. */
+  learner_reply: z.string(),
+  /** The verdict on the answer the learner just gave, with its reason; "none" when none. */
+  latest_verdict: z.string(),
+  /** Questions of this checkpoint the learner has answered. */
+  questions_answered: z.number().int().min(0),
+  /** Whether completing the checkpoint would be accepted now, or why not. */
+  completion: z.string(),
 });
+
+/** mission_sensei judging an answer: the checkpoint, and the question the answer is to. */
+export const SenseiCheckSession = z.object({
+  task: z.literal("check_answer"),
+  ...checkpointFields,
+  learner_level: LevelSchema,
+  question: z.string(),
+});
+
+export const SenseiSession = z.discriminatedUnion("task", [SenseiTeachSession, SenseiCheckSession]);
 
 export const SESSIONS = {
   polaris: PolarisSession,
   mission_curator: CuratorSession,
   mission_ally: LuminaSession,
   mission_sensei: SenseiSession,
-} as const satisfies Record<AgentName, z.ZodObject>;
+} as const satisfies Record<AgentName, z.ZodType<object>>;
 
 export type AgentSession<A extends AgentName> = z.infer<(typeof SESSIONS)[A]>;
 

@@ -1,3 +1,4 @@
+export { ASKED, askQuestionTool, type AssessmentState } from "./ask-question.js";
 export { confirmLearningGoal } from "./confirm-learning-goal.js";
 export { createMissionTool } from "./create-mission.js";
 export {

@@ -7,11 +7,15 @@ import {
   AGENTS,
   TOOLS,
   announce,
+  assessmentRefusal,
   completedPositions,
+  evidenceOf,
   nextCheckpoint,
   progressPercent,
   readAllyContext,
   titlesAt,
+  type Assessment,
+  type CheckpointEvidence,
 } from "../domain/index.js";
 
 /** The part of the Ally's state the completion rules read. */
@@ -21,7 +25,10 @@ export interface CheckpointProgressState {
   checkpoint_index: number;
   completed_checkpoints: string[];
   progress: number;
-  assessment_answered: boolean;
+  /** The current checkpoint's assessments. */
+  assessments: Assessment[];
+  /** What earned each completed checkpoint. */
+  evidence: CheckpointEvidence[];
 }
 
 /**
@@ -42,19 +49,21 @@ export function completionRefusal(
   ) {
     return "this checkpoint is already complete";
   }
-  if (!state.assessment_answered) {
-    return "the learner has not answered a comprehension question in this checkpoint yet";
-  }
-  return undefined;
+  return assessmentRefusal(
+    state.assessments.filter((a) => a.checkpoint === state.checkpoint_index),
+  );
 }
 
 /**
  * The only way progress changes. It completes the checkpoint being taught, which the server knows
  * from state, so the model has nothing to fill in. Enforces the completion rules, saves progress to
  * the enrollment and the dashboard copy in one transaction, announces it on the custom stream and
- * records it in state.
+ * records it in state, with the learner's answers as the checkpoint's evidence.
  */
-export function markCheckpointCompleteTool(enrollments: EnrollmentStore) {
+export function markCheckpointCompleteTool(
+  enrollments: EnrollmentStore,
+  now: () => string = () => new Date().toISOString(),
+) {
   return tool(
     async (_args, config: LangGraphRunnableConfig & ToolRunnableConfig) => {
       const state = getCurrentTaskInput<CheckpointProgressState>(config);
@@ -88,6 +97,12 @@ export function markCheckpointCompleteTool(enrollments: EnrollmentStore) {
         completed: finished,
       });
       announce(config, { type: "checkpoint_update", completed_checkpoints: completed, progress });
+      const current = state.assessments.filter((a) => a.checkpoint === state.checkpoint_index);
+      const evidence = evidenceOf(current, {
+        position: state.checkpoint_index,
+        title: checkpoints[state.checkpoint_index] ?? "",
+        completedAt: now(),
+      });
       return new Command({
         update: {
           messages: [
@@ -103,14 +118,16 @@ export function markCheckpointCompleteTool(enrollments: EnrollmentStore) {
           active_agent: AGENTS.ally,
           just_completed: checkpoints[state.checkpoint_index],
           learner_turns_in_checkpoint: 0,
-          assessment_answered: false,
+          assessments: [],
+          evidence: [...state.evidence, evidence],
+          last_reply: null,
         },
       });
     },
     {
       name: TOOLS.markCheckpointComplete,
       description:
-        "Mark the checkpoint you are teaching complete, once the learner has answered your questions and feels confident.",
+        "Mark the checkpoint you are teaching complete, once the learner has answered your questions in their own words and feels confident.",
       schema: z.object({}),
     },
   );

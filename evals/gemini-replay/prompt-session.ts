@@ -38,14 +38,22 @@ function fieldValue(field: z.ZodType, text: string | undefined): unknown {
   return text;
 }
 
+/** The session's object schema; of a union by task (the sensei's), the one the block's task names. */
+function sessionSchema(schema: z.ZodType, block: Record<string, string>): z.ZodObject {
+  if (schema instanceof z.ZodObject) return schema;
+  const options = (schema as z.ZodDiscriminatedUnion<z.ZodObject[]>).options;
+  const named = options.find((option) => option.shape.task?.safeParse(block.task).success);
+  return named ?? options[0]!;
+}
+
 /**
  * An agent's session as a Gemini request carries it: in the rendered system prompt. The scripted
  * Gemini knows nothing but the request, so it reads the session back from there; a prompt whose
  * block lacks a field the agent needs is refused rather than played from defaults.
  */
 export function sessionFromPrompt<A extends AgentName>(agent: A, prompt: string): AgentSession<A> {
-  const schema: z.ZodObject = SESSIONS[agent];
   const block = sessionBlock(prompt);
+  const schema = sessionSchema(SESSIONS[agent], block);
   const values = Object.fromEntries(
     Object.entries(schema.shape).map(([key, field]) => [key, fieldValue(field, block[key])]),
   );

@@ -7,7 +7,7 @@ import {
   ToolMessage,
   type BaseMessage,
 } from "@langchain/core/messages";
-import { AGENT_NAMES, type AgentName } from "../../domain/index.js";
+import { AGENTS, type AgentName } from "../../domain/index.js";
 import { ScriptedChatModel } from "../../graphs/models/index.js";
 import { loadPrompt } from "../../graphs/prompts.js";
 import {
@@ -21,12 +21,14 @@ import { readBody, sendJson } from "./http.js";
 import { sessionFromPrompt } from "./prompt-session.js";
 import { encodeSse, streamChunks } from "./stream.js";
 
-const PROMPT_OF: Record<AgentName, string> = {
-  polaris: "commander/polaris.md",
-  mission_curator: "commander/mission_curator.md",
-  mission_ally: "ally/lumina.md",
-  mission_sensei: "ally/mission_sensei.md",
-};
+/** Every prompt an agent is called with, by file. */
+const PROMPTS: [file: string, agent: AgentName][] = [
+  ["commander/polaris.md", AGENTS.polaris],
+  ["commander/mission_curator.md", AGENTS.curator],
+  ["ally/lumina.md", AGENTS.ally],
+  ["ally/mission_sensei.md", AGENTS.sensei],
+  ["ally/mission_sensei_check.md", AGENTS.sensei],
+];
 
 const STRUCTURED_OUTPUT = "structured_output";
 
@@ -37,7 +39,7 @@ const firstLine = (text: string) => text.trimStart().split("\n", 1)[0]?.trim() ?
 
 /** Which agent a system instruction belongs to, by the title line of its prompt file. */
 function agentFor(system: string): AgentName | undefined {
-  return AGENT_NAMES.find((agent) => firstLine(loadPrompt(PROMPT_OF[agent])) === firstLine(system));
+  return PROMPTS.find(([file]) => firstLine(loadPrompt(file)) === firstLine(system))?.[1];
 }
 
 const textOf = (parts: Part[]) => parts.map((p) => (p.thought ? "" : (p.text ?? ""))).join("");

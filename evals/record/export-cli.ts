@@ -54,7 +54,7 @@ async function main() {
     }
     const suite =
       existsSync(values.to) && readFileSync(values.to, "utf8").trim() !== ""
-        ? loadSuite(values.to)
+        ? await loadSuite(values.to)
         : undefined;
     if (suite?.cases.some((c) => c.case.id === exported.id)) {
       fail(`${values.to} already has a case "${exported.id}"; choose another with --id`);

@@ -21,6 +21,7 @@ export const BaselineResults = z.object({
   cases: z.array(
     z.object({
       id: z.string(),
+      content_hash: z.string().optional(),
       status: Status,
       trajectory: z.array(z.string()),
       checks: z.array(
@@ -75,20 +76,47 @@ function changedPrompts(before: Record<string, string>, after: Record<string, st
   return [...files].filter((file) => before[file] !== after[file]).sort();
 }
 
+/** A case that says something else now: its outcome is shown, not counted as a flip. */
+function edited(before: Comparable, after: Comparable): CaseDiff {
+  return { ...compareCase(before, after), change: "edited", newly_failing: [], newly_passing: [] };
+}
+
+/**
+ * The baseline case a result is compared with: the one with the same content (under any id),
+ * else the one with the same id; and whether that one was edited since.
+ */
+function counterpart(
+  result: RunResults["cases"][number],
+  byHash: Map<string, Comparable>,
+  byId: Map<string, Comparable>,
+): { before: Comparable; edited: boolean } | undefined {
+  const same = result.content_hash ? byHash.get(result.content_hash) : undefined;
+  if (same) return { before: same, edited: false };
+  const before = byId.get(result.id);
+  if (!before) return undefined;
+  const changed = !!before.content_hash && !!result.content_hash;
+  return { before, edited: changed };
+}
+
 /**
  * This run against a baseline, case by case: fixed (failed, now passes), regressed (passed, now
- * fails), and whether the handover and tool sequence changed, with the checks that flipped.
+ * fails), edited (the case itself changed, so its result is no flip), and whether the handover
+ * and tool sequence changed, with the checks that flipped. Cases are paired by the hash of their
+ * content, so a renamed case is still compared with itself.
  */
 export function diffRuns(
   baseline: BaselineResults,
   current: RunResults,
   path: string,
 ): BaselineDiff {
-  const earlier = new Map(baseline.cases.map((c) => [c.id, c]));
-  const now = new Set(current.cases.map((c) => c.id));
+  const byId = new Map(baseline.cases.map((c) => [c.id, c]));
+  const byHash = new Map(
+    baseline.cases.flatMap((c) => (c.content_hash ? [[c.content_hash, c] as const] : [])),
+  );
+  const paired = new Set<Comparable>();
   const cases: CaseDiff[] = current.cases.map((result) => {
-    const before = earlier.get(result.id);
-    if (!before) {
+    const found = counterpart(result, byHash, byId);
+    if (!found) {
       return {
         id: result.id,
         change: "new",
@@ -98,12 +126,14 @@ export function diffRuns(
         newly_passing: [],
       };
     }
-    return compareCase(before, result);
+    paired.add(found.before);
+    const diff = found.edited ? edited(found.before, result) : compareCase(found.before, result);
+    return found.before.id === result.id ? diff : { ...diff, renamed_from: found.before.id };
   });
   // A run limited to some cases (--case) has not removed the others.
   const limited = current.run.only.length > 0;
   for (const before of baseline.cases) {
-    if (now.has(before.id) || limited) continue;
+    if (paired.has(before) || limited) continue;
     cases.push({
       id: before.id,
       change: "removed",
@@ -123,6 +153,7 @@ export function diffRuns(
       regressed: count("regressed"),
       fixed: count("fixed"),
       trajectory_changed: cases.filter((c) => c.trajectory_changed).length,
+      edited: count("edited"),
       new: count("new"),
       removed: count("removed"),
     },

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import type { Assessment, CheckpointEvidence } from "../../domain/index.js";
 import { escapeHtml as esc } from "../../graphs/draw/html.js";
 import { transcriptOf, type TranscriptLine } from "../runner/transcript.js";
 import type { StepTrace, TrajectoryItem } from "../runner/trace.js";
@@ -19,6 +20,7 @@ const CHANGE: Record<CaseDiff["change"], { label: string; css: string }> = {
   fixed: { label: "fixed", css: "fixed" },
   still_failing: { label: "still failing", css: "fail" },
   still_passing: { label: "still passing", css: "pass" },
+  edited: { label: "edited", css: "changed" },
   new: { label: "new", css: "changed" },
   removed: { label: "removed", css: "changed" },
 };
@@ -41,7 +43,7 @@ function header(results: RunResults): string {
   <h1>Eval run ${esc(run.id)}</h1>
   <p class="meta">suite ${esc(run.suite)} · model <b>${esc(run.model)}</b>${run.record ? " (recording)" : ""} · ${run.concurrency} at a time · ${seconds(run.duration_ms)} · git ${esc(run.git.sha)}${run.git.dirty ? " with uncommitted changes" : ""} · ${esc(run.node)}</p>
   <p class="meta">prompts from ${esc(run.prompts_dir)}</p>
-  <p class="counts"><span>${summary.cases} cases</span><span class="pass">${summary.passed} passed</span><span class="fail">${summary.failed} failed</span><span class="error">${summary.errors} errors</span></p>
+  <p class="counts"><span>${summary.cases} cases</span><span class="pass">${summary.passed} passed</span><span class="fail">${summary.failed} failed</span><span class="error">${summary.errors} errors</span>${summary.repeat ? `<span>pass@${summary.repeat.k} ${summary.repeat.pass_at_k}/${summary.cases}</span><span>pass^${summary.repeat.k} ${summary.repeat.pass_hat_k}/${summary.cases}</span>` : ""}</p>
   ${summary.checks.replay.fail > 0 ? `<p class="changed">${esc(REPLAY_HINT)}</p>` : ""}
 </header>`;
 }
@@ -70,7 +72,7 @@ function baselinePanel(baseline: BaselineDiff): string {
   return `<section class="panel${counts.regressed > 0 ? " regress" : ""}">
   <h2>Against the baseline</h2>
   <p class="meta">${esc(baseline.path)} · run ${esc(baseline.run_id)} · model ${esc(baseline.model)}</p>
-  <p class="counts"><span class="regressed">${counts.regressed} regressed</span><span class="fixed">${counts.fixed} fixed</span><span class="changed">${counts.trajectory_changed} trajectories changed</span><span>${counts.new} new</span><span>${counts.removed} removed</span></p>
+  <p class="counts"><span class="regressed">${counts.regressed} regressed</span><span class="fixed">${counts.fixed} fixed</span><span class="changed">${counts.trajectory_changed} trajectories changed</span><span class="changed">${counts.edited} edited</span><span>${counts.new} new</span><span>${counts.removed} removed</span></p>
   <p>Prompts changed since the baseline: ${baseline.prompts_changed.length > 0 ? baseline.prompts_changed.map((p) => `<code>${esc(p)}</code>`).join(", ") : "none"}</p>
   ${rows.length > 0 ? `<table><tr><th>case</th><th>change</th><th>checks</th><th>trajectory</th></tr>${rows.join("")}</table>` : "<p>No case changed.</p>"}
 </section>`;
@@ -80,6 +82,7 @@ function summaryTable(results: RunResults, diffs: Map<string, CaseDiff>): string
   const columns = CHECK_NAMES.filter((name) =>
     results.cases.some((c) => c.checks.some((k) => k.name === name)),
   );
+  const repeated = results.run.repeat > 1;
   const cell = (check: CheckResult | undefined) =>
     check
       ? `<td class="mark ${check.status}" title="${esc(check.failures[0] ?? check.note ?? "")}">${{ pass: "✓", fail: "✗", skipped: "–" }[check.status]}${check.score ? ` ${check.score}` : ""}</td>`
@@ -90,9 +93,9 @@ function summaryTable(results: RunResults, diffs: Map<string, CaseDiff>): string
         .map((name) => cell(c.checks.find((k) => k.name === name)))
         .join(
           "",
-        )}<td>${seconds(c.duration_ms)}</td>${results.baseline ? `<td>${changeBadges(diffs.get(c.id))}</td>` : ""}</tr>`,
+        )}${repeated ? `<td>${c.repeat ? `${c.repeat.passed}/${c.repeat.k}` : ""}</td>` : ""}<td>${seconds(c.duration_ms)}</td>${results.baseline ? `<td>${changeBadges(diffs.get(c.id))}</td>` : ""}</tr>`,
   );
-  return `<table><tr><th>case</th><th>agent</th><th>result</th>${columns.map((n) => `<th>${n}</th>`).join("")}<th>time</th>${results.baseline ? "<th>vs baseline</th>" : ""}</tr>${rows.join("")}</table>`;
+  return `<table><tr><th>case</th><th>agent</th><th>result</th>${columns.map((n) => `<th>${n}</th>`).join("")}${repeated ? "<th>runs passed</th>" : ""}<th>time</th>${results.baseline ? "<th>vs baseline</th>" : ""}</tr>${rows.join("")}</table>`;
 }
 
 function failuresBox(result: CaseResult): string {
@@ -165,7 +168,37 @@ function lineHtml(line: TranscriptLine): string {
 function stepTitle(step: StepTrace): string {
   if ("connect" in step.input) return `Step ${step.index} · connect`;
   if ("reconnect" in step.input) return `Step ${step.index} · reconnect`;
-  return `Step ${step.index} · learner turn`;
+  return `Step ${step.index} · learner turn${step.input.simulated ? " (simulated learner)" : ""}`;
+}
+
+/**
+ * The comprehension questions of the conversation with the learner's answers and the teacher's
+ * verdicts: the completed checkpoints' evidence, then the current checkpoint's questions.
+ */
+function assessmentsSection(result: CaseResult): string {
+  const state = result.trace?.steps.at(-1)?.state ?? {};
+  const evidence = (state.evidence as CheckpointEvidence[] | undefined) ?? [];
+  const current = (state.assessments as Assessment[] | undefined) ?? [];
+  if (evidence.length === 0 && current.length === 0) return "";
+  const row = (
+    checkpoint: string,
+    a: { question: string; answer: string | null; verdict: string | null },
+    extra = "",
+  ) =>
+    `<tr><td>${esc(checkpoint)}</td><td>${esc(a.question)}</td><td>${esc(a.answer ?? "—")}</td><td>${esc(a.verdict ?? "open")}</td><td>${esc(extra)}</td></tr>`;
+  const rows = [
+    ...evidence.flatMap((e) =>
+      e.answers.map((a) => row(`${e.checkpoint + 1}. ${e.title} (completed)`, a)),
+    ),
+    ...current.map((a) =>
+      row(
+        `${a.checkpoint + 1} (in progress)`,
+        a,
+        a.not_answers.map((n) => `${n.reason}: "${n.text}"`).join("; "),
+      ),
+    ),
+  ];
+  return `<h3>Questions, answers and verdicts</h3><table><tr><th>checkpoint</th><th>question</th><th>answer</th><th>verdict</th><th>replies that did not count</th></tr>${rows.join("")}</table>`;
 }
 
 function stepHtml(step: StepTrace, lines: TranscriptLine[]): string {
@@ -203,12 +236,22 @@ function caseSection(result: CaseResult, diff: CaseDiff | undefined): string {
   return `<details class="case${failing ? " failing" : ""}" id="${esc(anchor(result.id))}"${failing || diff?.change === "regressed" ? " open" : ""}>
 <summary><span class="badge ${result.status}">${result.status.toUpperCase()}</span> <b>${esc(result.id)}</b> <span class="meta">${esc(result.agent)}</span> ${changeBadges(diff)}</summary>
 <div>
-  <p class="meta">${esc(result.source)} · ${seconds(result.duration_ms)}${result.tags.length > 0 ? ` · ${result.tags.map(esc).join(", ")}` : ""}</p>
+  <p class="meta">${esc(result.source)} · ${seconds(result.duration_ms)}${result.tags.length > 0 ? ` · ${result.tags.map(esc).join(", ")}` : ""}${
+    result.fixtures
+      ? ` · fixtures ${esc(
+          Object.entries(result.fixtures)
+            .map(([kind, name]) => `${kind} ${name}`)
+            .join(", "),
+        )}`
+      : ""
+  }${result.content_hash ? ` · content ${esc(result.content_hash)}` : ""}</p>
+  ${result.repeat ? `<p>Runs: ${result.repeat.runs.map((r, i) => `${i + 1}. <span class="${r.status}">${r.status}</span>${r.failed.length > 0 ? ` (${esc(r.failed.join(", "))})` : ""}`).join(" · ")} — pass@${result.repeat.k} ${result.repeat.pass_at_k ? "yes" : "no"}, pass^${result.repeat.k} ${result.repeat.pass_hat_k ? "yes" : "no"}</p>` : ""}
   ${result.description ? `<p>${esc(result.description)}</p>` : ""}
   ${failuresBox(result)}
   ${caseBaseline(diff)}
   ${result.checks.length > 0 ? checksTable(result.checks) : ""}
   ${result.trace ? trajectorySection(result) : ""}
+  ${assessmentsSection(result)}
   ${conversation(result)}
 </div>
 </details>`;

@@ -11,6 +11,10 @@ export interface CaseResult {
   tags: string[];
   /** `file.jsonl:line` */
   source: string;
+  /** What the case runs and expects, hashed: the baseline diff pairs cases by it. */
+  content_hash?: string;
+  /** The fixtures the case names. */
+  fixtures?: { learner?: string; mission?: string };
   /** `error`: the case could not run at all (see `error`). */
   status: "pass" | "fail" | "error";
   error?: string;
@@ -19,7 +23,22 @@ export interface CaseResult {
   trajectory: string[];
   expected_trajectory?: { match: string; steps: string[] };
   duration_ms: number;
+  /** With `--repeat k`: every run's outcome; the checks and trace above are one run's. */
+  repeat?: RepeatOutcome;
   trace?: CaseTrace;
+}
+
+/** A case run k times. */
+export interface RepeatOutcome {
+  k: number;
+  /** How many of the k runs passed. */
+  passed: number;
+  /** Each run's result, in order, with the checks that failed in it. */
+  runs: { status: "pass" | "fail" | "error"; failed: CheckName[]; duration_ms: number }[];
+  /** At least one of the k runs passed. */
+  pass_at_k: boolean;
+  /** All k runs passed. */
+  pass_hat_k: boolean;
 }
 
 /** What makes a run reproducible and comparable. */
@@ -31,6 +50,8 @@ export interface RunHeader {
   /** The case ids the run was limited to (`--case`); empty means every case of the suite. */
   only: string[];
   model: ModelMode;
+  /** How many times each case ran (`--repeat`). */
+  repeat: number;
   record: boolean;
   prompts_dir: string;
   /** SHA-256 (first 16 hex digits) of every prompt file the agents read. */
@@ -48,14 +69,22 @@ export interface RunSummary {
   failed: number;
   errors: number;
   checks: CheckCounts;
+  /** With `--repeat k`: how many cases passed at least once (pass@k), and every time (pass^k). */
+  repeat?: { k: number; pass_at_k: number; pass_hat_k: number };
 }
 
 export type CaseChange =
-  "regressed" | "fixed" | "still_failing" | "still_passing" | "new" | "removed";
+  "regressed" | "fixed" | "still_failing" | "still_passing" | "edited" | "new" | "removed";
 
 export interface CaseDiff {
   id: string;
+  /**
+   * Cases are paired by content first, then by id: `edited` when the case with this id now says
+   * something else (its result is not counted as a regression or a fix).
+   */
   change: CaseChange;
+  /** The same content ran under another id in the baseline. */
+  renamed_from?: string;
   before?: CaseResult["status"];
   after?: CaseResult["status"];
   trajectory_changed: boolean;
@@ -79,6 +108,7 @@ export interface BaselineDiff {
     regressed: number;
     fixed: number;
     trajectory_changed: number;
+    edited: number;
     new: number;
     removed: number;
   };

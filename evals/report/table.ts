@@ -14,6 +14,7 @@ const plain: Paint = (text) => text;
 const CHANGE_LABEL: Partial<Record<CaseDiff["change"], string>> = {
   regressed: "REGRESSED",
   fixed: "fixed",
+  edited: "edited",
   new: "new",
 };
 
@@ -65,11 +66,13 @@ export function renderTable(results: RunResults, options: { color: boolean }): s
     results.cases.some((c) => c.checks.some((check) => check.name === name)),
   );
   const diffs = new Map(results.baseline?.cases.map((d) => [d.id, d]));
+  const repeated = results.run.repeat > 1;
   const header = [
     "case",
     "agent",
     "result",
     ...columns,
+    ...(repeated ? [`passed of ${results.run.repeat}`] : []),
     "time",
     ...(results.baseline ? ["vs baseline"] : []),
   ];
@@ -83,6 +86,7 @@ export function renderTable(results: RunResults, options: { color: boolean }): s
         const found = check(name);
         return found ? MARK[found.status] : "";
       }),
+      ...(repeated ? [result.repeat ? `${result.repeat.passed}/${result.repeat.k}` : ""] : []),
       `${(result.duration_ms / 1000).toFixed(1)}s`,
       ...(results.baseline ? [changeCell(diffs.get(result.id))] : []),
     ];
@@ -109,6 +113,11 @@ export function renderTable(results: RunResults, options: { color: boolean }): s
   lines.push(
     "",
     `${summary.cases} cases: ${summary.passed} passed, ${summary.failed} failed, ${summary.errors} errors · model ${run.model}${run.record ? " (recording)" : ""} · ${(run.duration_ms / 1000).toFixed(1)} s`,
+    ...(summary.repeat
+      ? [
+          `pass@${summary.repeat.k} (passed at least once): ${summary.repeat.pass_at_k}/${summary.cases} cases · pass^${summary.repeat.k} (passed every time): ${summary.repeat.pass_hat_k}/${summary.cases} cases`,
+        ]
+      : []),
     ...skipNotes(results).map((note) => paint(note, "dim")),
   );
   if (summary.checks.replay.fail > 0) lines.push(paint(REPLAY_HINT, "yellow"));
@@ -118,7 +127,7 @@ export function renderTable(results: RunResults, options: { color: boolean }): s
     const { counts } = baseline;
     lines.push(
       "",
-      `Against ${baseline.path} (${baseline.model}): ${counts.regressed} regressed, ${counts.fixed} fixed, ${counts.trajectory_changed} trajectories changed, ${counts.new} new, ${counts.removed} removed`,
+      `Against ${baseline.path} (${baseline.model}): ${counts.regressed} regressed, ${counts.fixed} fixed, ${counts.trajectory_changed} trajectories changed, ${counts.edited} edited, ${counts.new} new, ${counts.removed} removed`,
     );
     if (baseline.prompts_changed.length > 0) {
       lines.push(`  prompts changed since then: ${baseline.prompts_changed.join(", ")}`);
@@ -143,7 +152,8 @@ export function renderTable(results: RunResults, options: { color: boolean }): s
         ...(diff.newly_failing.length > 0 ? [`now failing: ${diff.newly_failing.join(", ")}`] : []),
         ...(diff.newly_passing.length > 0 ? [`now passing: ${diff.newly_passing.join(", ")}`] : []),
       ].join("; ");
-      lines.push(paint(`  ${label} ${diff.id}${flipped ? `  ${flipped}` : ""}`, color));
+      const renamed = diff.renamed_from ? ` (was ${diff.renamed_from})` : "";
+      lines.push(paint(`  ${label} ${diff.id}${renamed}${flipped ? `  ${flipped}` : ""}`, color));
       if (diff.trajectory_changed) {
         lines.push(
           `                trajectory ${trajectoryChange(diff.trajectory_before ?? [], diff.trajectory_after ?? [])}`,

@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { MissionDraftSchema } from "../../domain/index.js";
+import { LevelSchema, MissionDraftSchema } from "../../domain/index.js";
+import { ValueRuleSchema, type ValueRule } from "./matchers.js";
 
 // One recorded conversation: who it is with, where it starts, what the learner says, and what
 // must (and must not) happen. `evals/README.md` documents every field.
@@ -9,8 +10,8 @@ const name = z.string().regex(/^[a-z_]+$/, "lowercase letters and underscores");
 export interface ExpectedStep {
   kind: "tool" | "handover";
   name: string;
-  /** Arguments the tool call must have (it may have more). */
-  args?: Record<string, unknown>;
+  /** Arguments the tool call must have, each a value or a matcher (it may have more). */
+  args?: Record<string, ValueRule>;
 }
 
 /** `"tool:<name>"` or `"handover:<agent>"`, or the object form, which can pin tool arguments. */
@@ -24,7 +25,7 @@ export const ExpectedStep = z.union(
         return { kind, name: value };
       }),
     z
-      .object({ tool: name, args: z.record(z.string(), z.unknown()).optional() })
+      .object({ tool: name, args: z.record(z.string(), ValueRuleSchema).optional() })
       .strict()
       .transform(({ tool, args }): ExpectedStep => ({ kind: "tool", name: tool, args })),
     z
@@ -76,11 +77,35 @@ export const StateExpectations = z
     /** Ally: how many checkpoints the stored enrollment has completed at the end. */
     completed_checkpoints: z.number().int().min(0).optional(),
     session_closed: z.boolean().optional(),
-    /** The thread's final graph state: `phase`, `active_agent`, or a dotted path like `goal.level`. */
-    values: z.record(z.string(), z.unknown()).optional(),
+    /**
+     * The thread's final graph state: `phase`, `active_agent`, or a dotted path like `goal.level`,
+     * each a value or a matcher.
+     */
+    values: z.record(z.string(), ValueRuleSchema).optional(),
   })
   .strict();
 export type StateExpectations = z.infer<typeof StateExpectations>;
+
+/** The nodes each learner message ran, in the manner of agentevals' graph trajectory match. */
+export const NodeExpectations = z
+  .object({
+    match: z.enum(MATCH_MODES).default("strict"),
+    /** One entry per learner message, in order; null accepts any path for that message. */
+    turns: z.array(z.array(z.string().min(1)).nullable()).min(1),
+  })
+  .strict();
+export type NodeExpectations = z.infer<typeof NodeExpectations>;
+
+/** Something an agent must say: in a learner message's reply, by an agent, matching `text`. */
+export const ReplyExpectation = z
+  .object({
+    /** The learner message (counted from 1, simulated ones included) whose reply is meant. */
+    turn: z.number().int().min(1).optional(),
+    agent: name.optional(),
+    text: ValueRuleSchema,
+  })
+  .strict();
+export type ReplyExpectation = z.infer<typeof ReplyExpectation>;
 
 const Expectations = z
   .object({
@@ -88,6 +113,8 @@ const Expectations = z
       .object({ match: z.enum(MATCH_MODES).default("strict"), steps: z.array(ExpectedStep) })
       .strict()
       .optional(),
+    nodes: NodeExpectations.optional(),
+    replies: z.array(ReplyExpectation).default([]),
     state: StateExpectations.optional(),
     forbidden: z.array(Forbidden).default([]),
     judge: z
@@ -97,17 +124,52 @@ const Expectations = z
   })
   .strict();
 
+/** The simulated learner's turns: it answers what the tutor says until a frame arrives. */
+export const Simulation = z
+  .object({
+    /** Stop once a frame of this type arrived (`checkpoint_update`, `mission_created`, …). */
+    until: z.string().min(1).optional(),
+    max_turns: z.number().int().min(1).max(60).default(20),
+  })
+  .strict();
+export type Simulation = z.infer<typeof Simulation>;
+
 export const Step = z.union(
   [
     z.object({ user: z.string().min(1) }).strict(),
     z.object({ reconnect: z.literal(true) }).strict(),
+    z.object({ simulate: Simulation }).strict(),
   ],
-  { error: 'a turn is {"user": <text>} or {"reconnect": true}' },
+  { error: 'a turn is {"user": <text>}, {"reconnect": true} or {"simulate": {…}}' },
 );
 export type Step = z.infer<typeof Step>;
 
-const Learner = z
-  .object({ name: z.string().min(1), learning_style: z.array(z.string()).default([]) })
+/** Who the simulated learner is: what they want, and how they answer. */
+export const Persona = z
+  .object({
+    /** In the learner's words, for the LLM learner: "analyse my shop's sales in Python". */
+    goal: z.string().min(1),
+    topic: z.string().min(1),
+    outcome: z.string().min(1),
+    level: LevelSchema.default("Beginner"),
+    /**
+     * How the scripted learner answers (the LLM learner reads it as text): unsure_first says
+     * "I'm not sure" before answering each question; asks_off_topic asks one unrelated question
+     * per checkpoint.
+     */
+    style: z.array(z.enum(["unsure_first", "asks_off_topic"])).default([]),
+    /** What the learner says when asked a question: answers in their own words, used in turn. */
+    answers: z.array(z.string().min(1)).default([]),
+  })
+  .strict();
+export type Persona = z.infer<typeof Persona>;
+
+export const Learner = z
+  .object({
+    name: z.string().min(1),
+    learning_style: z.array(z.string()).default([]),
+    persona: Persona.optional(),
+  })
   .strict();
 
 const common = {

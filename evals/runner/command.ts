@@ -27,6 +27,9 @@ suite: a .jsonl file, a folder of them, or a name in evals/cases/ (default: all 
   --prompts-dir <dir>             run the agents on an edited copy of prompts/
   --case <id>                     only this case (repeatable)
   --concurrency <n>               cases at a time (default 4)
+  --repeat <k>                    run every case k times and report pass@k (passed at least
+                                  once) and pass^k (passed every time); a case passes only
+                                  if every run did
   --record                        with --model gemini: keep live answers as the cases' cassettes;
                                   with --model replay: re-record them from the offline tutor
   --out <dir>                     write results.json and report.html here
@@ -51,6 +54,7 @@ function parse(args: string[]) {
       "prompts-dir": { type: "string" },
       case: { type: "string", multiple: true },
       concurrency: { type: "string", default: "4" },
+      repeat: { type: "string", default: "1" },
       record: { type: "boolean", default: false },
       out: { type: "string" },
       help: { type: "boolean", default: false },
@@ -66,7 +70,12 @@ function parse(args: string[]) {
   if (!Number.isInteger(concurrency) || concurrency < 1) {
     throw new UsageError(`--concurrency must be a whole number from 1, got ${values.concurrency}`);
   }
-  return { values, model, concurrency, suite: positionals[0] ?? CASES_DIR };
+  const repeat = Number(values.repeat);
+  if (!Number.isInteger(repeat) || repeat < 1 || repeat > 50) {
+    throw new UsageError(`--repeat must be a whole number from 1 to 50, got ${values.repeat}`);
+  }
+  if (repeat > 1 && values.record) throw new UsageError("--repeat cannot be used with --record");
+  return { values, model, concurrency, repeat, suite: positionals[0] ?? CASES_DIR };
 }
 
 /** `npm run eval`: runs the suite, writes the run, prints the summary; returns the exit code. */
@@ -78,7 +87,7 @@ export async function runEvalCommand(args: string[], io: CommandIo): Promise<num
     io.stderr.write(`${(err as Error).message}\n\n${USAGE}\n`);
     return 2;
   }
-  const { values, model, concurrency, suite } = parsed;
+  const { values, model, concurrency, repeat, suite } = parsed;
   if (values.help) {
     io.stdout.write(`${USAGE}\n`);
     return 0;
@@ -94,6 +103,7 @@ export async function runEvalCommand(args: string[], io: CommandIo): Promise<num
       record: values.record,
       promptsDir: values["prompts-dir"],
       concurrency,
+      repeat,
       env: io.env,
       onStart: (total) => {
         progress = progressBar(total, io.stderr);

@@ -71,6 +71,11 @@ export class ConversationDriver {
     await this.socket?.close();
   }
 
+  /** Whether a message can be sent now. */
+  get isOpen(): boolean {
+    return this.socket?.isOpen ?? false;
+  }
+
   /** Which case step the frames that arrive now belong to. */
   startStep(index: number): void {
     this.sink.step = index;

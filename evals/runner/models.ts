@@ -24,6 +24,8 @@ export interface ModelPlan {
   settings: Record<string, string>;
   /** The LLM judge's Gemini model: `GEMINI_JUDGE_MODEL`, or gemini-2.5-flash. */
   judgeModel: string;
+  /** The simulated learner's Gemini model: `GEMINI_LEARNER_MODEL`, or gemini-2.5-flash. */
+  learnerModel: string;
   stop(): Promise<void>;
 }
 
@@ -46,17 +48,18 @@ export async function openModelPlan(
     ),
   );
   const judgeModel = env.GEMINI_JUDGE_MODEL?.trim() || "gemini-2.5-flash";
+  const learnerModel = env.GEMINI_LEARNER_MODEL?.trim() || "gemini-2.5-flash";
   const done = async () => undefined;
   if (mode === "scripted") {
     if (record) throw new ModelPlanError("--record needs --model replay or --model gemini");
-    return { mode, apiKey, settings: {}, judgeModel, stop: done };
+    return { mode, apiKey, settings: {}, judgeModel, learnerModel, stop: done };
   }
   if (mode === "gemini") {
     if (!apiKey) throw new ModelPlanError("--model gemini needs GOOGLE_API_KEY");
     const upstream = record ? { baseUrl: GEMINI_API, apiKey } : undefined;
-    return { mode, upstream, apiKey, settings, judgeModel, stop: done };
+    return { mode, upstream, apiKey, settings, judgeModel, learnerModel, stop: done };
   }
-  if (!record) return { mode, apiKey, settings, judgeModel, stop: done };
+  if (!record) return { mode, apiKey, settings, judgeModel, learnerModel, stop: done };
   const scripted = await startScriptedGemini();
   return {
     mode,
@@ -64,6 +67,7 @@ export async function openModelPlan(
     apiKey,
     settings,
     judgeModel,
+    learnerModel,
     stop: scripted.stop,
   };
 }

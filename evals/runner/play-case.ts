@@ -1,7 +1,8 @@
 import { isDeepStrictEqual } from "node:util";
-import type { EvalCase } from "./case-schema.js";
+import type { SeenLine, SimulatedLearner } from "../learner/index.js";
+import type { EvalCase, Simulation } from "./case-schema.js";
 import { ConversationDriver } from "./conversation-driver.js";
-import { isServerFrame } from "./frame-log.js";
+import { isServerFrame, type LogEntry } from "./frame-log.js";
 import type { Harness } from "./harness.js";
 import { readTurns, type SentTurn } from "./read-turns.js";
 import { seedCase } from "./seed.js";
@@ -31,6 +32,67 @@ function diffValues(before: ThreadValues, after: ThreadValues): StepTrace["state
   return diff;
 }
 
+/** The conversation as the learner saw it: their messages and the tutor's. */
+function seenLines(entries: LogEntry[]): SeenLine[] {
+  return entries.flatMap((entry): SeenLine[] => {
+    if (!("frame" in entry)) return [];
+    const { frame } = entry;
+    if (entry.from === "client" && frame.type === "user_message") {
+      return [{ speaker: "learner", text: String(frame.content ?? frame.message ?? "") }];
+    }
+    if (entry.from === "server" && frame.type === "agent_message") {
+      return [{ speaker: "tutor", text: String(frame.message ?? frame.content ?? "") }];
+    }
+    return [];
+  });
+}
+
+type PlayedInput = StepTrace["input"];
+
+/**
+ * The learner's messages a step stands for: the case's own, or the simulated learner's, one at a
+ * time, each written after the tutor's reply to the one before, until the awaited frame comes,
+ * the conversation closes, the learner has nothing left to say, or `max_turns` is reached.
+ */
+async function* inputsOf(
+  evalCase: EvalCase,
+  driver: ConversationDriver,
+  learner: SimulatedLearner | undefined,
+): AsyncGenerator<PlayedInput> {
+  yield { connect: true };
+  for (const turn of evalCase.turns) {
+    if (!("simulate" in turn)) {
+      yield turn;
+      continue;
+    }
+    yield* simulated(evalCase, turn.simulate, driver, learner!);
+  }
+}
+
+async function* simulated(
+  evalCase: EvalCase,
+  simulation: Simulation,
+  driver: ConversationDriver,
+  learner: SimulatedLearner,
+): AsyncGenerator<PlayedInput> {
+  const from = driver.sink.entries.length;
+  const arrived = () =>
+    simulation.until !== undefined &&
+    driver.sink.entries
+      .slice(from)
+      .some((e) => isServerFrame(e) && e.frame.type === simulation.until);
+  for (let turn = 0; turn < simulation.max_turns && !arrived() && driver.isOpen; turn += 1) {
+    const text = await learner.next({
+      agent: evalCase.agent,
+      name: evalCase.seed.learner.name,
+      persona: evalCase.seed.learner.persona!,
+      transcript: seenLines(driver.sink.entries),
+    });
+    if (text === undefined) return;
+    yield { user: text, simulated: true };
+  }
+}
+
 /**
  * Seeds the case, opens its socket and plays its turns against the running server, then reads
  * back each turn's path and trajectory from the thread and the final state from the store.
@@ -39,6 +101,7 @@ export async function playCase(
   harness: Harness,
   evalCase: EvalCase,
   timeoutMs: number,
+  learner?: SimulatedLearner,
 ): Promise<Omit<CaseTrace, "server_log" | "misses">> {
   const seeded = await seedCase(harness, evalCase);
   const graph = evalCase.agent === "commander" ? harness.graphs.commander : harness.graphs.ally;
@@ -51,10 +114,10 @@ export async function playCase(
     isFinished: seeded.isFinished,
     timeoutMs,
   });
-  const inputs: StepTrace["input"][] = [{ connect: true }, ...evalCase.turns];
   const steps: StepTrace[] = [];
   let before: ThreadValues = {};
-  for (const [index, input] of inputs.entries()) {
+  let index = 0;
+  for await (const input of inputsOf(evalCase, driver, learner)) {
     driver.startStep(index);
     let error: string | undefined;
     try {
@@ -75,6 +138,7 @@ export async function playCase(
       error,
     });
     before = state;
+    index += 1;
   }
   await driver.close();
 

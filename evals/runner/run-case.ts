@@ -1,3 +1,4 @@
+import { openLearner } from "../learner/index.js";
 import type { CaseResult } from "../report/results.js";
 import { openJudge, scoreCase } from "../scorers/index.js";
 import { startHarness, type Harness } from "./harness.js";
@@ -26,6 +27,8 @@ export async function runCase(loaded: LoadedCase, options: CaseRunOptions): Prom
     description: evalCase.description,
     tags: evalCase.tags,
     source: loaded.source,
+    content_hash: loaded.content_hash,
+    ...(Object.keys(loaded.fixtures).length > 0 ? { fixtures: loaded.fixtures } : {}),
     ...(evalCase.expect.trajectory
       ? {
           expected_trajectory: {
@@ -42,7 +45,11 @@ export async function runCase(loaded: LoadedCase, options: CaseRunOptions): Prom
   try {
     models = await openCaseModels(options.plan, loaded.cassette);
     harness = await startHarness({ env: models.env, promptsDir: options.promptsDir });
-    const played = await playCase(harness, evalCase, options.timeoutMs);
+    const simulates = evalCase.turns.some((turn) => "simulate" in turn);
+    const learner = simulates ? await openLearner(options.plan, loaded.learnerCassette) : undefined;
+    const played = await playCase(harness, evalCase, options.timeoutMs, learner?.learner).finally(
+      () => learner?.stop(),
+    );
     const serverLog = harness.problems;
     await harness.stop();
     harness = undefined;

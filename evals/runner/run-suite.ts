@@ -7,6 +7,7 @@ import {
   type RunHeader,
   type RunResults,
 } from "../report/results.js";
+import { combineRuns } from "../report/repeat.js";
 import { summarise } from "../report/summary.js";
 import { loadSuite } from "./load-suite.js";
 import { openModelPlan, type ModelMode } from "./models.js";
@@ -25,6 +26,8 @@ export interface SuiteOptions {
   promptsDir?: string;
   /** How many cases run at once. */
   concurrency?: number;
+  /** How many times each case runs: pass@k and pass^k are reported per case (default 1). */
+  repeat?: number;
   /** How long one reply may take. */
   timeoutMs?: number;
   /** Where `GOOGLE_API_KEY` and `GEMINI_*` settings come from. */
@@ -66,7 +69,7 @@ async function pool<T, R>(items: T[], limit: number, run: (item: T) => Promise<R
 export async function runSuite(options: SuiteOptions): Promise<RunResults> {
   const startedAt = new Date();
   const started = performance.now();
-  const suite = loadSuite(options.suite, options.cases);
+  const suite = await loadSuite(options.suite, { only: options.cases });
   const promptsDir = options.promptsDir ? checkPromptsDir(options.promptsDir) : undefined;
   const concurrency = options.concurrency ?? 4;
   const plan = await openModelPlan(
@@ -75,13 +78,19 @@ export async function runSuite(options: SuiteOptions): Promise<RunResults> {
     options.env ?? process.env,
   );
   const timeoutMs = options.timeoutMs ?? (options.model === "gemini" ? 120_000 : 20_000);
+  const repeat = options.repeat ?? 1;
+  const runs = suite.cases.flatMap((loaded) => Array.from({ length: repeat }, () => loaded));
   let done = 0;
-  options.onStart?.(suite.cases.length);
-  const cases = await pool(suite.cases, concurrency, async (loaded) => {
+  options.onStart?.(runs.length);
+  const results = await pool(runs, concurrency, async (loaded) => {
     const result = await runCase(loaded, { plan, promptsDir, timeoutMs });
     options.onCaseDone?.(result, ++done);
     return result;
   }).finally(() => plan.stop());
+  const cases =
+    repeat === 1
+      ? results
+      : suite.cases.map((_, i) => combineRuns(results.slice(i * repeat, (i + 1) * repeat)));
 
   const { sha, dirty } = git();
   const stamp = startedAt
@@ -97,6 +106,7 @@ export async function runSuite(options: SuiteOptions): Promise<RunResults> {
       suite: options.suite,
       only: options.cases ?? [],
       model: options.model,
+      repeat,
       record: options.record ?? false,
       prompts_dir: promptsDir ?? PROMPTS_DIR,
       prompts: hashPrompts(promptsDir),

@@ -1,5 +1,4 @@
 import type { Miss } from "../gemini-replay/index.js";
-import type { Step } from "./case-schema.js";
 import type { LogEntry } from "./frame-log.js";
 
 /** A handover or a tool call, as the trajectory scorer compares them. */
@@ -23,8 +22,11 @@ export type ThreadValues = Record<string, unknown>;
 
 export interface StepTrace {
   index: number;
-  /** The opening connection, or the case's turn. */
-  input: { connect: true } | Step;
+  /**
+   * The opening connection, or what the learner did: a message (the case's, or one the simulated
+   * learner wrote) or a reconnect.
+   */
+  input: { connect: true } | { user: string; simulated?: true } | { reconnect: true };
   /** The nodes the turn ran, as the graph drawings name them; empty if it left no path. */
   path: string[];
   trajectory: TrajectoryItem[];

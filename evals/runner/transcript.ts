@@ -1,6 +1,6 @@
-import { AGENTS } from "../../domain/index.js";
+import { AGENTS, type Assessment, type LearnerReply } from "../../domain/index.js";
 import { isServerFrame, type Frame } from "./frame-log.js";
-import type { CaseTrace, TrajectoryItem } from "./trace.js";
+import type { CaseTrace, StepTrace, TrajectoryItem } from "./trace.js";
 
 export interface TranscriptLine {
   step: number;
@@ -42,9 +42,28 @@ function frameText(frame: Frame): string | undefined {
   }
 }
 
+/** How the server read a learner message that met an open question, from the step's state. */
+function readingText(step: StepTrace, text: string): string | undefined {
+  const reply = step.state.last_reply as LearnerReply | null | undefined;
+  if (!reply || !("last_reply" in step.state_diff || "assessments" in step.state_diff)) {
+    return undefined;
+  }
+  if (reply.kind === "not_an_answer") return `not an answer to the open question (${reply.reason})`;
+  if (reply.kind !== "answer") return undefined;
+  const assessments = (step.state.assessments as Assessment[] | undefined) ?? [];
+  const evidence = (step.state.evidence as { answers: Partial<Assessment>[] }[] | undefined) ?? [];
+  const answered = [...assessments, ...evidence.flatMap((e) => e.answers)].findLast(
+    (a) => a.answer === text,
+  );
+  if (!answered?.verdict) return "answered the open question";
+  const reason = "verdict_reason" in answered && answered.verdict_reason;
+  return `answered "${answered.question}": ${answered.verdict}${reason ? ` (${reason})` : ""}`;
+}
+
 /**
- * The conversation as it happened: the learner's messages, each agent message under the agent
- * that said it, and the events around them. The graph's tool calls and handovers of each step go
+ * The conversation as it happened: the learner's messages (with how the server read an answer,
+ * and the teacher's verdict), each agent message under the agent that said it, and the events
+ * around them. The graph's tool calls and handovers of each step go
  * before the frame they led to: a handover or progress frame, or the end of the turn.
  */
 export function transcriptOf(
@@ -76,11 +95,10 @@ export function transcriptOf(
       const { frame } = entry;
       if (!isServerFrame(entry)) {
         if (frame.type === "user_message") {
-          lines.push({
-            step: step.index,
-            speaker: "learner",
-            text: String(frame.content ?? frame.message),
-          });
+          const text = String(frame.content ?? frame.message);
+          lines.push({ step: step.index, speaker: "learner", text });
+          const reading = readingText(step, text);
+          if (reading) lines.push({ step: step.index, speaker: "event", text: reading });
         }
         continue;
       }

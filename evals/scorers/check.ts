@@ -1,8 +1,11 @@
 export const CHECK_NAMES = [
   "trajectory",
+  "nodes",
   "state",
+  "replies",
   "protocol",
   "forbidden",
+  "invariants",
   "judge",
   "replay",
   "run",

@@ -3,14 +3,25 @@ import type { CaseTrace } from "../runner/trace.js";
 import { transcriptOf, transcriptText } from "../runner/transcript.js";
 import { verdict, type CheckResult } from "./check.js";
 import { scoreForbidden } from "./forbidden.js";
+import { scoreInvariants } from "./invariants.js";
 import { scoreJudge, type JudgeSession } from "./judge.js";
+import { scoreNodes } from "./nodes.js";
 import { scoreProtocol } from "./protocol.js";
+import { scoreReplies } from "./replies.js";
 import { scoreState } from "./state.js";
 import { scoreTrajectory } from "./trajectory.js";
 
 export { CHECK_NAMES, type CheckName, type CheckResult } from "./check.js";
 export { openJudge, judgeConversation, JudgeVerdict, type JudgeSession } from "./judge.js";
-export { scoreForbidden, scoreProtocol, scoreState, scoreTrajectory };
+export {
+  scoreForbidden,
+  scoreInvariants,
+  scoreNodes,
+  scoreProtocol,
+  scoreReplies,
+  scoreState,
+  scoreTrajectory,
+};
 
 const skipped = (name: CheckResult["name"], note: string): CheckResult => ({
   name,
@@ -44,7 +55,11 @@ export async function scoreCase(
     expect.trajectory
       ? scoreTrajectory(expect.trajectory.steps, expect.trajectory.match, trace.trajectory)
       : skipped("trajectory", "the case expects no trajectory"),
+    expect.nodes ? scoreNodes(expect.nodes, trace) : skipped("nodes", "the case expects no paths"),
     expect.state ? scoreState(expect.state, trace) : skipped("state", "the case asserts no state"),
+    expect.replies.length > 0
+      ? scoreReplies(expect.replies, trace, evalCase.agent)
+      : skipped("replies", "the case expects no replies"),
     scoreProtocol(
       {
         agent: evalCase.agent,
@@ -54,8 +69,13 @@ export async function scoreCase(
       trace,
     ),
     expect.forbidden.length > 0
-      ? scoreForbidden(expect.forbidden, trace)
+      ? scoreForbidden(expect.forbidden, trace, evalCase.agent)
       : skipped("forbidden", "the case forbids nothing"),
+    scoreInvariants(
+      evalCase.agent,
+      trace,
+      evalCase.agent === "ally" ? evalCase.seed.position.completed_checkpoints : 0,
+    ),
     expect.judge
       ? await scoreJudge(options.judge, {
           agent: evalCase.agent === "commander" ? "Mission Commander" : "Mission Ally",

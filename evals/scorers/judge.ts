@@ -1,9 +1,8 @@
 import { existsSync } from "node:fs";
 import { HumanMessage, SystemMessage } from "@langchain/core/messages";
 import { z } from "zod";
-import { GeminiChatModel } from "../../graphs/models/index.js";
 import { renderPrompt } from "../../graphs/prompts.js";
-import { startGeminiReplay } from "../gemini-replay/index.js";
+import { geminiAt, serveGemini, type GeminiEndpoint } from "../runner/eval-gemini.js";
 import type { ModelPlan } from "../runner/models.js";
 import type { CheckResult } from "./check.js";
 
@@ -19,11 +18,7 @@ export const JudgeVerdict = z.object({
 export type JudgeVerdict = z.infer<typeof JudgeVerdict>;
 
 /** Where the judge's Gemini is: live, or a replay server with the case's judge cassette. */
-export interface JudgeEndpoint {
-  apiKey: string;
-  baseUrl?: string;
-  model: string;
-}
+export type JudgeEndpoint = GeminiEndpoint;
 
 export interface JudgeSession {
   /** Absent when the judge is skipped. */
@@ -41,7 +36,6 @@ const none = async () => undefined;
  * Otherwise it is skipped, and says why.
  */
 export async function openJudge(plan: ModelPlan, cassette: string): Promise<JudgeSession> {
-  const model = plan.judgeModel;
   if (plan.mode === "replay") {
     if (plan.upstream) {
       return {
@@ -51,21 +45,10 @@ export async function openJudge(plan: ModelPlan, cassette: string): Promise<Judg
     }
     if (!existsSync(cassette))
       return { skipped: `no recorded judge answers at ${cassette}`, stop: none };
-    const replay = await startGeminiReplay({ cassette });
-    return {
-      endpoint: { apiKey: "replay", baseUrl: replay.url, model },
-      stop: () => replay.stop(),
-    };
+  } else if (!plan.apiKey) {
+    return { skipped: "no GOOGLE_API_KEY", stop: none };
   }
-  if (!plan.apiKey) return { skipped: "no GOOGLE_API_KEY", stop: none };
-  if (plan.mode === "gemini" && plan.upstream) {
-    const recorder = await startGeminiReplay({ cassette, mode: "record", upstream: plan.upstream });
-    return {
-      endpoint: { apiKey: "recording", baseUrl: recorder.url, model },
-      stop: () => recorder.stop(),
-    };
-  }
-  return { endpoint: { apiKey: plan.apiKey, model }, stop: none };
+  return serveGemini(plan, cassette, plan.judgeModel);
 }
 
 /** Asks Gemini for a structured `{score, reasoning}` on the transcript against the rubric. */
@@ -73,14 +56,7 @@ export async function judgeConversation(
   endpoint: JudgeEndpoint,
   input: { agent: string; rubric: string; transcript: string },
 ): Promise<JudgeVerdict> {
-  const judge = new GeminiChatModel({
-    model: endpoint.model,
-    apiKey: endpoint.apiKey,
-    ...(endpoint.baseUrl ? { baseUrl: endpoint.baseUrl } : {}),
-    temperature: 0,
-    maxRetries: endpoint.baseUrl ? 0 : 2,
-    timeoutMs: 60_000,
-  }).withStructuredOutput(JudgeVerdict, { name: "verdict" });
+  const judge = geminiAt(endpoint, 0).withStructuredOutput(JudgeVerdict, { name: "verdict" });
   const system = renderPrompt("evals/judge.md", { agent: input.agent, rubric: input.rubric });
   const verdict = await judge.invoke([
     new SystemMessage(system),

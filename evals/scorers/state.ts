@@ -1,6 +1,7 @@
 import { isDeepStrictEqual } from "node:util";
 import { MissionDraftSchema, progressPercent } from "../../domain/index.js";
 import type { StateExpectations } from "../runner/case-schema.js";
+import { describeRule, matches } from "../runner/matchers.js";
 import { isServerFrame, type Frame } from "../runner/frame-log.js";
 import type { CaseTrace } from "../runner/trace.js";
 import { verdict, type CheckResult } from "./check.js";
@@ -101,10 +102,10 @@ export function scoreState(expected: StateExpectations, trace: Scored): CheckRes
     }
   }
   const final = trace.steps.at(-1)?.state ?? {};
-  for (const [path, value] of Object.entries(expected.values ?? {})) {
+  for (const [path, rule] of Object.entries(expected.values ?? {})) {
     const actual = valueAt(final, path);
-    if (!isDeepStrictEqual(actual, value)) {
-      failures.push(`state ${path} is ${show(actual)}, expected ${show(value)}`);
+    if (!matches(rule, actual)) {
+      failures.push(`state ${path} is ${show(actual)}, expected ${describeRule(rule)}`);
     }
   }
   return verdict("state", failures);

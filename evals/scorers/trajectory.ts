@@ -1,14 +1,12 @@
-import { isDeepStrictEqual } from "node:util";
 import type { ExpectedStep, MatchMode } from "../runner/case-schema.js";
+import { describeRule, matches as fitsRule } from "../runner/matchers.js";
 import { itemLabel, type TrajectoryItem } from "../runner/trace.js";
 import { verdict, type CheckResult } from "./check.js";
 
-/** Every key the expected arguments give, with the same value; the call may have more. */
+/** Every argument the step expects matches its rule (a value or a matcher); the call may have more. */
 function argsMatch(expected: Record<string, unknown> | undefined, actual: TrajectoryItem): boolean {
   if (!expected) return true;
-  return Object.entries(expected).every(([key, value]) =>
-    isDeepStrictEqual(actual.args?.[key], value),
-  );
+  return Object.entries(expected).every(([key, rule]) => fitsRule(rule, actual.args?.[key]));
 }
 
 const matches = (expected: ExpectedStep, actual: TrajectoryItem) =>
@@ -17,7 +15,11 @@ const matches = (expected: ExpectedStep, actual: TrajectoryItem) =>
   argsMatch(expected.args, actual);
 
 const label = (step: ExpectedStep) =>
-  step.args ? `${itemLabel(step)} ${JSON.stringify(step.args)}` : itemLabel(step);
+  step.args
+    ? `${itemLabel(step)} {${Object.entries(step.args)
+        .map(([key, rule]) => `${key} ${describeRule(rule)}`)
+        .join(", ")}}`
+    : itemLabel(step);
 
 /**
  * Pairs each expected step with an unused actual item it matches. Steps that pin arguments go

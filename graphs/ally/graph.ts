@@ -20,6 +20,7 @@ import { LearnerInput } from "../learner-input.js";
 import { recordStep, stepsInside } from "../turn-path.js";
 import { intake, routeTurn } from "./intake.js";
 import { afterLumina, luminaNode } from "./lumina.js";
+import { checkAnswerNode } from "./check-answer.js";
 import { buildSenseiGraph, type SenseiGraph } from "./sensei/graph.js";
 import { AllyState, type AllyStateUpdate, type AllyStateValue } from "./state.js";
 
@@ -71,6 +72,9 @@ export function buildAllyGraph(options: AllyGraphOptions) {
     .addNode(NODES.lumina, recordStep(luminaNode(options.models)), {
       metadata: { agent: AGENTS.ally, prompt: "prompts/ally/lumina.md" },
     })
+    .addNode(NODES.checkAnswer, recordStep(checkAnswerNode(options.models)), {
+      metadata: { agent: AGENTS.sensei, prompt: "prompts/ally/mission_sensei_check.md" },
+    })
     .addNode(NODES.sensei, senseiNode(sensei), {
       subgraphs: [sensei],
       metadata: { agent: AGENTS.sensei, prompt: "prompts/ally/mission_sensei.md" },
@@ -79,7 +83,13 @@ export function buildAllyGraph(options: AllyGraphOptions) {
       metadata: { agent: AGENTS.ally },
     })
     .addEdge(START, NODES.intake)
-    .addConditionalEdges(NODES.intake, routeTurn, [NODES.lumina, NODES.sensei, END])
+    .addConditionalEdges(NODES.intake, routeTurn, [
+      NODES.lumina,
+      NODES.checkAnswer,
+      NODES.sensei,
+      END,
+    ])
+    .addEdge(NODES.checkAnswer, NODES.sensei)
     .addConditionalEdges(NODES.lumina, afterLumina, [NODES.sensei, NODES.closeSession, END])
     .addConditionalEdges(NODES.sensei, afterSensei, [NODES.lumina, END])
     .addEdge(NODES.closeSession, END)

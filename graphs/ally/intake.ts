@@ -4,15 +4,48 @@ import {
   NODES,
   completedPositions,
   nextCheckpoint,
+  openAssessment,
   progressPercent,
   readAllyContext,
+  readAnswer,
   titlesAt,
+  withNotAnswer,
+  type Assessment,
 } from "../../domain/index.js";
 import { conversationRepairs } from "../conversation-repair.js";
+import { awaitingVerdict } from "./check-answer.js";
 import type { AllyStateUpdate, AllyStateValue } from "./state.js";
 
 /**
- * Runs first on every learner turn. Repairs a conversation stored by an earlier version, counts
+ * While teaching, reads the learner's message against the open question: a substantive answer
+ * closes it (the teacher gives the verdict next), anything else is kept on it with the reason,
+ * and the question stays open.
+ */
+function readReply(state: AllyStateValue): AllyStateUpdate {
+  const text = state.messages.findLast((m) => m.type === "human")?.text ?? "";
+  const open = openAssessment(state.assessments);
+  if (!open) return { last_reply: { kind: "no_open_question" } };
+  const reading = readAnswer(text);
+  const replace = (updated: Assessment) => state.assessments.map((a) => (a === open ? updated : a));
+  if (!reading.substantive) {
+    return {
+      assessments: replace(withNotAnswer(open, text, reading.reason)),
+      last_reply: { kind: "not_an_answer", reason: reading.reason },
+    };
+  }
+  return {
+    assessments: replace({
+      ...open,
+      status: "closed",
+      answer: text,
+      answered_at: new Date().toISOString(),
+    }),
+    last_reply: { kind: "answer" },
+  };
+}
+
+/**
+ * Runs first on every learner turn. Repairs a conversation stored by an earlier version, reads
  * the learner's answers while teaching, and catches the state up with the enrollment if a
  * completion was saved by a turn whose checkpoint was lost.
  */
@@ -38,21 +71,24 @@ export function intake(state: AllyStateValue, config: LangGraphRunnableConfig): 
       phase: next === checkpoints.length ? "wrap_up" : greeting ? "greeting" : "briefing",
       active_agent: AGENTS.ally,
       learner_turns_in_checkpoint: 0,
-      assessment_answered: false,
+      assessments: [],
+      last_reply: null,
     };
   }
   if (state.phase !== "teaching") return update;
-  const lastAgentMessage = state.messages.findLast((m) => m.type === "ai" && m.text.trim() !== "");
   return {
     ...update,
+    ...readReply(state),
     learner_turns_in_checkpoint: state.learner_turns_in_checkpoint + 1,
-    assessment_answered:
-      state.assessment_answered || (lastAgentMessage?.text.includes("?") ?? false),
   };
 }
 
-/** The next learner turn goes to the active agent. */
+/**
+ * The next learner turn goes to the active agent; an answer the server accepted is judged by the
+ * teacher first.
+ */
 export function routeTurn(state: AllyStateValue) {
   if (state.phase === "done") return END;
-  return state.phase === "teaching" ? NODES.sensei : NODES.lumina;
+  if (state.phase !== "teaching") return NODES.lumina;
+  return awaitingVerdict(state.assessments) ? NODES.checkAnswer : NODES.sensei;
 }

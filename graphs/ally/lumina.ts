@@ -56,7 +56,8 @@ export function luminaNode(models: ModelFactory) {
       phase: "teaching",
       active_agent: AGENTS.sensei,
       learner_turns_in_checkpoint: 0,
-      assessment_answered: false,
+      assessments: [],
+      last_reply: null,
     };
   };
 }

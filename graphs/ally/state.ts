@@ -1,6 +1,13 @@
 import { MessagesDeltaValue, StateSchema } from "@langchain/langgraph";
 import { z } from "zod";
-import { AGENTS, NO_TRANSCRIPT_MARK, TranscriptMarkSchema } from "../../domain/index.js";
+import {
+  AGENTS,
+  AssessmentSchema,
+  CheckpointEvidenceSchema,
+  LearnerReplySchema,
+  NO_TRANSCRIPT_MARK,
+  TranscriptMarkSchema,
+} from "../../domain/index.js";
 import { TurnPathValue } from "../turn-path.js";
 
 export const AllyPhase = z.enum(["greeting", "briefing", "teaching", "wrap_up", "done"]);
@@ -28,8 +35,15 @@ export const AllyState = new StateSchema({
   active_agent: AllyAgent.default(AGENTS.ally),
   /** Learner messages since teaching of the current checkpoint began. */
   learner_turns_in_checkpoint: z.number().int().min(0).default(0),
-  /** The learner has answered a comprehension question in the current checkpoint. */
-  assessment_answered: z.boolean().default(false),
+  /**
+   * The current checkpoint's comprehension questions: each opened by the teacher, closed only by
+   * a substantive answer, with the teacher's verdict on it.
+   */
+  assessments: z.array(AssessmentSchema).default([]),
+  /** The completed checkpoints, each with the learner's answers that earned it. */
+  evidence: z.array(CheckpointEvidenceSchema).default([]),
+  /** How the latest learner message was read while teaching: an answer, or why not. */
+  last_reply: LearnerReplySchema.nullable().default(null),
   /**
    * The checkpoint just completed, until Lumina has celebrated it and briefed the next one: a
    * refused briefing is given again on the learner's next message.

@@ -19,10 +19,10 @@ afterEach(async () => {
   cassette = undefined;
 });
 
-async function start(name: string, env: Record<string, string> = {}) {
+async function start(name: string, env: Record<string, string> = {}, learner = "Ada") {
   cassette = await useCassette(name);
   server = await startTestServer({ env: { ...cassette.env, ...env } });
-  token = (await server.login("ada@example.com", "Ada")).token;
+  token = (await server.login(`${learner.toLowerCase()}@example.com`, learner)).token;
 }
 
 async function connect(query = "") {
@@ -62,6 +62,37 @@ const usageLines = () =>
     .filter((entry) => entry.msg === "turn usage");
 
 describe("Mission Commander on Gemini (replayed)", () => {
+  it("talks with a learner who writes in Spanish in Spanish, never takes 'Hola' as a topic, and creates the mission", async () => {
+    // The eval case's cassette, whose answers are Gemini's in the learner's language.
+    await start("../cases/cassettes/commander-spanish-interview", {}, "Ana");
+    const socket = await connect();
+    const replies: Frame[] = [];
+    for (const content of [
+      "Hola",
+      "Quiero aprender Python para analizar datos",
+      "Soy principiante",
+      "Sí, me siento cómodo con eso",
+      "Sí, es correcto",
+    ]) {
+      replies.push(...(await turn(socket, content, oneFrame)));
+    }
+    expect(replies.map((f) => f.type)).toEqual([
+      ...Array(4).fill("agent_message"),
+      "mission_created",
+    ]);
+    expect(replies[0]!.content).toMatch(/^¡Hola, Ana!.*¿Qué te gustaría aprender\?$/);
+    expect(replies[3]!.content).toMatch(/¿Lo he entendido bien\?$/);
+    const mission = replies[4]!.mission as { title: string; byte_size_checkpoints: string[] };
+    expect(mission.title).toMatch(/^Python para análisis de datos/);
+    expect(mission.byte_size_checkpoints).toContain("Listas y bucles");
+    // The prompts ask Gemini to reply in the learner's language, and that a greeting is no topic.
+    const system = cassette!.replay.served[0]!.request.system ?? "";
+    expect(system).toContain("Reply in the language the learner writes in");
+    expect(system).toMatch(/A greeting \("hi", "hola", "bonjour"\) is not a topic/);
+    const goal = cassette!.replay.served.at(-2)!;
+    expect(JSON.stringify(goal.request.contents)).toContain("Sí, es correcto");
+  });
+
   it("runs the seed interview to mission_created, one frame per message", async () => {
     await start("commander-interview");
     const socket = await connect();

@@ -57,11 +57,14 @@ const INTERVIEW = [
   "Yes, that's correct",
 ];
 
-/** The learner's side of one checkpoint: agree to the briefing, answer, say they are confident. */
+/**
+ * The learner's side of one checkpoint: agree to the briefing, answer the question, then answer
+ * the next one and say they are confident.
+ */
 const CHECKPOINT = [
   "Yes, let's start",
   "I think it means keeping a snapshot of the work at each step",
-  "Yes, I feel confident about it",
+  "Yes, I'm confident: a snapshot lets me go back to any earlier step",
 ];
 
 async function interview(): Promise<{ missionId: string; frames: Frame[] }> {
@@ -227,6 +230,7 @@ describe("A conversation an earlier version stored with an empty reply", () => {
       "ai",
       "tool",
       "ai",
+      "tool",
     ]);
   });
 });

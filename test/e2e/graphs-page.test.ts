@@ -317,8 +317,10 @@ describe("graph pages in Chromium", () => {
         "__start__",
         "intake",
         "lumina",
+        "check_answer",
         "mission_sensei:__start__",
         "mission_sensei:teach",
+        "mission_sensei:ask_question",
         "mission_sensei:mark_complete",
         "mission_sensei:__end__",
         "__end__",
@@ -367,7 +369,7 @@ describe("graph pages in Chromium", () => {
     expect(await pixelDifference(browser, whole, path)).toBeGreaterThan(0.02);
     expect(await page.isVisible("#focus-status")).toBe(true);
     expect(await page.textContent("#focus-status")).toMatch(
-      /^Turn \d+: intake → lumina → mission_sensei:teach\./,
+      /^Turn \d+: intake → lumina → mission_sensei:teach → mission_sensei:ask_question\./,
     );
 
     const { highlights, changes } = await statePanel(page);

@@ -56,6 +56,7 @@ function run(
       suite: "evals/cases",
       only,
       model: "scripted",
+      repeat: 1,
       record: false,
       prompts_dir: "/prompts",
       prompts,
@@ -107,6 +108,7 @@ describe("baseline diff", () => {
       regressed: 1,
       fixed: 1,
       trajectory_changed: 3,
+      edited: 0,
       new: 1,
       removed: 1,
     });
@@ -135,6 +137,36 @@ describe("baseline diff", () => {
     });
     expect(byId.get("arrives")?.change).toBe("new");
     expect(byId.get("goes-away")?.change).toBe("removed");
+  });
+
+  it("pairs cases by their content: an edited case is edited, not regressed; a renamed one is itself", () => {
+    const hashed = (r: CaseResult, content_hash: string): CaseResult => ({ ...r, content_hash });
+    const [keeps, breaks, fixed] = BASELINE.cases;
+    const before = run(
+      "before",
+      [hashed(keeps!, "aaaa"), hashed(breaks!, "bbbb"), hashed(fixed!, "cccc")],
+      {},
+    );
+    const after = run(
+      "after",
+      [
+        // The same content under a new name still passes: nothing changed.
+        { ...hashed(keeps!, "aaaa"), id: "keeps-passing-renamed" },
+        // The case was edited (a stricter expectation), and now fails: edited, not regressed.
+        { ...hashed(breaks!, "bbbb-edited"), status: "fail", checks: [check("state", "fail")] },
+        // The case was edited, and now passes: edited, not fixed.
+        { ...hashed(fixed!, "cccc-edited"), status: "pass" },
+      ],
+      {},
+    );
+    const diff = diffRuns(readBaselineFrom(before), after, "base");
+    expect(diff.cases.map((c) => [c.id, c.change, c.renamed_from])).toEqual([
+      ["keeps-passing-renamed", "still_passing", "keeps-passing"],
+      ["breaks", "edited", undefined],
+      ["gets-fixed", "edited", undefined],
+    ]);
+    expect(diff.counts).toMatchObject({ regressed: 0, fixed: 0, edited: 2, new: 0, removed: 0 });
+    expect(diff.cases[1]).toMatchObject({ before: "pass", after: "fail", newly_failing: [] });
   });
 
   it("does not call cases removed when the run was limited to some of them", () => {

@@ -107,6 +107,8 @@ describe("exporting a stored conversation as a case", () => {
           steps: [
             "tool:start_checkpoint",
             "handover:mission_sensei",
+            "tool:ask_question",
+            "tool:ask_question",
             "tool:mark_checkpoint_complete",
             "handover:mission_ally",
           ],

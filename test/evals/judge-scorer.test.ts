@@ -68,6 +68,7 @@ function plan(mode: ModelPlan["mode"], extra: Partial<ModelPlan> = {}): ModelPla
     mode,
     settings: {},
     judgeModel: "gemini-2.5-flash",
+    learnerModel: "gemini-2.5-flash",
     stop: async () => undefined,
     ...extra,
   };

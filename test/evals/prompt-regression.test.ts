@@ -100,7 +100,7 @@ describe("a prompt edit against the last baseline", () => {
     expect(run.stdout).toMatch(/REGRESSED\s+ally-full-mission {2}now failing: replay, trajectory/);
     expect(run.stdout).toContain("the closest recording differs at system");
     expect(run.stdout).toContain(
-      "trajectory from step 1: was tool:start_checkpoint, handover:mission_sensei, tool:mark_checkpoint_complete",
+      "trajectory from step 1: was tool:start_checkpoint, handover:mission_sensei, tool:ask_question, tool:ask_question, … (20 more); now (end)",
     );
 
     const report = readFileSync(join(out, "report.html"), "utf8");
@@ -133,7 +133,7 @@ describe("a prompt edit against the last baseline", () => {
     );
     expect(code).toBe(0);
     expect(stdout.text()).toContain(
-      "1 regressed, 0 fixed, 1 trajectories changed, 0 new, 0 removed",
+      "1 regressed, 0 fixed, 1 trajectories changed, 0 edited, 0 new, 0 removed",
     );
     expect(stderr.text()).toBe("[1/1] FAIL  ally-final-checkpoint\n");
 
@@ -152,7 +152,7 @@ describe("a prompt edit against the last baseline", () => {
     const io = { stdout: sink().stream, stderr: stderr.stream, env: OFFLINE };
     expect(await runEvalCommand(["--prompts-dir", empty], io)).toBe(2);
     expect(stderr.text()).toMatch(
-      /--prompts-dir .* lacks ally\/lumina\.md, ally\/mission_sensei\.md, commander\/mission_curator\.md, commander\/polaris\.md/,
+      /--prompts-dir .* lacks ally\/lumina\.md, ally\/mission_sensei\.md, ally\/mission_sensei_check\.md, commander\/mission_curator\.md, commander\/polaris\.md/,
     );
     expect(await runEvalCommand(["--model", "gpt"], io)).toBe(2);
     expect(stderr.text()).toContain("--model must be one of scripted, replay, gemini, got gpt");

@@ -16,6 +16,7 @@ const lumina: AgentSession<"mission_ally"> = {
 };
 
 const sensei: AgentSession<"mission_sensei"> = {
+  task: "teach",
   learner_name: "Ada",
   learning_style: [],
   mission_title: "Git for Teams",
@@ -24,6 +25,23 @@ const sensei: AgentSession<"mission_sensei"> = {
   checkpoint_title: "Merging",
   learner_level: "Intermediate",
   learner_turns_in_checkpoint: 2,
+  open_question: "What does a merge commit record?",
+  learner_reply: "did not answer your question: it only agrees (agreement)",
+  latest_verdict: "none",
+  questions_answered: 1,
+  completion: "not yet: the learner has not answered your open question yet",
+};
+
+const check: AgentSession<"mission_sensei"> = {
+  task: "check_answer",
+  learner_name: "Ada",
+  learning_style: ["visual"],
+  mission_title: "Git for Teams",
+  checkpoint_number: 3,
+  checkpoint_total: 4,
+  checkpoint_title: "Merging",
+  learner_level: "Intermediate",
+  question: "What does a merge commit record?",
 };
 
 describe("the scripted Gemini's reading of a prompt's session", () => {
@@ -53,6 +71,16 @@ describe("the scripted Gemini's reading of a prompt's session", () => {
     expect(sessionFromPrompt("mission_sensei", render("ally/mission_sensei.md", sensei))).toEqual(
       sensei,
     );
+    expect(
+      sessionFromPrompt(
+        "mission_sensei",
+        render("ally/mission_sensei.md", { ...sensei, open_question: null }),
+      ),
+    ).toMatchObject({ open_question: null });
+    // The teacher's two prompts carry two sessions; the task line tells them apart.
+    expect(
+      sessionFromPrompt("mission_sensei", render("ally/mission_sensei_check.md", check)),
+    ).toEqual(check);
     const goal = { topic: "Rust", level: "Beginner", outcome: "write a CLI" } as const;
     expect(
       sessionFromPrompt("mission_curator", render("commander/mission_curator.md", goal)),

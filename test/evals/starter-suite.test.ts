@@ -34,6 +34,7 @@ describe("the starter suite", () => {
         run: "pass",
         trajectory: "pass",
         protocol: "pass",
+        invariants: "pass",
       });
     }
     const judged = scripted.cases.flatMap((c) =>
@@ -56,6 +57,10 @@ describe("the starter suite", () => {
       "skip",
       "reconnect",
       "completion",
+      "assessment",
+      "manipulation",
+      "language",
+      "simulated",
     ]) {
       expect(tags, tag).toContain(tag);
     }

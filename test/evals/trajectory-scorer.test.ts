@@ -104,7 +104,7 @@ describe("trajectory scorer", () => {
       ACTUAL,
     );
     expect(wrong.failures).toEqual([
-      'missing: tool:mark_checkpoint_complete {"checkpoint_number":2}',
+      "missing: tool:mark_checkpoint_complete {checkpoint_number 2}",
     ]);
   });
 

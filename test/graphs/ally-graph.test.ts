@@ -5,7 +5,7 @@ import type { MissionCreated } from "../../domain/index.js";
 import type { Store } from "../../store/index.js";
 import { completionRefusal } from "../../tools/index.js";
 import { openAllyHarness, type AllyHarness } from "./ally-harness.js";
-import { call, nextId, say } from "./fake-models.js";
+import { answered, ask, call, nextId, say } from "./fake-models.js";
 
 const checkpoints = ["Basics", "Loops", "Functions", "Project"];
 let store: Store;
@@ -48,9 +48,10 @@ describe("Ally phase machine", () => {
       .respond(call("start_checkpoint"))
       .respond(say("Great work! Checkpoint 2 of 4: Loops. Does that fit?"));
     const sensei = fakeModel()
-      .respond(say("### Concept 1: variables. What is a variable?"))
+      .respond(ask("What is a variable?", "### Concept 1: variables. What is a variable?"))
       .respond(say("Right! How confident do you feel?"))
-      .respond(call("mark_checkpoint_complete", {}, "Celebrate!"));
+      .respond(call("mark_checkpoint_complete", {}, "Celebrate!"))
+      .structuredResponse({ verdict: "understood", reason: "Names a value." });
     const { turn, events } = setup(lumina, sensei);
 
     let state = await turn("Hello");
@@ -69,13 +70,27 @@ describe("Ally phase machine", () => {
     });
     expect(lumina.calls[1]!.messages[0]!.text).toContain("- task: converse");
     expect(sensei.calls[0]!.messages[0]!.text).toContain("- checkpoint_title: Basics");
+    expect(state.assessments).toMatchObject([
+      { checkpoint: 0, question: "What is a variable?", status: "open" },
+    ]);
 
     state = await turn("A named value");
     expect(state).toMatchObject({
       phase: "teaching",
       learner_turns_in_checkpoint: 1,
-      assessment_answered: true,
+      last_reply: { kind: "answer" },
+      assessments: [
+        {
+          question: "What is a variable?",
+          status: "closed",
+          answer: "A named value",
+          verdict: "understood",
+          verdict_reason: "Names a value.",
+        },
+      ],
     });
+    expect(sensei.calls[1]!.messages[0]!.text).toContain("- latest_verdict: understood");
+    expect(sensei.calls[1]!.messages[0]!.text).toContain("- completion: allowed");
 
     state = await turn("Very confident");
     expect(state).toMatchObject({
@@ -93,6 +108,18 @@ describe("Ally phase machine", () => {
     expect(await store.enrollments.get("u1", created.mission.id)).toMatchObject({
       progress: 25,
       completed_checkpoints: ["Basics"],
+    });
+    expect(state).toMatchObject({
+      assessments: [],
+      evidence: [
+        {
+          checkpoint: 0,
+          title: "Basics",
+          answers: [
+            { question: "What is a variable?", answer: "A named value", verdict: "understood" },
+          ],
+        },
+      ],
     });
     const texts = state.messages.map((m: BaseMessage) => m.text);
     expect(texts).toContain("Celebrate!");
@@ -135,9 +162,10 @@ describe("Ally phase machine", () => {
       .respond(call("start_checkpoint"))
       .respond(say("Well done, Ada!"));
     const sensei = fakeModel()
-      .respond(say("Concept. What is it?"))
+      .respond(ask("Concept. What is it?"))
       .respond(call("mark_checkpoint_complete"))
-      .respond(say("Done!"));
+      .respond(say("Done!"))
+      .structuredResponse({ verdict: "understood", reason: "Right." });
     await store.enrollments.recordProgress("u1", created.mission.id, {
       completed_checkpoints: checkpoints.slice(0, 3),
       progress: 75,
@@ -151,7 +179,7 @@ describe("Ally phase machine", () => {
       progress: 75,
     });
     await turn("yes");
-    state = await turn("I'm confident");
+    state = await turn("It is a project that uses everything, and I'm confident");
     expect(state).toMatchObject({
       phase: "done",
       progress: 100,
@@ -201,8 +229,9 @@ describe("Ally replies Gemini refused", () => {
       .respond(refused())
       .respond(say("Well done on Basics! Checkpoint 2 of 4: Loops. Does that fit?"));
     const sensei = fakeModel()
-      .respond(say("What is a variable?"))
-      .respond(call("mark_checkpoint_complete", {}, "Celebrate!"));
+      .respond(ask("What is a variable?"))
+      .respond(call("mark_checkpoint_complete", {}, "Celebrate!"))
+      .structuredResponse({ verdict: "understood", reason: "Right." });
     const { turn } = setup(lumina, sensei);
     await turn("Hello");
     await turn("Yes");
@@ -224,8 +253,9 @@ describe("Ally replies Gemini refused", () => {
       .respond(refused())
       .respond(say("Well done, Ada!"));
     const sensei = fakeModel()
-      .respond(say("Concept. What is it?"))
-      .respond(call("mark_checkpoint_complete"));
+      .respond(ask("Concept. What is it?"))
+      .respond(call("mark_checkpoint_complete"))
+      .structuredResponse({ verdict: "understood", reason: "Right." });
     await store.enrollments.recordProgress("u1", created.mission.id, {
       completed_checkpoints: checkpoints.slice(0, 3),
       progress: 75,
@@ -234,7 +264,7 @@ describe("Ally replies Gemini refused", () => {
     const { turn, events } = setup(lumina, sensei);
     await turn("Hi");
     await turn("yes");
-    expect((await turn("I'm confident")).phase).toBe("wrap_up");
+    expect((await turn("It ties everything together")).phase).toBe("wrap_up");
     expect(events.map((e) => e.type)).toEqual(["checkpoint_update"]);
     expect((await turn("Thanks!")).phase).toBe("done");
     expect(events.map((e) => e.type)).toEqual(["checkpoint_update", "session_closed"]);
@@ -266,7 +296,8 @@ describe("completion rules", () => {
     checkpoint_index: 1,
     completed_checkpoints: ["Basics"],
     progress: 25,
-    assessment_answered: true,
+    assessments: [answered(1)],
+    evidence: [],
   };
   it("allow the current checkpoint only, once, by the sensei, after an answer", () => {
     expect(completionRefusal(teaching, checkpoints)).toBeUndefined();
@@ -279,9 +310,24 @@ describe("completion rules", () => {
     expect(completionRefusal({ ...teaching, phase: "briefing" }, checkpoints)).toMatch(
       /only the teacher/,
     );
-    expect(completionRefusal({ ...teaching, assessment_answered: false }, checkpoints)).toMatch(
-      /has not answered/,
+    expect(completionRefusal({ ...teaching, assessments: [] }, checkpoints)).toMatch(
+      /has not answered a comprehension question/,
     );
+    // An answer from another checkpoint does not count for this one.
+    expect(completionRefusal({ ...teaching, assessments: [answered(0)] }, checkpoints)).toMatch(
+      /has not answered a comprehension question/,
+    );
+    const open = { ...answered(1, "And how?"), status: "open" as const, answer: null };
+    expect(
+      completionRefusal({ ...teaching, assessments: [answered(1), open] }, checkpoints),
+    ).toMatch(/has not answered your open question yet \("And how\?"\)/);
+    const wrong = { ...answered(1), verdict: "not_yet" as const };
+    expect(completionRefusal({ ...teaching, assessments: [wrong] }, checkpoints)).toMatch(
+      /latest answer was not yet right/,
+    );
+    expect(
+      completionRefusal({ ...teaching, assessments: [wrong, answered(1, "Again?")] }, checkpoints),
+    ).toBeUndefined();
     expect(completionRefusal({ ...teaching, checkpoint_index: 4 }, checkpoints)).toMatch(
       /every checkpoint/,
     );

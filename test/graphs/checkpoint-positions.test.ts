@@ -4,7 +4,7 @@ import type { MissionCreated } from "../../domain/index.js";
 import type { Store } from "../../store/index.js";
 import { completionRefusal } from "../../tools/index.js";
 import { openAllyHarness, type AllyHarness } from "./ally-harness.js";
-import { call, nextId, say } from "./fake-models.js";
+import { answered, call, nextId, say } from "./fake-models.js";
 
 // Missions stored before checkpoint titles had to differ may repeat one. Completion goes by
 // position, so a learner on such a mission still gets through every checkpoint.
@@ -27,7 +27,8 @@ describe("a mission whose checkpoints share a title", () => {
       checkpoint_index: 1,
       completed_checkpoints: ["Practice"],
       progress: 25,
-      assessment_answered: true,
+      assessments: [answered(1)],
+      evidence: [],
     };
     expect(completionRefusal(afterFirst, checkpoints)).toBeUndefined();
     expect(
@@ -70,7 +71,7 @@ describe("a mission whose checkpoints share a title", () => {
         completed_checkpoints: ["Practice"],
         progress: 25,
         learner_turns_in_checkpoint: 1,
-        assessment_answered: true,
+        assessments: [answered(1, "What is a scale?", "A set of notes")],
       },
       "mission_sensei",
     );

@@ -134,7 +134,13 @@ describe("drawing the graphs", () => {
     expect(targets(commanderGraph, "polaris")).toEqual(["__end__", "mission_curator", "polaris"]);
     expect(targets(commanderGraph, "mission_curator")).toEqual(["__end__", "create_mission"]);
     const allyGraph = await drawGraph(ally());
-    expect(targets(allyGraph, "intake")).toEqual(["__end__", "lumina", "mission_sensei:__start__"]);
+    expect(targets(allyGraph, "intake")).toEqual([
+      "__end__",
+      "check_answer",
+      "lumina",
+      "mission_sensei:__start__",
+    ]);
+    expect(targets(allyGraph, "check_answer")).toEqual(["mission_sensei:__start__"]);
     expect(targets(allyGraph, "lumina")).toEqual([
       "__end__",
       "close_session",

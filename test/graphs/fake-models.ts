@@ -1,7 +1,7 @@
 import { AIMessage, type BaseMessage } from "@langchain/core/messages";
 import { RunnableLambda } from "@langchain/core/runnables";
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
-import type { AgentName } from "../../domain/index.js";
+import type { AgentName, Assessment } from "../../domain/index.js";
 import type { ModelFactory } from "../../graphs/index.js";
 
 /** A model factory that hands each agent the fake model given for it. */
@@ -49,3 +49,24 @@ export function structuredAnswers(answers: unknown[]) {
   };
   return { model, calls };
 }
+
+/** A fake teacher reply that asks `question` and records it. */
+export const ask = (question: string, content = question) =>
+  call("ask_question", { question }, content);
+
+/** A question of checkpoint `checkpoint`, answered and understood. */
+export const answered = (
+  checkpoint: number,
+  question = "Why?",
+  answer = "Because.",
+): Assessment => ({
+  checkpoint,
+  question,
+  asked_at: "2026-01-01T00:00:00.000Z",
+  status: "closed",
+  answer,
+  answered_at: "2026-01-01T00:01:00.000Z",
+  verdict: "understood",
+  verdict_reason: "Right.",
+  not_answers: [],
+});

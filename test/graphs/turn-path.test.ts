@@ -10,7 +10,7 @@ import {
 } from "../../graphs/draw/index.js";
 import type { AllyContext, MissionCreated } from "../../domain/index.js";
 import { openSqliteStore, type Store } from "../../store/index.js";
-import { call, fakeFactory, nextId, say } from "./fake-models.js";
+import { ask, call, fakeFactory, nextId, say } from "./fake-models.js";
 
 const goal = { topic: "Rust", level: "Beginner", outcome: "write a CLI" };
 const draft = {
@@ -223,8 +223,9 @@ describe("Ally turn paths", () => {
       .respond(say("Great work! Checkpoint 2 of 4: Ownership. Does that fit?"));
     const sensei = fakeModel()
       .respond(call("mark_checkpoint_complete"))
-      .respond(say("Let's learn first. What is a variable?"))
-      .respond(call("mark_checkpoint_complete", {}, "Well done!"));
+      .respond(ask("What is a variable?", "Let's learn first. What is a variable?"))
+      .respond(call("mark_checkpoint_complete", {}, "Well done!"))
+      .structuredResponse({ verdict: "understood", reason: "Names a value." });
     const graph = buildAllyGraph({
       models: fakeFactory({ mission_ally: lumina, mission_sensei: sensei }),
       enrollments: store.enrollments,
@@ -262,8 +263,9 @@ describe("Ally turn paths", () => {
         "mission_sensei:teach",
         "mission_sensei:mark_complete",
         "mission_sensei:teach",
+        "mission_sensei:ask_question",
       ],
-      ["intake", "mission_sensei:teach", "mission_sensei:mark_complete", "lumina"],
+      ["intake", "check_answer", "mission_sensei:teach", "mission_sensei:mark_complete", "lumina"],
     ]);
     const teaching = conversation.turns[1]!.steps;
     expect(teaching[3]!.said).toEqual([
@@ -274,8 +276,14 @@ describe("Ally turn paths", () => {
     ]);
     expect(teaching[4]!.said).toEqual([
       { kind: "say", text: "Let's learn first. What is a variable?" },
+      { kind: "tool_call", name: "ask_question", args: '{"question":"What is a variable?"}' },
     ]);
-    expect(conversation.turns[2]!.steps[3]!.said).toEqual([
+    expect(teaching[5]!.said).toEqual([
+      { kind: "tool_result", text: "Question recorded. Wait for the learner's answer." },
+    ]);
+    // The teacher's verdict is state, not conversation: its step adds no message.
+    expect(conversation.turns[2]!.steps[1]!.said).toEqual([]);
+    expect(conversation.turns[2]!.steps[4]!.said).toEqual([
       { kind: "say", text: "Great work! Checkpoint 2 of 4: Ownership. Does that fit?" },
     ]);
   });
@@ -292,6 +300,7 @@ describe("Ally turn paths", () => {
     expect(overlay.routes[2]).toEqual([
       "__start__",
       "intake",
+      "check_answer",
       "mission_sensei:__start__",
       "mission_sensei:teach",
       "mission_sensei:mark_complete",
@@ -305,6 +314,10 @@ describe("Ally turn paths", () => {
       "mission_sensei:__end__ -> lumina": { count: 1, handovers: 1 },
       "mission_sensei:__start__ -> mission_sensei:teach": { count: 2, handovers: 1 },
       "mission_sensei:mark_complete -> mission_sensei:__end__": { count: 1, handovers: 1 },
+    });
+    expect(overlay.edges.get("check_answer -> mission_sensei:__start__")).toEqual({
+      count: 1,
+      handovers: 0,
     });
     expect(overlay.visits.get("close_session")).toBeUndefined();
     expect(overlay.visits.get("mission_sensei:teach")).toBe(3);

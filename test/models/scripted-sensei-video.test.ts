@@ -1,5 +1,6 @@
 import { AIMessage, HumanMessage, SystemMessage, ToolMessage } from "@langchain/core/messages";
 import { ScriptedChatModel } from "../../graphs/models/index.js";
+import { TEACHING } from "../graphs/models/fixtures.js";
 
 // The offline teacher recommends videos the way the sensei prompt asks Gemini to: one search
 // before a new concept, then a "Recommended video" link to one of the results.
@@ -7,6 +8,7 @@ import { ScriptedChatModel } from "../../graphs/models/index.js";
 /** The session the sensei node passes with each call. */
 const SESSION = {
   context: {
+    ...TEACHING,
     learner_name: "Ada",
     learner_level: "Beginner",
     learning_style: [],

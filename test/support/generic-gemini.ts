@@ -124,6 +124,18 @@ const textOf = (content: Content | undefined) =>
     .trim();
 
 /**
+ * A short reply that ends with `question`; when the request declares a function that takes a
+ * `question`, the reply records its question with it, as a tool-using model does.
+ */
+function asking(request: GenerateContentRequest, text: string, question: string): Answer {
+  const recorder = declarations(request).find((d) => d.parameters?.required?.includes("question"));
+  const reply: Answer = [{ text: `${text} ${question}` }];
+  return recorder
+    ? [...reply, { functionCall: { name: recorder.name, args: { question } } }]
+    : reply;
+}
+
+/**
  * The default policy, from the request alone: JSON for a response schema; a call to the first
  * declared function, with arguments built from its parameter schema, when the learner's last
  * message agrees to something; after a function response, or otherwise, a short plain reply that
@@ -134,7 +146,7 @@ export const answerFromRequest: AnswerPolicy = (request) => {
   if (schema) return [{ text: JSON.stringify(valueFor(schema)) }];
   const last = request.contents.at(-1);
   if (last?.parts.some((p) => p.functionResponse)) {
-    return [{ text: "Done. Shall we carry on? What would you like to look at next?" }];
+    return asking(request, "Done. Shall we carry on?", "What would you like to look at next?");
   }
   const said = textOf(last);
   const [declared] = declarations(request);
@@ -149,7 +161,11 @@ export const answerFromRequest: AnswerPolicy = (request) => {
     ];
   }
   const quoted = said.length > 60 ? `${said.slice(0, 59)}…` : said;
-  return [{ text: `You said: “${quoted}”. Thanks, that helps. Can you tell me a little more?` }];
+  return asking(
+    request,
+    `You said: “${quoted}”. Thanks, that helps.`,
+    "Can you tell me a little more?",
+  );
 };
 
 const EMPTY_TEXT =

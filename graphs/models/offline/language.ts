@@ -4,12 +4,10 @@
  * non-word character turned into a space, so phrases match whole words only.
  */
 
-import type { Level } from "../../../domain/index.js";
+import { isGreeting, plainText, readAnswer, type Level } from "../../../domain/index.js";
 
 function padded(text: string): string {
-  const plain = text
-    .toLowerCase()
-    .replace(/['\u2018\u2019\u02bc]/g, "")
+  const plain = plainText(text)
     .replace(/[^a-z0-9+#]+/g, " ")
     .trim();
   return ` ${plain} `;
@@ -67,6 +65,10 @@ const AGREEMENT = [
   "absolutely",
   "definitely",
   "of course",
+  ...["si", "claro", "vale", "de acuerdo", "correcto", "es correcto", "perfecto", "listo", "dale"],
+  ...["oui", "d accord", "cest correct", "exactement", "parfait"],
+  ...["ja", "genau", "richtig", "stimmt", "einverstanden"],
+  ...["sim", "certo", "isso mesmo", "va bene", "esatto", "perfetto"],
 ];
 /** Agreement words that still mean "yes" when the message also asks something. */
 const STRONG_AGREEMENT = [
@@ -81,6 +83,10 @@ const STRONG_AGREEMENT = [
   "sounds good",
   "lets go",
   "lets start",
+  "si",
+  "oui",
+  "ja",
+  "sim",
 ];
 const DISAGREEMENT_OPENERS = ["no", "nope", "nah", "not", "actually", "wait", "hmm"];
 const DISAGREEMENT_PHRASES = [
@@ -262,9 +268,15 @@ const GREETING_WORDS = new Set([
   "up",
   "polaris",
   "lumina",
+  ...["hola", "buenos", "buenas", "dias", "tardes", "noches", "que", "tal", "como", "estas"],
+  ...["bonjour", "salut", "bonsoir", "ca", "va", "hallo", "guten", "tag", "morgen"],
+  ...["ciao", "buongiorno", "ola", "oi", "bom", "dia", "tudo", "bem"],
 ]);
 
-const GREETING_OPENERS = ["hi", "hello", "hey", "hiya", "howdy", "greetings", "good morning"];
+const GREETING_OPENERS = [
+  ...["hi", "hello", "hey", "hiya", "howdy", "greetings", "good morning"],
+  ...["hola", "buenos dias", "buenas", "bonjour", "salut", "hallo", "guten tag", "ciao", "ola"],
+];
 
 export function startsWithGreeting(text: string): boolean {
   return startsWithPhrase(text, GREETING_OPENERS);
@@ -397,6 +409,7 @@ const BEGINNER_CUES = [
   "first time",
   "novice",
   "newbie",
+  ...["principiante", "desde cero", "debutant", "debutante", "anfanger", "iniciante"],
 ];
 const ADVANCED_CUES = [
   "advanced",
@@ -406,6 +419,7 @@ const ADVANCED_CUES = [
   "senior",
   "very experienced",
   "highly experienced",
+  ...["avanzado", "avance", "avancee", "fortgeschritten", "avancado", "avanzato"],
 ];
 const INTERMEDIATE_CUES = [
   "intermediate",
@@ -417,6 +431,7 @@ const INTERMEDIATE_CUES = [
   "know the basics",
   "basic knowledge",
   "dabbled",
+  ...["intermedio", "intermedia", "intermediaire", "mittelstufe", "intermediario"],
 ];
 
 /** The level a message states, if it states one. */
@@ -456,9 +471,11 @@ export function wantsFoundations(text: string): boolean {
 }
 
 const TOPIC_INTENT =
-  /\b(?:i(?:['\u2019]?d| would| am|['\u2019]?m)?\s+(?:really\s+)?(?:like|love|want|wanna|hope|need|plan|keen|eager|trying|looking)\s+(?:to\s+)?(?:learn|understand|study|master|explore|pick up|get (?:better|good) at)|teach me|help me (?:learn|understand)|interested in(?: learning)?|curious about|learn(?:ing)?|understand|study(?:ing)?)\s+(.+)/i;
+  /\b(?:i(?:['\u2019]?d| would| am|['\u2019]?m)?\s+(?:really\s+)?(?:like|love|want|wanna|hope|need|plan|keen|eager|trying|looking)\s+(?:to\s+)?(?:learn|understand|study|master|explore|pick up|get (?:better|good) at)|teach me|help me (?:learn|understand)|interested in(?: learning)?|curious about|learn(?:ing)?|understand|study(?:ing)?|(?:quiero|quisiera|me gustar[ií]a|deseo|necesito|quero|gostaria de)\s+aprender|(?:je veux|je voudrais|j['\u2019]aimerais)\s+apprendre|(?:voglio|vorrei)\s+imparare|aprender|apprendre|imparare)\s+(.+)/i;
+/** German puts the verb last: "Ich möchte Python lernen". */
+const GERMAN_TOPIC_INTENT = /\bich\s+(?:m[oö]chte|will|w[uü]rde\s+gerne?)\s+(.+?)\s+lernen\b/i;
 const CLAUSE_END =
-  /(?:[,;!?]|\.(?:\s|$)|\s(?:so that|so i can|so i could|so we can|in order to|to be able to|because|since|but|and i|as i)\b|\s[-\u2013\u2014]\s)/i;
+  /(?:[,;!?]|\.(?:\s|$)|\s(?:so that|so i can|so i could|so we can|in order to|to be able to|because|since|but|and i|as i|para|pour|per|porque|parce que)\b|\s[-\u2013\u2014]\s)/i;
 const LEADING_FILLER =
   /^(?:(?:about|more about|some|a bit of|a little|a little bit of|maybe|probably|i think|i guess|um+|uh+|well|hmm+)\s+)+/i;
 const TRAILING_FILLER =
@@ -488,7 +505,7 @@ interface TopicMention {
 
 /** A topic introduced with a learning phrase ("I want to learn X", "teach me X", ...). */
 export function topicFromStatement(text: string): TopicMention | undefined {
-  const match = TOPIC_INTENT.exec(text);
+  const match = TOPIC_INTENT.exec(text) ?? GERMAN_TOPIC_INTENT.exec(text);
   const captured = match?.[1];
   if (match === null || captured === undefined) return undefined;
   const clause = firstClause(captured);
@@ -499,7 +516,10 @@ export function topicFromStatement(text: string): TopicMention | undefined {
   return { topic, rest };
 }
 
-/** A short direct answer to "what would you like to learn?" ("Python", "machine learning please"). */
+/**
+ * A short direct answer to "what would you like to learn?" ("Python", "machine learning please").
+ * Agreement, a greeting, gibberish or a question is not a topic.
+ */
 export function topicFromShortAnswer(text: string): TopicMention | undefined {
   const clause = firstClause(text);
   const topic = tidy(clause);
@@ -508,11 +528,12 @@ export function topicFromShortAnswer(text: string): TopicMention | undefined {
   if (words.length === 0 || words.length > 8 || isUnsure(topic) || isIntroduction) {
     return undefined;
   }
+  if (!readAnswer(topic).substantive || isGreeting(text)) return undefined;
   return { topic, rest: text.slice(clause.length) };
 }
 
 const OUTCOME_STATEMENT =
-  /\b(?:so (?:that )?(?:i|we) (?:can|could|will be able to)|in order to|to be able to|because i (?:want|need|would like) to|my goal is to|the goal is to|focus(?:ing)? on)\s+(.+)/i;
+  /\b(?:so (?:that )?(?:i|we) (?:can|could|will be able to)|in order to|to be able to|because i (?:want|need|would like) to|my goal is to|the goal is to|focus(?:ing)? on|para(?: poder)?|pour(?: pouvoir)?|per(?: poter)?)\s+(.+)/i;
 const OUTCOME_PREFIX =
   /^(?:(?:i\s+(?:really\s+)?(?:want|wanna|need|hope|plan|would like|would love|would rather)|i['\u2019]?d\s+(?:like|love|rather)|i['\u2019]?m\s+(?:hoping|planning|trying)|my goal is|the goal is|so (?:that )?i can|to be able|be able|i want|mainly|mostly|just|ideally|well|i think|probably|maybe|focus(?:ing)? on|to)\s+)+/i;
 
@@ -737,4 +758,169 @@ export function splitList(value: string | undefined): string[] {
   if (trimmed === "" || trimmed.toLowerCase() === "none") return [];
   const separator = /[|;]/.test(trimmed) ? /\s*[|;]\s*/ : /\s*,\s*/;
   return trimmed.split(separator).filter((item) => item !== "");
+}
+
+/** The languages the offline tutor recognises, by the small words that give each away. */
+const LANGUAGE_CUES: Record<string, { name: string; words: readonly string[] }> = {
+  es: {
+    name: "Spanish",
+    words: [
+      "hola",
+      "quiero",
+      "aprender",
+      "soy",
+      "estoy",
+      "para",
+      "que",
+      "es",
+      "muy",
+      "gracias",
+      "si",
+      "el",
+      "los",
+      "las",
+      "una",
+      "con",
+      "pero",
+      "como",
+      "correcto",
+      "claro",
+      "buenos",
+      "dias",
+      "me",
+      "siento",
+      "eso",
+    ],
+  },
+  fr: {
+    name: "French",
+    words: [
+      "bonjour",
+      "salut",
+      "je",
+      "veux",
+      "apprendre",
+      "suis",
+      "pour",
+      "cest",
+      "tres",
+      "merci",
+      "oui",
+      "le",
+      "les",
+      "une",
+      "avec",
+      "mais",
+      "comment",
+      "daccord",
+    ],
+  },
+  de: {
+    name: "German",
+    words: [
+      "hallo",
+      "ich",
+      "mochte",
+      "lernen",
+      "bin",
+      "fur",
+      "ist",
+      "sehr",
+      "danke",
+      "ja",
+      "der",
+      "die",
+      "das",
+      "und",
+      "mit",
+      "aber",
+      "wie",
+      "nicht",
+    ],
+  },
+  pt: {
+    name: "Portuguese",
+    words: [
+      "ola",
+      "oi",
+      "quero",
+      "aprender",
+      "sou",
+      "estou",
+      "para",
+      "muito",
+      "obrigado",
+      "obrigada",
+      "sim",
+      "os",
+      "uma",
+      "com",
+      "mas",
+      "como",
+      "voce",
+    ],
+  },
+  it: {
+    name: "Italian",
+    words: [
+      "ciao",
+      "voglio",
+      "imparare",
+      "sono",
+      "per",
+      "molto",
+      "grazie",
+      "il",
+      "gli",
+      "una",
+      "con",
+      "ma",
+      "come",
+      "anche",
+    ],
+  },
+};
+const ENGLISH_CUES = [
+  "i",
+  "the",
+  "a",
+  "to",
+  "and",
+  "is",
+  "am",
+  "im",
+  "want",
+  "learn",
+  "yes",
+  "with",
+  "for",
+  "it",
+  "that",
+  "hi",
+  "hello",
+  "my",
+  "me",
+  "of",
+  "you",
+];
+
+/**
+ * The language a message is written in when it is not English, by its small words: the name
+ * ("Spanish"), or undefined for English and anything the tutor cannot tell.
+ */
+export function foreignLanguageOf(text: string): string | undefined {
+  const tokens = wordsOf(text);
+  const score = (cues: readonly string[]) => tokens.filter((t) => cues.includes(t)).length;
+  const english = score(ENGLISH_CUES);
+  let best: { name: string; score: number } | undefined;
+  for (const { name, words } of Object.values(LANGUAGE_CUES)) {
+    const found = score(words);
+    if (found > english && found > (best?.score ?? 0)) best = { name, score: found };
+  }
+  return best && (best.score >= 2 || tokens.length <= 2) ? best.name : undefined;
+}
+
+/** What the offline tutor says to a learner who writes in another language: it speaks English. */
+export function englishOnlyNote(language: string): string {
+  return `I can follow some ${language}, but in this offline mode I can only reply in English, so I'll keep things simple.`;
 }

@@ -1,7 +1,7 @@
-import { TOOLS } from "../../../domain/index.js";
+import { TOOLS, readAnswer } from "../../../domain/index.js";
 import type { AgentSession } from "../../agent-sessions.js";
 import { learnerName } from "./learner-name.js";
-import { lastHumanText } from "./conversation.js";
+import { languageNote, lastHumanText } from "./conversation.js";
 import { hasPhrase, isAgreement, isSkipRequest, wordsOf } from "./language.js";
 import { teachingStyles, type TeachingStyle } from "./styles.js";
 import type { ScriptInput, ScriptedReply } from "./types.js";
@@ -108,6 +108,12 @@ function isOffTopicQuestion(text: string, mission: Mission): boolean {
 
 function converse(messageText: string, mission: Mission, canStart: boolean): ScriptedReply {
   const focus = `**${mission.checkpointTitle}**`;
+  const reading = readAnswer(messageText);
+  if (!reading.substantive && reading.reason === "impersonation") {
+    return {
+      text: `That message says it comes from the system, but it came through our chat, so it can't mark anything complete. No harm done! Each checkpoint is completed by working through it together, starting with ${focus}. ${FIT_QUESTION}`,
+    };
+  }
   if (isSkipRequest(messageText)) {
     return {
       text: `I understand wanting to move quickly! Each checkpoint builds on the one before it, so skipping ahead would leave gaps that make the later ones harder. This one is short and focused on ${focus}. ${FIT_QUESTION}`,
@@ -119,7 +125,7 @@ function converse(messageText: string, mission: Mission, canStart: boolean): Scr
   }
   if (isOffTopicQuestion(messageText, mission)) {
     return {
-      text: `That's a fair question, but it's outside what we're covering in today's mission, so I won't guess at an answer here. Let's keep our focus on ${focus}. ${FIT_QUESTION}`,
+      text: `Good question! The short answer: it's outside **${mission.title}**, and in this offline mode I can't look facts up, so I won't guess. Let's get back to ${focus}. ${FIT_QUESTION}`,
     };
   }
   return {
@@ -135,9 +141,13 @@ export function luminaScript({
   const mission = missionFrom(session);
   const name = learnerName(session.learner_name);
   const justCompleted = session.just_completed?.trim() ?? "";
+  const note = languageNote(messages);
+  const noted = (text: string) => (note ? `${note}\n\n${text}` : text);
   switch (session.task) {
     case "greet_and_brief":
-      return { text: `${greeting(name, mission)}\n\n${briefing(mission)}` };
+      return {
+        text: [greeting(name, mission), note, briefing(mission)].filter(Boolean).join("\n\n"),
+      };
     case "brief": {
       const celebration =
         justCompleted === ""
@@ -149,7 +159,8 @@ export function luminaScript({
       return { text: wrapUp(name, mission) };
     case "converse": {
       const canStart = tools.some((tool) => tool.name === TOOLS.startCheckpoint);
-      return converse(lastHumanText(messages), mission, canStart);
+      const reply = converse(lastHumanText(messages), mission, canStart);
+      return { ...reply, text: noted(reply.text) };
     }
   }
 }

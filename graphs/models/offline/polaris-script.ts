@@ -3,7 +3,7 @@ import { TOOLS } from "../../../domain/index.js";
 import { HumanMessage, ToolMessage, type BaseMessage } from "@langchain/core/messages";
 import type { AgentSession } from "../../agent-sessions.js";
 import { learnerName as nameOf } from "./learner-name.js";
-import { isRefusal } from "./conversation.js";
+import { isRefusal, languageNote } from "./conversation.js";
 import { prerequisitesFor } from "./foundations.js";
 import {
   hasPhrase,
@@ -76,7 +76,7 @@ export function polarisScript({
       return { text: "", toolCalls: [{ name: TOOLS.confirmLearningGoal, args: { ...goal } }] };
     }
   }
-  return { text: compose(interview, reaction, isFirstTurn, learnerName) };
+  return { text: compose(interview, reaction, isFirstTurn, learnerName, languageNote(messages)) };
 }
 
 function replay(messages: readonly BaseMessage[]): {
@@ -289,11 +289,13 @@ function lead(reaction: Reaction, step: Step, isFirstTurn: boolean, learnerName:
   return note === "" ? intro : `${intro} ${note}`;
 }
 
+/** The reply: how the interview reacted, the note for a learner writing in another language, the next question. */
 function compose(
   interview: Interview,
   reaction: Reaction,
   isFirstTurn: boolean,
   learnerName: string,
+  note: string,
 ): string {
   const goal = goalOf(interview);
   const isSettled = reaction === "saved" || reaction === "settled" || reaction === "confirmed";
@@ -303,5 +305,5 @@ function compose(
   const step = nextStep(interview);
   const opening = lead(reaction, step, isFirstTurn, learnerName);
   const ask = question(interview, step === "done" ? "confirmation" : step);
-  return opening === "" ? ask : `${opening} ${ask}`;
+  return [opening, note, ask].filter(Boolean).join(" ");
 }

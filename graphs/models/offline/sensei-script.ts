@@ -1,9 +1,10 @@
-import { TOOLS } from "../../../domain/index.js";
+import { TOOLS, readAnswer, type AnswerVerdict, type NotAnAnswer } from "../../../domain/index.js";
 import { HumanMessage, ToolMessage, type BaseMessage } from "@langchain/core/messages";
 import type { AgentSession } from "../../agent-sessions.js";
 import { learnerName } from "./learner-name.js";
-import { isRefusal } from "./conversation.js";
+import { isRefusal, languageNote, lastHumanText } from "./conversation.js";
 import {
+  hasPhrase,
   isBulkSkipRequest,
   isConfident,
   isSkipRequest,
@@ -25,7 +26,7 @@ import {
 } from "./sensei-lessons.js";
 import { recommendedVideo, videoSearch } from "./sensei-video.js";
 import { teachingStyles } from "./styles.js";
-import type { ScriptInput, ScriptedReply } from "./types.js";
+import type { BoundTool, ScriptInput, ScriptedReply } from "./types.js";
 
 type Stage =
   | { kind: "concept"; concept: number }
@@ -40,6 +41,9 @@ type Reaction =
   | { kind: "recap"; answered: number }
   | { kind: "reexplain"; concept: number; attempt: number }
   | { kind: "declined_skip" }
+  | { kind: "own_words"; reason: NotAnAnswer }
+  | { kind: "impersonation" }
+  | { kind: "side_question" }
   | { kind: "reassure"; concept: number; attempt: number; asked: boolean }
   | { kind: "complete" }
   | { kind: "refused" }
@@ -55,6 +59,26 @@ interface Teaching {
 }
 
 type SenseiSession = AgentSession<"mission_sensei">;
+
+const HEDGES = [
+  ...["maybe", "i guess", "not sure", "perhaps", "probably", "no idea", "im guessing"],
+  ...["quizas", "tal vez", "peut etre", "vielleicht", "talvez", "forse"],
+];
+
+/**
+ * The offline teacher's verdict on an answer: no answer by the same rules the server applies, not
+ * yet when it hedges ("maybe …", "I guess …"), understood otherwise. It cannot tell right from
+ * wrong, so it judges how sure the learner sounds.
+ */
+export function scriptedVerdict(answer: string): AnswerVerdict {
+  if (!readAnswer(answer).substantive) {
+    return { verdict: "not_an_answer", reason: "It does not try to answer the question." };
+  }
+  if (hasPhrase(answer, HEDGES)) {
+    return { verdict: "not_yet", reason: "It hedges, so the idea needs another pass." };
+  }
+  return { verdict: "understood", reason: "It puts the idea in the learner's own words." };
+}
 
 function lessonFrom(session: SenseiSession): Lesson {
   return {
@@ -80,17 +104,50 @@ function weakestConcept(teaching: Teaching): number {
   return most === 0 ? teaching.struggles.length - 1 : teaching.struggles.lastIndexOf(most);
 }
 
+function struggleWith(teaching: Teaching, concept: number): Reaction {
+  const attempt = teaching.struggles[concept] ?? 0;
+  teaching.struggles[concept] = attempt + 1;
+  return { kind: "reexplain", concept, attempt };
+}
+
+/**
+ * A reply to an open question that is no answer: it leaves the question open. Not knowing, or
+ * asking about the lesson, gets a simpler explanation; anything else a kind word and the question
+ * again.
+ */
+function noAnswer(text: string, reason: NotAnAnswer): Reaction | "simpler" {
+  switch (reason) {
+    case "unsure":
+    case "help_request":
+      return "simpler";
+    case "question":
+      return isUnsure(text) ? "simpler" : { kind: "side_question" };
+    case "skip_request":
+      return { kind: "declined_skip" };
+    case "impersonation":
+      return { kind: "impersonation" };
+    default:
+      return { kind: "own_words", reason };
+  }
+}
+
+/** How a reply to an open question misses it, or undefined when it is an answer understood. */
+function missed(text: string): Reaction | "simpler" | undefined {
+  const reading = readAnswer(text);
+  if (!reading.substantive) return noAnswer(text, reading.reason);
+  return scriptedVerdict(text).verdict === "not_yet" ? "simpler" : undefined;
+}
+
 function answer(teaching: Teaching, text: string, concepts: number): Reaction {
   const { stage } = teaching;
   switch (stage.kind) {
     case "concept": {
-      if (isSkipRequest(text)) return { kind: "declined_skip" };
-      if (isUnsure(text)) {
-        const attempt = teaching.struggles[stage.concept] ?? 0;
-        teaching.struggles[stage.concept] = attempt + 1;
+      const miss = missed(text);
+      if (miss === "simpler") {
         teaching.simplified = true;
-        return { kind: "reexplain", concept: stage.concept, attempt };
+        return struggleWith(teaching, stage.concept);
       }
+      if (miss) return miss;
       teaching.simplified = false;
       const answered = stage.concept;
       if (answered + 1 < concepts) {
@@ -101,6 +158,13 @@ function answer(teaching: Teaching, text: string, concepts: number): Reaction {
       return { kind: "recap", answered };
     }
     case "confidence": {
+      const reading = readAnswer(text);
+      if (!reading.substantive && reading.reason === "impersonation") {
+        return { kind: "impersonation" };
+      }
+      if (!reading.substantive && reading.reason === "question" && !isUnsure(text)) {
+        return { kind: "side_question" };
+      }
       const asksToSkip = isSkipRequest(text);
       const confident = asksToSkip
         ? !isBulkSkipRequest(text) && statesConfidence(text)
@@ -116,13 +180,9 @@ function answer(teaching: Teaching, text: string, concepts: number): Reaction {
       return { kind: "reassure", concept, attempt, asked: !isUnconfident(text) };
     }
     case "practice": {
-      if (isSkipRequest(text)) return { kind: "declined_skip" };
-      if (isUnsure(text)) {
-        const concept = weakestConcept(teaching);
-        const attempt = teaching.struggles[concept] ?? 0;
-        teaching.struggles[concept] = attempt + 1;
-        return { kind: "reexplain", concept, attempt };
-      }
+      const miss = missed(text);
+      if (miss === "simpler") return struggleWith(teaching, weakestConcept(teaching));
+      if (miss) return miss;
       teaching.stage = { kind: "confidence" };
       return { kind: "practised" };
     }
@@ -166,50 +226,98 @@ function currentQuestion(teaching: Teaching, lesson: Lesson): string {
   }
 }
 
+const OWN_WORDS: Partial<Record<NotAnAnswer, string>> = {
+  agreement:
+    "I'm glad it feels clear! Before we move on, I'd love to hear it in your own words, even a sentence or two.",
+};
+const UNCLEAR =
+  "I couldn't quite make that out. Could you answer in a sentence or two, in your own words?";
+
+/** The reply's text, and the comprehension question it asks, if it asks a new one. */
+interface Composed {
+  text: string;
+  asks?: string;
+}
+
 function compose(
   reaction: Reaction,
   teaching: Teaching,
   lesson: Lesson,
   name: string | undefined,
   video = "",
-): string {
+): Composed {
   const ask = currentQuestion(teaching, lesson);
   const title = `**${lesson.title}**`;
+  const asking = (parts: string[], question: string): Composed => ({
+    text: [...parts, question].filter(Boolean).join("\n\n"),
+    asks: question,
+  });
   switch (reaction.kind) {
     case "start":
-      return [
-        `Let's get started with ${title}${name === undefined ? "" : `, ${name}`}.`,
-        conceptBlock(0, lesson),
-        video,
+      return asking(
+        [
+          `Let's get started with ${title}${name === undefined ? "" : `, ${name}`}.`,
+          conceptBlock(0, lesson),
+          video,
+        ],
         ask,
-      ]
-        .filter(Boolean)
-        .join("\n\n");
+      );
     case "next_concept":
-      return [praise(reaction.answered), conceptBlock(reaction.answered + 1, lesson), video, ask]
-        .filter(Boolean)
-        .join("\n\n");
+      return asking(
+        [praise(reaction.answered), conceptBlock(reaction.answered + 1, lesson), video],
+        ask,
+      );
     case "recap":
-      return [praise(reaction.answered), recap(lesson), ask].join("\n\n");
+      return { text: [praise(reaction.answered), recap(lesson), ask].join("\n\n") };
     case "reexplain":
-      return `${reexplanation(reaction.concept, reaction.attempt, lesson)}\n\n${simplerQuestion(reaction.concept, lesson)}`;
+      return asking(
+        [reexplanation(reaction.concept, reaction.attempt, lesson)],
+        simplerQuestion(reaction.concept, lesson),
+      );
     case "declined_skip":
-      return `I love the enthusiasm! I'll mark this checkpoint complete as soon as you've shown you've got it, so let's keep going together. ${ask}`;
+      return {
+        text: `I love the enthusiasm! I'll mark this checkpoint complete as soon as you've shown you've got it, so let's keep going together. ${ask}`,
+      };
+    case "own_words":
+      return { text: `${OWN_WORDS[reaction.reason] ?? UNCLEAR} ${ask}` };
+    case "impersonation":
+      return {
+        text: `That message says it comes from the system, but it came through our chat, so it doesn't change anything here: the checkpoint moves on when you answer in your own words. No harm done! ${ask}`,
+      };
+    case "side_question":
+      return {
+        text: `Good question! It's outside ${title}, and in this offline mode I can't look facts up, so I won't guess at an answer. Let's come back to where we were: ${ask}`,
+      };
     case "reassure": {
       const opener = reaction.asked
         ? "Of course, here's one more way to look at it."
         : "That's completely okay, let's firm up the trickiest part.";
-      return `${opener} ${reexplanation(reaction.concept, reaction.attempt, lesson)}\n\n${ask}`;
+      return {
+        text: `${opener} ${reexplanation(reaction.concept, reaction.attempt, lesson)}\n\n${ask}`,
+      };
     }
     case "complete":
-      return `Fantastic work${name === undefined ? "" : `, ${name}`}: you've got ${title} down!`;
+      return {
+        text: `Fantastic work${name === undefined ? "" : `, ${name}`}: you've got ${title} down!`,
+      };
     case "refused":
-      return `Let's keep going: one more quick check to make sure it's solid. ${ask}`;
+      return {
+        text: `Let's keep going: one more quick check to make sure it's solid. ${ask}`,
+        asks: ask,
+      };
     case "practised":
-      return `${praise(0)} ${ask}`;
+      return { text: `${praise(0)} ${ask}` };
     case "finished":
-      return `You've finished ${title}, nicely done!`;
+      return { text: `You've finished ${title}, nicely done!` };
   }
+}
+
+/** The verdict on the answer the learner just gave, as structured output. */
+function verdictScript(messages: readonly BaseMessage[], tools: BoundTool[]): ScriptedReply {
+  const verdict = scriptedVerdict(lastHumanText(messages));
+  const target = tools[0];
+  if (target === undefined) return { text: JSON.stringify(verdict) };
+  return { text: "", toolCalls: [{ name: target.name, args: { ...verdict } }] };
 }
 
 export function senseiScript({
@@ -217,6 +325,7 @@ export function senseiScript({
   session,
   tools,
 }: ScriptInput<SenseiSession>): ScriptedReply {
+  if (session.task === "check_answer") return verdictScript(messages, tools);
   const lesson = lessonFrom(session);
   const turns = session.learner_turns_in_checkpoint;
   const events = checkpointEvents(messages, turns);
@@ -227,11 +336,16 @@ export function senseiScript({
     const search = videoSearch(tools, lesson);
     if (search) return search;
   }
-  const text = compose(reaction, teaching, lesson, learnerName(session.learner_name), video);
+  const composed = compose(reaction, teaching, lesson, learnerName(session.learner_name), video);
+  const note = languageNote(messages);
+  const text = note ? `${note}\n\n${composed.text}` : composed.text;
+  const bound = (name: string) => tools.some((tool) => tool.name === name);
 
-  const canComplete =
-    reaction.kind === "complete" &&
-    tools.some((tool) => tool.name === TOOLS.markCheckpointComplete);
-  if (!canComplete) return { text };
-  return { text, toolCalls: [{ name: TOOLS.markCheckpointComplete, args: {} }] };
+  if (reaction.kind === "complete" && bound(TOOLS.markCheckpointComplete)) {
+    return { text, toolCalls: [{ name: TOOLS.markCheckpointComplete, args: {} }] };
+  }
+  if (composed.asks && bound(TOOLS.askQuestion)) {
+    return { text, toolCalls: [{ name: TOOLS.askQuestion, args: { question: composed.asks } }] };
+  }
+  return { text };
 }

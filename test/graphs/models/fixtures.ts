@@ -10,6 +10,19 @@ export function withSession(session: object): RunnableConfig & { context: object
   return { context: session };
 }
 
+/**
+ * What the teacher is told while teaching besides its checkpoint; the offline script replays the
+ * conversation instead, so these never change what it says.
+ */
+export const TEACHING = {
+  task: "teach",
+  open_question: null,
+  learner_reply: "none",
+  latest_verdict: "none",
+  questions_answered: 0,
+  completion: "not yet",
+} as const;
+
 export function scripted(agent: AgentName): ScriptedChatModel {
   return new ScriptedChatModel({ agent });
 }
@@ -34,6 +47,12 @@ export const markCheckpointComplete = tool(async () => "Checkpoint complete.", {
   name: "mark_checkpoint_complete",
   description: "Mark the current checkpoint complete.",
   schema: z.object({}),
+});
+
+export const askQuestion = tool(async () => "Question recorded.", {
+  name: "ask_question",
+  description: "Record the comprehension question you ask.",
+  schema: z.object({ question: line }),
 });
 
 export const MissionDraftSchema = z.object({

@@ -85,7 +85,9 @@ describe("lumina script", () => {
   it("answers an off-topic question honestly, without starting, and nudges back", async () => {
     const reply = await converse("What's the capital of Australia?");
     expect(reply.tool_calls ?? []).toEqual([]);
-    expect(reply.text).toContain("outside what we're covering");
+    expect(reply.text).toMatch(
+      /^Good question! The short answer: it's outside \*\*.*\*\*, and in this offline mode I can't look facts up, so I won't guess\./,
+    );
     expect(reply.text).not.toMatch(/Canberra|Sydney/);
     expect(reply.text).toMatch(/Does that fit what you're hoping to learn\?$/);
   });

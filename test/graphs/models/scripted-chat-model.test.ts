@@ -13,6 +13,7 @@ import { z } from "zod";
 import { ScriptedChatModel } from "../../../graphs/models/index.js";
 import {
   SEED_INTERVIEW,
+  TEACHING,
   confirmLearningGoal,
   markCheckpointComplete,
   scripted,
@@ -155,6 +156,7 @@ describe("ScriptedChatModel", () => {
 
     const sensei = scripted("mission_sensei");
     const session = withSession({
+      ...TEACHING,
       learner_name: "Ada",
       learner_level: "Beginner",
       learning_style: [],
@@ -164,7 +166,9 @@ describe("ScriptedChatModel", () => {
       checkpoint_title: "Basics",
       learner_turns_in_checkpoint: 3,
     });
-    const answers = ["a", "b", "confident"].map((text) => new HumanMessage(text));
+    const answers = ["It stores values", "I would count rows", "confident"].map(
+      (text) => new HumanMessage(text),
+    );
     const unboundSensei = await sensei.invoke(answers, session);
     expect(unboundSensei.tool_calls ?? []).toEqual([]);
     const bound = await sensei.bindTools([markCheckpointComplete]).invoke(answers, session);

@@ -6,10 +6,17 @@ import {
   type BaseMessage,
 } from "@langchain/core/messages";
 import { describe, expect, it } from "vitest";
-import { markCheckpointComplete, scripted, withSession } from "./fixtures.js";
+import {
+  TEACHING,
+  askQuestion,
+  markCheckpointComplete,
+  scripted,
+  withSession,
+} from "./fixtures.js";
 
 const TITLE = "Core building blocks of Python for data analysis";
 const baseContext = {
+  ...TEACHING,
   learner_name: "Ada",
   learner_level: "Beginner",
   learning_style: ["examples"],
@@ -36,7 +43,7 @@ async function teach(
   answers: readonly string[],
   context: Partial<typeof baseContext> = {},
 ): Promise<AIMessageChunk[]> {
-  const model = scripted("mission_sensei").bindTools([markCheckpointComplete]);
+  const model = scripted("mission_sensei").bindTools([markCheckpointComplete, askQuestion]);
   const history: BaseMessage[] = [...beforeTeaching];
   const replies: AIMessageChunk[] = [];
   for (let turns = 0; turns <= answers.length; turns += 1) {
@@ -51,6 +58,9 @@ async function teach(
 }
 
 const toolCalls = (reply: AIMessageChunk) => reply.tool_calls ?? [];
+/** The question a reply records, if it records one. */
+const recorded = (reply: AIMessageChunk | undefined) =>
+  reply?.tool_calls?.find((c) => c.name === "ask_question")?.args.question as string | undefined;
 
 describe("sensei script", () => {
   it("walks a checkpoint: concept 1, re-explanation, concept 2, recap, completion", async () => {
@@ -80,10 +90,15 @@ describe("sensei script", () => {
       new RegExp(`How confident do you feel about ${TITLE} now\\?$`),
     );
 
-    for (const reply of [start, unsure, concept2, recap]) {
-      expect(reply && toolCalls(reply)).toEqual([]);
+    // Every comprehension question is recorded, word for word as the learner reads it; the
+    // confidence check-in is not one.
+    for (const reply of [start, unsure, concept2]) {
+      expect(reply && toolCalls(reply).map((c) => c.name)).toEqual(["ask_question"]);
+      expect(reply?.text.trimEnd().endsWith(recorded(reply)!)).toBe(true);
       expect(reply?.text).not.toMatch(/do you understand\?/i);
     }
+    expect(recorded(unsure)).toMatch(/^Can you name one word or idea/);
+    expect(recap && toolCalls(recap)).toEqual([]);
     expect(done && toolCalls(done)).toHaveLength(1);
     expect(done && toolCalls(done)[0]).toMatchObject({
       name: "mark_checkpoint_complete",
@@ -112,6 +127,7 @@ describe("sensei script", () => {
     ]);
     const unconfident = replies[3];
     expect(unconfident && toolCalls(unconfident)).toEqual([]);
+    expect(unconfident?.text).not.toMatch(/as soon as you've shown/);
     expect(unconfident?.text).toMatch(/How confident do you feel about .* now\?$/);
     expect(replies[4] && toolCalls(replies[4])[0]?.name).toBe("mark_checkpoint_complete");
   });
@@ -124,7 +140,7 @@ describe("sensei script", () => {
         const withRequest = [...answers.slice(0, at), request];
         const replies = await teach(withRequest);
         const reply = replies.at(-1)!;
-        expect(toolCalls(reply)).toEqual([]);
+        expect(toolCalls(reply).map((c) => c.name)).not.toContain("mark_checkpoint_complete");
         expect(reply.text).toContain("as soon as you've shown you've got it");
         expect(reply.text.trimEnd()).toMatch(/\?$/);
       }
@@ -140,7 +156,7 @@ describe("sensei script", () => {
   });
 
   it("keeps teaching after a refused completion, then completes once the learner answers", async () => {
-    const model = scripted("mission_sensei").bindTools([markCheckpointComplete]);
+    const model = scripted("mission_sensei").bindTools([markCheckpointComplete, askQuestion]);
     const answers = ["an answer", "another answer", "very confident"];
     const history: BaseMessage[] = [
       ...beforeTeaching,
@@ -167,7 +183,7 @@ describe("sensei script", () => {
     );
     const context = { ...baseContext, learner_turns_in_checkpoint: answers.length };
     const afterRefusal = await model.invoke(history, withSession(context));
-    expect(toolCalls(afterRefusal)).toEqual([]);
+    expect(recorded(afterRefusal)).toMatch(/^How would you explain the most important idea/);
     expect(afterRefusal.text).toMatch(/\?$/);
 
     history.push(afterRefusal, new HumanMessage("The key idea is combining small pieces"));

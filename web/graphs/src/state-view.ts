@@ -5,9 +5,29 @@ import { diffState, type Change } from "./state-diff.js";
 
 type State = Record<string, unknown>;
 
+/** An assessment as the state holds it (`domain/assessment.ts`). */
+interface Assessment {
+  question: string;
+  status: "open" | "closed";
+  answer: string | null;
+  verdict: string | null;
+  not_answers: unknown[];
+}
+
 const text = (value: unknown) => (typeof value === "string" ? value : formatValue(value));
 const titled = (value: unknown) =>
   typeof value === "object" && value !== null && "title" in value ? text(value.title) : undefined;
+
+/** The latest question of the checkpoint: open and how often it was missed, or its verdict. */
+function assessmentText(assessments: Assessment[]): string {
+  const latest = assessments.at(-1);
+  if (!latest) return "no question asked yet";
+  if (latest.status === "open") {
+    const missed = latest.not_answers.length;
+    return `not answered yet: ${text(latest.question)}${missed > 0 ? ` (${missed} reply(ies) did not count)` : ""}`;
+  }
+  return `answered (${latest.verdict ?? "verdict pending"}): ${text(latest.answer)}`;
+}
 
 /**
  * The fields a prompt engineer looks for first, each when the state has it: where the phase
@@ -31,14 +51,11 @@ function highlights(state: State, checkpoints: string[] | undefined): [string, s
           : `${index + 1} of ${checkpoints.length}: ${title}`,
     ]);
   }
-  if (has("assessment_answered")) {
+  if (Array.isArray(state.assessments)) {
     const turns = has("learner_turns_in_checkpoint")
       ? `, ${text(state.learner_turns_in_checkpoint)} learner turn(s) in this checkpoint`
       : "";
-    rows.push([
-      "Assessment",
-      `${state.assessment_answered ? "answered" : "not answered yet"}${turns}`,
-    ]);
+    rows.push(["Assessment", `${assessmentText(state.assessments as Assessment[])}${turns}`]);
   }
   if (has("progress")) {
     const done = Array.isArray(state.completed_checkpoints)
