@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -52,6 +53,7 @@ export interface SoakResult {
   stuckLearners: string[];
   progressMismatches: number;
   pingP99Ms: number;
+  healthP99Ms: number;
   saturationLearners: number;
   staleLock?: { errorAfterMs: number; continuedAfterMs: number };
 }
@@ -146,7 +148,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     everyone.map((l) => l.uid),
   ).finally(() => store.close());
 
-  const pingP99Ms = await saturate(start, options.saturation);
+  const saturated = await saturate(start, options.saturation);
   log(`${options.name}: saturation done`);
 
   const records = everyone.flatMap((l) => [l.interview, l.lesson]);
@@ -162,20 +164,21 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     stuck: everyone.filter((l) => !l.finished).length,
     stuckLearners: everyone.filter((l) => !l.finished).map((l) => l.describe()),
     progressMismatches: audit.progressMismatches,
-    pingP99Ms,
+    pingP99Ms: saturated.ping,
+    healthP99Ms: saturated.health,
     saturationLearners: options.saturation.learners,
     staleLock,
   };
 }
 
 /**
- * Learners talk as fast as the server answers while an idle socket pings every 50 ms; returns the
- * 99th percentile of the ping round trips.
+ * Learners talk as fast as the server answers while an idle learner, in a process of its own,
+ * pings every 50 ms and times `/health`; returns the 99th percentiles of both round trips.
  */
 async function saturate(
   start: (extra: Record<string, string>, command?: ServerCommand) => Promise<ServerProcess>,
   saturation: { learners: number; seconds: number },
-): Promise<number> {
+): Promise<{ ping: number; health: number }> {
   const proc = await start({ MODEL_DELAY_MS }, SLOW_SERVER);
   const http = `http://127.0.0.1:${proc.port}`;
   const ws = `ws://127.0.0.1:${proc.port}`;
@@ -187,25 +190,40 @@ async function saturate(
   await Promise.all([...learners, idle].map((l) => l.begin(http)));
   let over = false;
   const talking = learners.map((l) => l.run(ws, () => over));
-  const pinger = new TestSocket(
+  const timed = await timeIdleLearner(
     `${ws}/api/v1/mission-commander/ws?session_id=${idle.sessionId}&token=${idle.token}`,
+    `${http}/health`,
+    saturation.seconds,
   );
-  await pinger.waitFor("connected", 0, 30_000);
-  const rtts: number[] = [];
-  const until = Date.now() + saturation.seconds * 1_000;
-  while (Date.now() < until) {
-    const sent = performance.now();
-    await pinger.settle(30_000);
-    rtts.push(performance.now() - sent);
-    await sleep(50);
-  }
   over = true;
-  pinger.close();
   await stop(proc, "SIGTERM");
   learners.forEach((l) => l.drop());
   await Promise.all(talking);
-  rtts.sort((a, b) => a - b);
-  return Math.round(rtts[Math.floor(rtts.length * 0.99)] ?? 0);
+  return { ping: p99(timed.pings), health: p99(timed.health) };
+}
+
+async function timeIdleLearner(
+  wsUrl: string,
+  healthUrl: string,
+  seconds: number,
+): Promise<{ pings: number[]; health: number[] }> {
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", "test/soak/pinger.ts", wsUrl, healthUrl, String(seconds)],
+    { stdio: ["ignore", "pipe", "inherit"] },
+  );
+  let output = "";
+  child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  const code = await new Promise((resolve) => child.once("exit", resolve));
+  const last = output.trim().split("\n").at(-1) ?? "";
+  if (code !== 0 || !last.startsWith("{"))
+    throw new Error(`the pinger failed (${code}): ${output}`);
+  return JSON.parse(last) as { pings: number[]; health: number[] };
+}
+
+function p99(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return Math.round(sorted[Math.floor(sorted.length * 0.99)] ?? 0);
 }
 
 /**

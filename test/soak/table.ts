@@ -11,7 +11,10 @@ const COLUMNS: [string, (r: SoakResult) => string][] = [
   ["partial missions", (r) => String(r.partialMissions)],
   ["stuck", (r) => String(r.stuck)],
   ["progress ≠ thread", (r) => String(r.progressMismatches)],
-  ["ping p99 at saturation", (r) => `${r.pingP99Ms} ms (${r.saturationLearners} learners)`],
+  [
+    "ping / health p99 at saturation",
+    (r) => `${r.pingP99Ms} / ${r.healthP99Ms} ms (${r.saturationLearners} learners)`,
+  ],
 ];
 
 /** The results as a Markdown table, one row per store. */
