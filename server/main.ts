@@ -1,4 +1,5 @@
 import { startServer } from "./app.js";
+import type { ForkRunner } from "./http/fork-route.js";
 import { assembleServer } from "./compose.js";
 import { ConfigError, loadConfig, secretsOf } from "./config.js";
 import { ListenError } from "./listen.js";
@@ -10,7 +11,10 @@ let secrets: string[] = [];
 async function main() {
   const config = loadConfig();
   secrets = secretsOf(config);
-  const deps = await assembleServer(config);
+  // Forks replay conversations through the eval tooling, loaded when a graph page first forks.
+  const fork: ForkRunner = async (store, request) =>
+    (await import("../evals/fork/fork.js")).runFork(store, request);
+  const deps = await assembleServer(config, { fork });
   const { log, models, localIssuer, firebase } = deps;
   keepServingThroughUncaughtErrors(log);
   if (localIssuer) {

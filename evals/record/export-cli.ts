@@ -1,8 +1,9 @@
-import { appendFileSync, existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { openStore } from "../../server/compose.js";
 import { ConfigError, loadConfig } from "../../server/config.js";
-import { loadSuite, SuiteError } from "../runner/load-suite.js";
+import { SuiteError } from "../runner/load-suite.js";
+import { appendCase } from "./append-case.js";
 import { exportCase, ExportError, type ExportSource } from "./export-case.js";
 
 const USAGE = `Usage: npm run eval:export -- --session <id> | --enrollment <user id>_<mission id>
@@ -52,14 +53,7 @@ async function main() {
       process.stdout.write(line);
       return;
     }
-    const suite =
-      existsSync(values.to) && readFileSync(values.to, "utf8").trim() !== ""
-        ? await loadSuite(values.to)
-        : undefined;
-    if (suite?.cases.some((c) => c.case.id === exported.id)) {
-      fail(`${values.to} already has a case "${exported.id}"; choose another with --id`);
-    }
-    appendFileSync(values.to, line);
+    await appendCase(values.to, exported);
     process.stderr.write(`Appended ${exported.id} to ${values.to}\n`);
   } finally {
     await store.close();

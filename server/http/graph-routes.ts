@@ -23,6 +23,7 @@ import {
   type ThreadReader,
   type Viewer,
 } from "./graph-conversations.js";
+import { forkRoute, type ForkRunner } from "./fork-route.js";
 import type { Reply, RequestInfo, Route } from "./handler.js";
 import { HttpError } from "./http-error.js";
 
@@ -31,6 +32,10 @@ export interface GraphRoutesDeps {
   /** How people sign in; with local sign-in the drawings are open to whoever reaches the server. */
   signIn: SignInSettings;
   graphs: (DrawableGraph & ConversationGraph)[];
+  /** Forks conversations from the pages; without it the pages offer no fork. */
+  fork?: ForkRunner;
+  /** The server's Gemini settings, for forks on `gemini`. */
+  geminiEnv?: Record<string, string | undefined>;
 }
 
 export const GRAPHS_PATH = "/graphs";
@@ -166,6 +171,12 @@ export function graphRoutes(deps: GraphRoutesDeps) {
   };
 
   return {
+    fork: forkRoute({
+      auth: deps.auth,
+      fork: deps.fork,
+      geminiEnv: deps.geminiEnv ?? {},
+      reader: commanderThreads,
+    }),
     index: asPage(index),
     graph: asPage(graphPage),
     asset: (req: RequestInfo) => serveAsset(req, req.params[0] ?? "", false),
