@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readFileSync, readdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -33,4 +33,12 @@ export function renderPrompt(
     if (value === undefined) throw new Error(`Prompt ${name} needs a value for {{${key}}}`);
     return String(value);
   });
+}
+
+/** The shipped prompts of one agent folder (`ally`, `commander`), by path, with their text. */
+export function shippedPrompts(folder: string): Record<string, string> {
+  const files = readdirSync(join(PROMPTS_DIR, folder)).filter((file) => file.endsWith(".md"));
+  return Object.fromEntries(
+    files.sort().map((file) => [`${folder}/${file}`, loadPrompt(join(folder, file))]),
+  );
 }

@@ -15,6 +15,8 @@ import {
   type PageAssets,
   type SignInSettings,
 } from "../../graphs/index.js";
+import { GRAPHS } from "../../domain/index.js";
+import { shippedPrompts } from "../../graphs/prompts.js";
 import { authenticate, type AuthContext } from "./authenticate.js";
 import { fileReply, pageReply } from "./encoded-reply.js";
 import {
@@ -39,6 +41,11 @@ export interface GraphRoutesDeps {
 }
 
 export const GRAPHS_PATH = "/graphs";
+/** Where each graph's prompts are, under `prompts/`. */
+const PROMPT_FOLDERS: Record<string, string> = {
+  [GRAPHS.commander]: "commander",
+  [GRAPHS.ally]: "ally",
+};
 const ASSETS_PATH = `${GRAPHS_PATH}/assets/`;
 /** Where Mermaid's ES module loads its chunks from: beside itself, as it was built. */
 export const MERMAID_CHUNKS_PATH = `${ASSETS_PATH}${MERMAID_CHUNKS}`;
@@ -154,6 +161,9 @@ export function graphRoutes(deps: GraphRoutesDeps) {
       label: ref.label,
       checkpoints: ref.checkpoints,
       conversation: await read(ref.threadId),
+      ...(deps.fork && {
+        fork: { thread: ref.threadId, prompts: shippedPrompts(PROMPT_FOLDERS[name] ?? name) },
+      }),
     };
     return renderGraphPage({
       graph: await drawn(name, graph),

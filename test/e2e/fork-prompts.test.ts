@@ -1,51 +1,15 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { ForkResult } from "../../evals/fork/fork-data.js";
-import type { GenerateContentRequest } from "../../evals/gemini-replay/gemini-wire.js";
 import { PROMPTS_DIR } from "../../graphs/prompts.js";
-import { allyTurn } from "../support/ally-learner.js";
-import {
-  answerFromRequest,
-  startGenericGemini,
-  type AnswerPolicy,
-  type GenericGemini,
-} from "../support/generic-gemini.js";
+import { startGenericGemini, type GenericGemini } from "../support/generic-gemini.js";
+import { ALLY_ON_GEMINI, allyConversation, signature, signing } from "../support/signing-gemini.js";
 import { startTestServer, type TestServer } from "../support/test-server.js";
-import { TestSocket } from "../support/ws-client.js";
 
 // A fork with an edited prompt, on a Gemini stand-in that knows only each request and follows one
 // instruction it may find in the system prompt: "Sign every reply with: …". The scripted tutor
 // never reads its prompts, so only a model that does can show what an edit changes.
 
-const SIGN = /^Sign every reply with: (.+)$/m;
-
-function systemText(request: GenerateContentRequest): string {
-  const system = request.systemInstruction;
-  if (typeof system === "string") return system;
-  return (system?.parts ?? []).map((part) => part.text ?? "").join("");
-}
-
-/** The stand-in's usual answer, signed as the system prompt asks (JSON answers are left alone). */
-const signing: AnswerPolicy = (request) => {
-  const answer = answerFromRequest(request);
-  const signature = SIGN.exec(systemText(request))?.[1];
-  if (!signature) return answer;
-  return answer.map((part) =>
-    part.text && !/^[[{]/.test(part.text) ? { ...part, text: `${part.text} ${signature}` } : part,
-  );
-};
-
-const INTERVIEW = [
-  "I want to learn Python for data analysis",
-  "I'm a complete beginner",
-  "Yes, that's correct",
-];
-const ALLY = [
-  "Hi, I'm ready to begin!",
-  "Yes, let's start",
-  "I think it means keeping a snapshot of the work at each step",
-  "Yes, I'm confident: a snapshot lets me go back to any earlier step",
-];
 const SENSEI_PROMPT = "ally/mission_sensei.md";
 
 let gemini: GenericGemini;
@@ -60,26 +24,7 @@ beforeAll(async () => {
   });
   const login = await server.login("ada@example.com", "Ada");
   token = login.token;
-  const { session_id } = await server.createSession(token);
-  const commander = new TestSocket(
-    `${server.ws}/api/v1/mission-commander/ws?session_id=${session_id}&token=${token}`,
-  );
-  await commander.waitFor("connected");
-  for (const content of INTERVIEW) {
-    const from = commander.frames.length;
-    commander.send({ type: "user_message", content });
-    await commander.waitForFrames(from + 1);
-  }
-  const created = commander.frames.find((f) => f.type === "mission_created");
-  const missionId = (created!.mission as { id: string }).id;
-  const ally = new TestSocket(
-    `${server.ws}/api/v1/mission-ally/ws?mission_id=${missionId}&token=${token}`,
-  );
-  await ally.waitFor("connected");
-  for (const message of ALLY) await allyTurn(ally, message);
-  ally.close();
-  await ally.closed;
-  thread = `ally:${login.uid}_${missionId}`;
+  ({ thread } = await allyConversation(server, token, login.uid));
 }, 40_000);
 
 afterAll(async () => {
@@ -104,7 +49,7 @@ describe("forking with an edited prompt", () => {
   it("replays the same continuation on the same prompts", async () => {
     const result = await fork({});
     expect(result.settings.prompts_changed).toEqual([]);
-    expect(result.turns).toHaveLength(ALLY.length - 1);
+    expect(result.turns).toHaveLength(ALLY_ON_GEMINI.length - 1);
     expect(replies(result, "fork")).toEqual(replies(result, "original"));
     expect(result.turns.every((t) => !t.differs.replies && !t.differs.path)).toBe(true);
   }, 30_000);
@@ -112,7 +57,7 @@ describe("forking with an edited prompt", () => {
   it("shows the edited mission_sensei prompt in the sensei's replies only", async () => {
     const shipped = readFileSync(join(PROMPTS_DIR, SENSEI_PROMPT), "utf8");
     const result = await fork({
-      prompts: { [SENSEI_PROMPT]: `${shipped}\nSign every reply with: Sensei Kai\n` },
+      prompts: { [SENSEI_PROMPT]: `${shipped}${signature("Sensei Kai")}` },
     });
     expect(result.settings.prompts_changed).toEqual([SENSEI_PROMPT]);
     expect(replies(result, "original").join("\n")).not.toContain("Sensei Kai");
