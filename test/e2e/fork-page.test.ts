@@ -60,7 +60,9 @@ describe("forking from the graph page", () => {
     await page.click("#turn-1 .fork-button");
     await page.waitForSelector("#fork form");
     expect(await page.textContent("#fork h2")).toBe("Fork after turn 1");
-    expect(await page.textContent("#fork h2 + p")).toMatch(/^Turn 1 is copied into a scratch thread/);
+    expect(await page.textContent("#fork h2 + p")).toMatch(
+      /^Turn 1 is copied into a scratch thread/,
+    );
     await page.selectOption('#fork select[name="model"]', "gemini");
     await page.selectOption('#fork select[name="prompt"]', SENSEI_PROMPT);
     expect(await page.inputValue('#fork textarea[name="prompt_text"]')).toBe(
