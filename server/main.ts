@@ -1,5 +1,5 @@
 import { startServer } from "./app.js";
-import type { ForkRunner } from "./http/fork-route.js";
+import { FORK_UNAVAILABLE, type ForkRunner } from "./http/fork-route.js";
 import { assembleServer } from "./compose.js";
 import { ConfigError, loadConfig, secretsOf } from "./config.js";
 import { ListenError } from "./listen.js";
@@ -12,8 +12,16 @@ async function main() {
   const config = loadConfig();
   secrets = secretsOf(config);
   // Forks replay conversations through the eval tooling, loaded when a graph page first forks.
-  const fork: ForkRunner = async (store, request) =>
-    (await import("../evals/fork/fork.js")).runFork(store, request);
+  const fork: ForkRunner = async (store, request) => {
+    const tooling = await import("../evals/fork/fork.js").catch((err: unknown) => {
+      const missing = new Error(
+        `Forking needs the development install (npm ci), which this one is not: ${(err as Error).message}`,
+      );
+      missing.name = FORK_UNAVAILABLE;
+      throw missing;
+    });
+    return tooling.runFork(store, request);
+  };
   const deps = await assembleServer(config, { fork });
   const { log, models, localIssuer, firebase } = deps;
   keepServingThroughUncaughtErrors(log);

@@ -31,6 +31,9 @@ const ForkBody = z
   })
   .strict();
 
+/** The name of the error a runner throws when this install cannot fork at all. */
+export const FORK_UNAVAILABLE = "ForkUnavailable";
+
 /** Errors the fork reports about its request rather than about itself. */
 const REQUEST_ERRORS = new Set(["ForkError", "PromptsDirError", "ExportError"]);
 
