@@ -15,7 +15,7 @@ async function main() {
   const fork: ForkRunner = async (store, request) => {
     const tooling = await import("../evals/fork/fork.js").catch((err: unknown) => {
       const missing = new Error(
-        `Forking needs the development install (npm ci), which this one is not: ${(err as Error).message}`,
+        `This install cannot fork: the fork's tooling did not load (${(err as Error).message})`,
       );
       missing.name = FORK_UNAVAILABLE;
       throw missing;

@@ -1,9 +1,9 @@
-import { existsSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { openStore } from "../../server/compose.js";
-import { ConfigError, loadConfig } from "../../server/config.js";
+import { ConfigError } from "../../server/config.js";
 import { appendCase } from "../record/append-case.js";
 import { ExportError } from "../record/export-case.js";
+import { fail, openStoredStore } from "../record/stored-store.js";
 import { PromptsDirError } from "../runner/prompts-dir.js";
 import { SuiteError } from "../runner/load-suite.js";
 import { FORK_MODELS, type ForkModel } from "./fork-data.js";
@@ -28,11 +28,6 @@ ally:<user id>_<mission id>, as the graph pages name it.
   --save-case   append the fork to a suite as an eval case; run it with
                 npm run eval -- <suite> --prompts-dir <dir> --model <model>
   --json        also write the whole result as JSON`;
-
-function fail(message: string): never {
-  process.stderr.write(`${message}\n`);
-  process.exit(2);
-}
 
 async function main() {
   const { values } = parseArgs({
@@ -59,14 +54,7 @@ async function main() {
     fail(`--model must be one of ${FORK_MODELS.join(", ")}`);
   }
   const temperature = values.temperature === undefined ? undefined : Number(values.temperature);
-  const config = loadConfig({
-    ...process.env,
-    ...(values["data-dir"] ? { DATA_DIR: values["data-dir"], SQLITE_PATH: "" } : {}),
-  });
-  if (config.store === "sqlite" && !existsSync(config.sqlitePath)) {
-    fail(`No store at ${config.sqlitePath}`);
-  }
-  const store = await openStore(config);
+  const store = await openStoredStore(values["data-dir"]);
   try {
     const result = await runFork(store, {
       thread: values.thread,

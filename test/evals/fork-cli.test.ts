@@ -7,22 +7,13 @@ import { fileURLToPath } from "node:url";
 import type { ForkResult } from "../../evals/fork/fork-data.js";
 import { runSuite } from "../../evals/runner/run-suite.js";
 import { PROMPTS_DIR } from "../../graphs/prompts.js";
-import { allyClient, commanderClient } from "../support/learner-clients.js";
-import { SEED_INTERVIEW } from "../support/seed-interview.js";
-import { startTestServer } from "../support/test-server.js";
+import { GRACE_ALLY, holdConversationOnDisk } from "../support/stored-conversation.js";
 
 // `npm run fork` on a conversation held on a real server with its SQLite file: the report, the
 // saved eval case (run by the runner), and a store left byte for byte as it was.
 
 const REPO = fileURLToPath(new URL("../../", import.meta.url));
 const OFFLINE = { ...process.env, GOOGLE_API_KEY: "" };
-const ALLY = [
-  "Hi!",
-  "Yes, that sounds great!",
-  "It keeps the steps in order.",
-  "I would try it on a small example.",
-  "I feel confident about it.",
-];
 const work = mkdtempSync(join(tmpdir(), "fork-cli-"));
 const dataDir = join(work, "data");
 let thread: string;
@@ -49,18 +40,8 @@ function dataFiles(): Record<string, string> {
 }
 
 beforeAll(async () => {
-  const server = await startTestServer({ env: { DATA_DIR: dataDir, SQLITE_PATH: "" } });
-  try {
-    const { token, uid } = await server.login("grace@example.com", "Grace");
-    const commander = commanderClient(server.http, token);
-    for (const content of SEED_INTERVIEW) await commander.ask(content);
-    const ally = allyClient(server.http, token, commander.mission!.id);
-    for (const message of ALLY) await ally.ask(message);
-    ally.close();
-    thread = `ally:${uid}_${commander.mission!.id}`;
-  } finally {
-    await server.stop();
-  }
+  const held = await holdConversationOnDisk(dataDir);
+  thread = `ally:${held.uid}_${held.missionId}`;
 }, 30_000);
 
 describe("npm run fork", () => {
@@ -90,7 +71,7 @@ describe("npm run fork", () => {
 
     expect(run.stdout).toContain(`Fork of ${thread} after turn 2`);
     expect(run.stdout).toContain("model: scripted; prompts changed: ally/mission_sensei.md");
-    for (const [i, text] of ALLY.slice(2).entries()) {
+    for (const [i, text] of GRACE_ALLY.slice(2).entries()) {
       expect(run.stdout).toContain(`Turn ${i + 3}: learner: ${text}`);
     }
     // The scripted tutor does not read its prompts: the same continuation, marked as the same.
