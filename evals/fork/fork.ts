@@ -186,11 +186,17 @@ export async function runFork(store: Store, request: ForkRequest): Promise<ForkR
     }
     const forked = await readConversation(scratch.graph, scratch.thread, harness.store.transcripts);
     const replayed = forked.turns.filter((t) => t.id !== "" && !prefixIds.includes(t.id));
-    const evalCase = await exportCase(
+    const exported = await exportCase(
       harness.store,
       scratch.exportSource,
       `fork-${source.agent}-turn-${request.turn}-${randomUUID().slice(0, 8)}`,
     );
+    const changed = prompts.changed.length ? prompts.changed.join(", ") : "none";
+    const evalCase = {
+      ...exported,
+      description: `Forked from ${request.thread} after turn ${request.turn}: model ${request.model}${request.temperature === undefined ? "" : ` at temperature ${request.temperature}`}, prompts changed: ${changed}.`,
+      tags: ["fork"],
+    };
     return {
       thread: request.thread,
       agent: source.agent,

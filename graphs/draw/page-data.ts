@@ -34,6 +34,8 @@ export interface ForkData {
   thread: string;
   /** The graph's prompt files and their shipped text, to edit one for the fork. */
   prompts: Record<string, string>;
+  /** Whether a fork may name a prompts folder on the server (local sign-in only). */
+  promptsFolder: boolean;
 }
 
 export interface ConversationData {

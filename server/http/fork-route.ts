@@ -17,6 +17,11 @@ export interface ForkRouteDeps {
   /** The server's Gemini settings, for forks on `gemini`. */
   geminiEnv: Record<string, string | undefined>;
   reader: ThreadReader;
+  /**
+   * Whether a fork may name a prompts folder on the server: only with local sign-in, where the
+   * server is a developer's own. Elsewhere prompts are edited in the request.
+   */
+  promptsDirAllowed: boolean;
 }
 
 const ForkBody = z
@@ -60,6 +65,12 @@ export function forkRoute(deps: ForkRouteDeps) {
       throw new HttpError(
         400,
         "A thread is named commander:<session id> or ally:<user id>_<mission id>.",
+      );
+    }
+    if (body.prompts_dir !== undefined && !deps.promptsDirAllowed) {
+      throw new HttpError(
+        400,
+        "A prompts folder on the server can only be named with local sign-in; send the edited prompts instead.",
       );
     }
     const graph = owner.agent === "commander" ? GRAPHS.commander : GRAPHS.ally;

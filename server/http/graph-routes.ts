@@ -162,7 +162,11 @@ export function graphRoutes(deps: GraphRoutesDeps) {
       checkpoints: ref.checkpoints,
       conversation: await read(ref.threadId),
       ...(deps.fork && {
-        fork: { thread: ref.threadId, prompts: shippedPrompts(PROMPT_FOLDERS[name] ?? name) },
+        fork: {
+          thread: ref.threadId,
+          prompts: shippedPrompts(PROMPT_FOLDERS[name] ?? name),
+          promptsFolder: local,
+        },
       }),
     };
     return renderGraphPage({
@@ -186,6 +190,7 @@ export function graphRoutes(deps: GraphRoutesDeps) {
       fork: deps.fork,
       geminiEnv: deps.geminiEnv ?? {},
       reader: commanderThreads,
+      promptsDirAllowed: local,
     }),
     index: asPage(index),
     graph: asPage(graphPage),

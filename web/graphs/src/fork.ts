@@ -204,7 +204,7 @@ export function forkPanel(fork: ForkData, turn: number, turns: number): HTMLElem
     { class: "fork-form" },
     h("label", {}, "Model ", model),
     h("label", {}, "Temperature ", temperature),
-    h("label", {}, "Prompts folder on the server ", folder),
+    fork.promptsFolder && h("label", {}, "Prompts folder on the server ", folder),
     h("label", {}, "Edit a prompt ", file),
     text,
     submit,
