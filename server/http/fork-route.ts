@@ -8,7 +8,10 @@ import { requestedConversation, type ThreadReader } from "./graph-conversations.
 import { jsonBody, type RequestInfo, type Reply } from "./handler.js";
 import { HttpError } from "./http-error.js";
 
-/** Runs a fork; its errors of kind `ForkError`, `PromptsDirError`… have `name` set and are the caller's. */
+/**
+ * Runs a fork. Errors about the request (`ForkError`, `PromptsDirError`, `ExportError`) and an
+ * install that cannot fork (`FORK_UNAVAILABLE`) are told apart by their `name`.
+ */
 export type ForkRunner = (store: Store, request: ForkRequest) => Promise<ForkResult>;
 
 export interface ForkRouteDeps {
@@ -77,11 +80,12 @@ export function forkRoute(deps: ForkRouteDeps) {
     const query = new URLSearchParams({ thread: body.thread });
     await requestedConversation(deps.auth.store, graph, query, { user }, deps.reader);
     if (!deps.fork) throw new HttpError(404, "Forking is not available on this server.");
-    if (running)
+    if (running) {
       throw new HttpError(
         429,
         "A fork is already running on this server; try again when it is done.",
       );
+    }
     running = true;
     try {
       const result = await deps.fork(deps.auth.store, {
@@ -95,8 +99,9 @@ export function forkRoute(deps: ForkRouteDeps) {
       });
       return { status: 200, body: result };
     } catch (err) {
-      if (err instanceof Error && REQUEST_ERRORS.has(err.name))
-        throw new HttpError(400, err.message);
+      if (!(err instanceof Error)) throw err;
+      if (REQUEST_ERRORS.has(err.name)) throw new HttpError(400, err.message);
+      if (err.name === FORK_UNAVAILABLE) throw new HttpError(501, err.message);
       throw err;
     } finally {
       running = false;
