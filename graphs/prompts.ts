@@ -35,10 +35,14 @@ export function renderPrompt(
   });
 }
 
-/** The shipped prompts of one agent folder (`ally`, `commander`), by path, with their text. */
-export function shippedPrompts(folder: string): Record<string, string> {
-  const files = readdirSync(join(PROMPTS_DIR, folder)).filter((file) => file.endsWith(".md"));
+/**
+ * The prompts of one agent folder (`ally`, `commander`), by path, with their text, from
+ * `promptsDir` (the shipped `prompts/` by default).
+ */
+export function promptsOf(folder: string, promptsDir?: string | null): Record<string, string> {
+  const dir = promptsDir || PROMPTS_DIR;
+  const files = readdirSync(join(dir, folder)).filter((file) => file.endsWith(".md"));
   return Object.fromEntries(
-    files.sort().map((file) => [`${folder}/${file}`, loadPrompt(join(folder, file))]),
+    files.sort().map((file) => [`${folder}/${file}`, loadPrompt(join(folder, file), dir)]),
   );
 }

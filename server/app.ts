@@ -127,6 +127,7 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
     signIn: signInConfig(webAppSettings),
     graphs: [commander, ally],
     fork: deps.fork,
+    promptsDir,
     geminiEnv: {
       GOOGLE_API_KEY: config.models.googleApiKey,
       GEMINI_BASE_URL: config.models.geminiBaseUrl,

@@ -25,6 +25,8 @@ export interface ForkRouteDeps {
    * server is a developer's own. Elsewhere prompts are edited in the request.
    */
   promptsDirAllowed: boolean;
+  /** The prompts the server's agents read, which a fork starts from unless told otherwise. */
+  promptsDir?: string;
 }
 
 const ForkBody = z
@@ -93,7 +95,7 @@ export function forkRoute(deps: ForkRouteDeps) {
         turn: body.turn,
         model: body.model,
         temperature: body.temperature,
-        promptsDir: body.prompts_dir,
+        promptsDir: body.prompts_dir ?? deps.promptsDir,
         prompts: body.prompts,
         env: deps.geminiEnv,
       });

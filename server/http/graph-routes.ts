@@ -16,7 +16,7 @@ import {
   type SignInSettings,
 } from "../../graphs/index.js";
 import { GRAPHS } from "../../domain/index.js";
-import { shippedPrompts } from "../../graphs/prompts.js";
+import { promptsOf } from "../../graphs/prompts.js";
 import { authenticate, type AuthContext } from "./authenticate.js";
 import { fileReply, pageReply } from "./encoded-reply.js";
 import {
@@ -38,6 +38,8 @@ export interface GraphRoutesDeps {
   fork?: ForkRunner;
   /** The server's Gemini settings, for forks on `gemini`. */
   geminiEnv?: Record<string, string | undefined>;
+  /** The prompts the server's agents read (`PROMPTS_DIR`), which forks start from. */
+  promptsDir?: string | null;
 }
 
 export const GRAPHS_PATH = "/graphs";
@@ -164,7 +166,7 @@ export function graphRoutes(deps: GraphRoutesDeps) {
       ...(deps.fork && {
         fork: {
           thread: ref.threadId,
-          prompts: shippedPrompts(PROMPT_FOLDERS[name] ?? name),
+          prompts: promptsOf(PROMPT_FOLDERS[name] ?? name, deps.promptsDir),
           promptsFolder: local,
         },
       }),
@@ -191,6 +193,7 @@ export function graphRoutes(deps: GraphRoutesDeps) {
       geminiEnv: deps.geminiEnv ?? {},
       reader: commanderThreads,
       promptsDirAllowed: local,
+      promptsDir: deps.promptsDir ?? undefined,
     }),
     index: asPage(index),
     graph: asPage(graphPage),
