@@ -187,7 +187,7 @@ export function forkPanel(fork: ForkData, turn: number, turns: number): HTMLElem
   const folder = h("input", {
     name: "prompts_dir",
     type: "text",
-    placeholder: "the shipped prompts",
+    placeholder: "the prompts the server runs with",
   });
   const edits = new Map<string, string>();
   let shown = files[0] ?? "";
@@ -249,7 +249,7 @@ async function run(body: Record<string, unknown>): Promise<ForkResult> {
     credentials: "same-origin",
     body: JSON.stringify(body),
   });
-  const json = (await res.json()) as ForkResult | { detail?: string };
+  const json = (await res.json().catch(() => ({}))) as ForkResult | { detail?: string };
   if (!res.ok)
     throw new Error(("detail" in json && json.detail) || `The fork failed (${res.status})`);
   return json as ForkResult;
