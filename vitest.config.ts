@@ -15,6 +15,7 @@ const E2E_ON_BOTH_STORES = [
   "test/e2e/checkpoint-positions.test.ts",
   "test/e2e/transcript.test.ts",
   "test/e2e/crash.test.ts",
+  "test/e2e/fork.test.ts",
 ];
 
 export default defineConfig({

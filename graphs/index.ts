@@ -33,6 +33,7 @@ export {
   type PageConversation,
   type SignInSettings,
   type StateValues,
+  type Turn,
 } from "./draw/index.js";
 export { buildGraphs } from "./build-graphs.js";
 export { nodeAgents } from "./node-agents.js";

@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readFileSync, readdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -33,4 +33,16 @@ export function renderPrompt(
     if (value === undefined) throw new Error(`Prompt ${name} needs a value for {{${key}}}`);
     return String(value);
   });
+}
+
+/**
+ * The prompts of one agent folder (`ally`, `commander`), by path, with their text, from
+ * `promptsDir` (the shipped `prompts/` by default).
+ */
+export function promptsOf(folder: string, promptsDir?: string | null): Record<string, string> {
+  const dir = promptsDir || PROMPTS_DIR;
+  const files = readdirSync(join(dir, folder)).filter((file) => file.endsWith(".md"));
+  return Object.fromEntries(
+    files.sort().map((file) => [`${folder}/${file}`, loadPrompt(join(folder, file), dir)]),
+  );
 }

@@ -6,6 +6,7 @@ import type { Config } from "./config.js";
 import { authRoutes } from "./http/auth-routes.js";
 import type { HandlerContext } from "./http/handler.js";
 import { devLoginRoute, localLogoutRoute } from "./http/dev-login-route.js";
+import type { ForkRunner } from "./http/fork-route.js";
 import { GRAPHS_PATH, MERMAID_CHUNKS_PATH, graphRoutes } from "./http/graph-routes.js";
 import {
   createEnrollmentRoute,
@@ -48,6 +49,8 @@ export interface ServerDeps {
   firebase?: FirebaseTokenVerifier;
   models: ModelFactory;
   log: Logger;
+  /** Forks stored conversations for the graph pages (`POST /graphs/fork`); absent: no forks. */
+  fork?: ForkRunner;
 }
 
 export interface RunningServer {
@@ -123,6 +126,13 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
     auth,
     signIn: signInConfig(webAppSettings),
     graphs: [commander, ally],
+    fork: deps.fork,
+    promptsDir,
+    geminiEnv: {
+      GOOGLE_API_KEY: config.models.googleApiKey,
+      GEMINI_BASE_URL: config.models.geminiBaseUrl,
+      GEMINI_MODEL: config.models.defaultModel,
+    },
   });
   const healthy = () => ({ status: 200, body: { status: "healthy" } });
   const webApp = webAppRoutes(webAppSettings);
@@ -153,6 +163,7 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
     .add("GET", `${GRAPHS_PATH}/assets/:file`, graphPages.asset, 1)
     .add("GET", `${MERMAID_CHUNKS_PATH}:file`, graphPages.mermaidChunk, 1)
     .add("GET", `${GRAPHS_PATH}/:name`, graphPages.graph, 1)
+    .add("POST", `${GRAPHS_PATH}/fork`, graphPages.fork)
     .add("GET", "/api/v1/protocol/schema.json", () => ({
       status: 200,
       body: protocolJsonSchema(),

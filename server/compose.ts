@@ -70,7 +70,7 @@ export async function assembleServer(
     : await createVerifiers(config);
   const models = overrides.models ?? createModels(config);
   const store = overrides.store ?? (await openStore(config));
-  return { config, log, store, models, verifier, localIssuer, firebase };
+  return { config, log, store, models, verifier, localIssuer, firebase, fork: overrides.fork };
 }
 
 /** A listening server and the parts it runs on. */

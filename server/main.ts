@@ -1,4 +1,5 @@
 import { startServer } from "./app.js";
+import { FORK_UNAVAILABLE, type ForkRunner } from "./http/fork-route.js";
 import { assembleServer } from "./compose.js";
 import { ConfigError, loadConfig, secretsOf } from "./config.js";
 import { ListenError } from "./listen.js";
@@ -10,7 +11,18 @@ let secrets: string[] = [];
 async function main() {
   const config = loadConfig();
   secrets = secretsOf(config);
-  const deps = await assembleServer(config);
+  // Forks replay conversations through the eval tooling, loaded when a graph page first forks.
+  const fork: ForkRunner = async (store, request) => {
+    const tooling = await import("../evals/fork/fork.js").catch((err: unknown) => {
+      const missing = new Error(
+        `This install cannot fork: the fork's tooling did not load (${(err as Error).message})`,
+      );
+      missing.name = FORK_UNAVAILABLE;
+      throw missing;
+    });
+    return tooling.runFork(store, request);
+  };
+  const deps = await assembleServer(config, { fork });
   const { log, models, localIssuer, firebase } = deps;
   keepServingThroughUncaughtErrors(log);
   if (localIssuer) {

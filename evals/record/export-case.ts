@@ -22,7 +22,9 @@ import {
   type TurnRecord,
 } from "../runner/read-turns.js";
 
-export class ExportError extends Error {}
+export class ExportError extends Error {
+  override name = "ExportError";
+}
 
 /** Which stored conversation to export. */
 export type ExportSource = { session: string } | { enrollment: string };
@@ -30,7 +32,7 @@ export type ExportSource = { session: string } | { enrollment: string };
 type CaseJson = Record<string, unknown> & { id: string };
 
 /** The stored graphs, read only: the scripted models they are built with are never called. */
-function readers(store: Store): { commander: CommanderGraph; ally: AllyGraph } {
+export function storedGraphs(store: Store): { commander: CommanderGraph; ally: AllyGraph } {
   const models = createModelFactory({ defaultModel: "unused", perAgentModel: {} });
   return buildGraphs(models, store);
 }
@@ -62,7 +64,7 @@ async function commanderCase(store: Store, sessionId: string): Promise<CaseJson>
   const user = await store.users.get(session.user_id);
   const { turns, records, values } = await readThread(
     store,
-    readers(store).commander,
+    storedGraphs(store).commander,
     commanderThreadId(session.id),
   );
   return {
@@ -104,7 +106,7 @@ async function allyCase(store: Store, enrollmentId: string): Promise<CaseJson> {
   const session = await store.allySessions.getForEnrollment(enrollment.id);
   const { turns, records, values } = await readThread(
     store,
-    readers(store).ally,
+    storedGraphs(store).ally,
     allyThreadId(enrollment.id),
   );
   const total = mission.byte_size_checkpoints.length;

@@ -1,8 +1,8 @@
-import { appendFileSync, existsSync, readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { openStore } from "../../server/compose.js";
-import { ConfigError, loadConfig } from "../../server/config.js";
-import { loadSuite, SuiteError } from "../runner/load-suite.js";
+import { ConfigError } from "../../server/config.js";
+import { SuiteError } from "../runner/load-suite.js";
+import { appendCase } from "./append-case.js";
+import { fail, openStoredStore } from "./stored-store.js";
 import { exportCase, ExportError, type ExportSource } from "./export-case.js";
 
 const USAGE = `Usage: npm run eval:export -- --session <id> | --enrollment <user id>_<mission id>
@@ -12,11 +12,6 @@ Exports a stored conversation as an eval case: the learner's turns, where it sta
 happened as its expectations. Reads the store the server is configured with (STORE, DATA_DIR,
 SQLITE_PATH, …); --data-dir points at another data folder. Prints the case as one JSON line, or
 appends it to --to. Record its Gemini answers with: npm run eval -- <suite> --model gemini --record`;
-
-function fail(message: string): never {
-  process.stderr.write(`${message}\n`);
-  process.exit(2);
-}
 
 async function main() {
   const { values } = parseArgs({
@@ -38,13 +33,7 @@ async function main() {
   const source: ExportSource = values.session
     ? { session: values.session }
     : { enrollment: values.enrollment! };
-  const config = loadConfig({
-    ...process.env,
-    ...(values["data-dir"] ? { DATA_DIR: values["data-dir"], SQLITE_PATH: "" } : {}),
-  });
-  if (config.store === "sqlite" && !existsSync(config.sqlitePath))
-    fail(`No store at ${config.sqlitePath}`);
-  const store = await openStore(config);
+  const store = await openStoredStore(values["data-dir"]);
   try {
     const exported = await exportCase(store, source, values.id);
     const line = `${JSON.stringify(exported)}\n`;
@@ -52,14 +41,7 @@ async function main() {
       process.stdout.write(line);
       return;
     }
-    const suite =
-      existsSync(values.to) && readFileSync(values.to, "utf8").trim() !== ""
-        ? await loadSuite(values.to)
-        : undefined;
-    if (suite?.cases.some((c) => c.case.id === exported.id)) {
-      fail(`${values.to} already has a case "${exported.id}"; choose another with --id`);
-    }
-    appendFileSync(values.to, line);
+    await appendCase(values.to, exported);
     process.stderr.write(`Appended ${exported.id} to ${values.to}\n`);
   } finally {
     await store.close();

@@ -57,7 +57,10 @@ export async function openModelPlan(
   if (mode === "gemini") {
     if (!apiKey) throw new ModelPlanError("--model gemini needs GOOGLE_API_KEY");
     const upstream = record ? { baseUrl: GEMINI_API, apiKey } : undefined;
-    return { mode, upstream, apiKey, settings, judgeModel, learnerModel, stop: done };
+    // Another Gemini endpoint (a proxy, a stand-in) serves the agents as it serves the server.
+    const baseUrl = env.GEMINI_BASE_URL?.trim();
+    const agents = baseUrl && !record ? { ...settings, GEMINI_BASE_URL: baseUrl } : settings;
+    return { mode, upstream, apiKey, settings: agents, judgeModel, learnerModel, stop: done };
   }
   if (!record) return { mode, apiKey, settings, judgeModel, learnerModel, stop: done };
   const scripted = await startScriptedGemini();

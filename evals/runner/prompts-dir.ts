@@ -3,7 +3,9 @@ import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { PROMPTS_DIR } from "../../graphs/prompts.js";
 
-export class PromptsDirError extends Error {}
+export class PromptsDirError extends Error {
+  override name = "PromptsDirError";
+}
 
 function markdownFiles(dir: string): string[] {
   return readdirSync(dir, { recursive: true, encoding: "utf8" })
@@ -13,7 +15,8 @@ function markdownFiles(dir: string): string[] {
 }
 
 /** The prompts the agents read: everything shipped in `prompts/` except the judge's. */
-const agentPrompts = () => markdownFiles(PROMPTS_DIR).filter((file) => !file.startsWith("evals"));
+export const agentPrompts = (): string[] =>
+  markdownFiles(PROMPTS_DIR).filter((file) => !file.startsWith("evals"));
 
 /** Checks that `dir` is a full copy of the agents' prompts and returns its absolute path. */
 export function checkPromptsDir(dir: string): string {

@@ -1,7 +1,7 @@
 import type { Conversation } from "./conversation.js";
 import type { DrawnGraph } from "./drawn-graph.js";
 import type { MermaidDrawing } from "./mermaid.js";
-import type { ConversationData, StepData, TurnData } from "./page-data.js";
+import type { ConversationData, ForkData, StepData, TurnData } from "./page-data.js";
 import { edgeKey, type PathOverlay } from "./path-overlay.js";
 
 /** A turn's route as the drawing names it: its nodes' Mermaid ids and the ids of its edges. */
@@ -23,7 +23,12 @@ export function conversationData(
   graph: DrawnGraph,
   drawing: MermaidDrawing,
   overlay: PathOverlay,
-  conversation: { label: string; conversation: Conversation; checkpoints?: string[] },
+  conversation: {
+    label: string;
+    conversation: Conversation;
+    checkpoints?: string[];
+    fork?: ForkData;
+  },
 ): ConversationData {
   const agentOf = new Map(graph.nodes.flatMap((n) => (n.agent ? [[n.id, n.agent] as const] : [])));
   const turns = conversation.conversation.turns.map((turn, index): TurnData => {
@@ -46,5 +51,6 @@ export function conversationData(
       state: turn.state,
     };
   });
-  return { label: conversation.label, checkpoints: conversation.checkpoints, turns };
+  const { label, checkpoints, fork } = conversation;
+  return { label, checkpoints, turns, ...(fork && { fork }) };
 }

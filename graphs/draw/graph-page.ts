@@ -4,7 +4,7 @@ import { conversationData } from "./conversation-data.js";
 import type { DrawnGraph } from "./drawn-graph.js";
 import { escapeHtml, fillTemplate, jsonForScript } from "./html.js";
 import { toMermaid, type AgentStyle } from "./mermaid.js";
-import type { PageData } from "./page-data.js";
+import type { ForkData, PageData } from "./page-data.js";
 import { overlayPath, type PathOverlay } from "./path-overlay.js";
 
 export interface PageConversation {
@@ -13,6 +13,8 @@ export interface PageConversation {
   conversation: Conversation;
   /** The mission's checkpoint titles, for a conversation that follows a mission. */
   checkpoints?: string[];
+  /** Offered when the server can fork the conversation. */
+  fork?: ForkData;
 }
 
 export interface GraphPageOptions {

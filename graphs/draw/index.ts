@@ -7,6 +7,7 @@ export {
   type Conversation,
   type ConversationGraph,
   type StateValues,
+  type Turn,
 } from "./conversation.js";
 export { drawGraph, type DrawableGraph, type DrawnGraph } from "./drawn-graph.js";
 export { renderErrorPage } from "./error-page.js";

@@ -28,11 +28,22 @@ export interface TurnData {
   state?: Record<string, unknown>;
 }
 
+/** What the page needs to fork the conversation; absent when the server does not fork. */
+export interface ForkData {
+  /** The conversation's thread, as `POST /graphs/fork` takes it. */
+  thread: string;
+  /** The graph's prompt files and their shipped text, to edit one for the fork. */
+  prompts: Record<string, string>;
+  /** Whether a fork may name a prompts folder on the server (local sign-in only). */
+  promptsFolder: boolean;
+}
+
 export interface ConversationData {
   label: string;
   /** The mission's checkpoint titles, where the conversation follows a mission. */
   checkpoints?: string[];
   turns: TurnData[];
+  fork?: ForkData;
 }
 
 export interface PageData {

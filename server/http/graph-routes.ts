@@ -15,6 +15,8 @@ import {
   type PageAssets,
   type SignInSettings,
 } from "../../graphs/index.js";
+import { GRAPHS } from "../../domain/index.js";
+import { promptsOf } from "../../graphs/prompts.js";
 import { authenticate, type AuthContext } from "./authenticate.js";
 import { fileReply, pageReply } from "./encoded-reply.js";
 import {
@@ -23,6 +25,7 @@ import {
   type ThreadReader,
   type Viewer,
 } from "./graph-conversations.js";
+import { forkRoute, type ForkRunner } from "./fork-route.js";
 import type { Reply, RequestInfo, Route } from "./handler.js";
 import { HttpError } from "./http-error.js";
 
@@ -31,9 +34,20 @@ export interface GraphRoutesDeps {
   /** How people sign in; with local sign-in the drawings are open to whoever reaches the server. */
   signIn: SignInSettings;
   graphs: (DrawableGraph & ConversationGraph)[];
+  /** Forks conversations from the pages; without it the pages offer no fork. */
+  fork?: ForkRunner;
+  /** The server's Gemini settings, for forks on `gemini`. */
+  geminiEnv?: Record<string, string | undefined>;
+  /** The prompts the server's agents read (`PROMPTS_DIR`), which forks start from. */
+  promptsDir?: string | null;
 }
 
 export const GRAPHS_PATH = "/graphs";
+/** Where each graph's prompts are, under `prompts/`. */
+const PROMPT_FOLDERS: Record<string, string> = {
+  [GRAPHS.commander]: "commander",
+  [GRAPHS.ally]: "ally",
+};
 const ASSETS_PATH = `${GRAPHS_PATH}/assets/`;
 /** Where Mermaid's ES module loads its chunks from: beside itself, as it was built. */
 export const MERMAID_CHUNKS_PATH = `${ASSETS_PATH}${MERMAID_CHUNKS}`;
@@ -149,6 +163,13 @@ export function graphRoutes(deps: GraphRoutesDeps) {
       label: ref.label,
       checkpoints: ref.checkpoints,
       conversation: await read(ref.threadId),
+      ...(deps.fork && {
+        fork: {
+          thread: ref.threadId,
+          prompts: promptsOf(PROMPT_FOLDERS[name] ?? name, deps.promptsDir),
+          promptsFolder: local,
+        },
+      }),
     };
     return renderGraphPage({
       graph: await drawn(name, graph),
@@ -166,6 +187,14 @@ export function graphRoutes(deps: GraphRoutesDeps) {
   };
 
   return {
+    fork: forkRoute({
+      auth: deps.auth,
+      fork: deps.fork,
+      geminiEnv: deps.geminiEnv ?? {},
+      reader: commanderThreads,
+      promptsDirAllowed: local,
+      promptsDir: deps.promptsDir ?? undefined,
+    }),
     index: asPage(index),
     graph: asPage(graphPage),
     asset: (req: RequestInfo) => serveAsset(req, req.params[0] ?? "", false),

@@ -45,7 +45,8 @@ describe("the production install", () => {
       },
     );
     const host = `127.0.0.1:${server.port}`;
-    const { frames } = await interview(host, await signIn(host));
+    const token = await signIn(host);
+    const { frames, sessionId } = await interview(host, token);
     // The prompts were read from the build's copy: the agents' replies follow them to the mission.
     expect(frames.map((f) => f.type)).toEqual([
       "connected",
@@ -73,6 +74,15 @@ describe("the production install", () => {
     for (const [, link] of assets) expect((await fetch(http + link)).status, link).toBe(200);
     const pageScript = await fetch(http + assets.find((m) => m[1]!.includes("graph-page.js"))![1]!);
     expect(await pageScript.text()).toContain("graph-rendered");
+
+    // A fork of the interview, replayed through the build's own eval tooling.
+    const fork = await fetch(`${http}/graphs/fork`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
+      body: JSON.stringify({ thread: `commander:${sessionId}`, turn: 3 }),
+    });
+    const forked = (await fork.json()) as { turns?: { differs: Record<string, boolean> }[] };
+    expect([fork.status, forked.turns?.length]).toEqual([200, 2]);
 
     // The web app: its page from dist/web, and its script bundled from the build's sources.
     const html = await (await fetch(`${http}/`)).text();

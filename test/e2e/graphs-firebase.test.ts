@@ -16,6 +16,7 @@ let browser: Browser;
 let authOrigin: string;
 let email: string;
 let sessionId: string;
+let idToken: string;
 
 beforeAll(async () => {
   const emulators = await authEmulator();
@@ -24,7 +25,7 @@ beforeAll(async () => {
   email = accounts.uniqueEmail("graphs");
   server = await startFirebaseServer(emulators);
   // A learner with an account holds an interview, as a client with an ID token does.
-  const { idToken } = await accounts.signUp({ email, displayName: "Hedy" });
+  ({ idToken } = await accounts.signUp({ email, displayName: "Hedy" }));
   const res = await fetch(`${server.http}/api/v1/sessions`, {
     method: "POST",
     headers: { Authorization: `Bearer ${idToken}` },
@@ -85,5 +86,22 @@ describe("graph pages with Firebase sign-in, on the Auth emulator", () => {
     expectOnlyOrigins(browser.requests.slice(first), [server.http, authOrigin]);
     expect(unexpectedErrors(errors)).toEqual([]);
     await page.close();
+  });
+
+  it("forks the owner's interview, and takes no prompts folder on the server", async () => {
+    const fork = (body: Record<string, unknown>) =>
+      fetch(`${server.http}/graphs/fork`, {
+        method: "POST",
+        headers: { Authorization: `Bearer ${idToken}`, "Content-Type": "application/json" },
+        body: JSON.stringify({ thread: `commander:${sessionId}`, turn: 1, ...body }),
+      });
+    const forked = await fork({});
+    const result = (await forked.json()) as { turns: { learner: string }[] };
+    expect([forked.status, result.turns.map((t) => t.learner)]).toEqual([200, [SEED_INTERVIEW[1]]]);
+    const folder = await fork({ prompts_dir: "/etc" });
+    expect(folder.status).toBe(400);
+    expect(((await folder.json()) as { detail: string }).detail).toMatch(
+      /only be named with local sign-in/,
+    );
   });
 });

@@ -4,9 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { runSuite } from "../../evals/runner/run-suite.js";
-import { allyClient, commanderClient } from "../support/learner-clients.js";
 import { SEED_INTERVIEW } from "../support/seed-interview.js";
-import { startTestServer } from "../support/test-server.js";
+import { holdConversationOnDisk } from "../support/stored-conversation.js";
 
 // A conversation held on a real server with its SQLite file, exported as a case from that file,
 // then replayed by the runner.
@@ -32,29 +31,9 @@ function exportCommand(...args: string[]) {
 }
 
 beforeAll(async () => {
-  const server = await startTestServer({ env: { DATA_DIR: dataDir, SQLITE_PATH: "" } });
-  try {
-    const { token, uid } = await server.login("grace@example.com", "Grace");
-    const commander = commanderClient(server.http, token);
-    for (const content of SEED_INTERVIEW) await commander.ask(content);
-    sessionId = commander.sessionId!;
-    const missionId = commander.mission!.id;
-    enrollmentId = `${uid}_${missionId}`;
-
-    const ally = allyClient(server.http, token, missionId);
-    for (const message of [
-      "Hi!",
-      "Yes, that sounds great!",
-      "It keeps the steps in order.",
-      "I would try it on a small example.",
-      "I feel confident about it.",
-    ]) {
-      await ally.ask(message);
-    }
-    ally.close();
-  } finally {
-    await server.stop();
-  }
+  const held = await holdConversationOnDisk(dataDir);
+  sessionId = held.sessionId;
+  enrollmentId = `${held.uid}_${held.missionId}`;
 }, 30_000);
 
 describe("exporting a stored conversation as a case", () => {

@@ -1,6 +1,7 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { runFork } from "../../evals/fork/fork.js";
 import type { ModelFactory } from "../../graphs/index.js";
 import { buildServer, loadConfig, type Config, type RunningServer } from "../../server/index.js";
 import { createLogger } from "../../server/log.js";
@@ -43,6 +44,7 @@ export async function startTestServer(
   const log = createLogger("debug", (line) => logLines.push(line));
   const server = await buildServer(config, {
     log,
+    fork: runFork,
     ...(options.models && { models: options.models }),
   });
   const http = `http://127.0.0.1:${server.port}`;

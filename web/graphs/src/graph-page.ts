@@ -1,6 +1,7 @@
 // A graph page: draws the graph and, with a conversation, shows each turn's path and state.
 import type { PageData } from "../../../graphs/draw/page-data.js";
 import { draw } from "./drawing.js";
+import { forkPanel } from "./fork.js";
 import { transcript } from "./transcript.js";
 
 const data = JSON.parse(document.getElementById("graph-data")!.textContent!) as PageData;
@@ -18,12 +19,21 @@ try {
   const drawing = await draw(container, data.mermaid, data.mermaidModule);
   const section = document.getElementById("transcript");
   if (data.conversation && section) {
-    const turns = data.conversation.turns;
+    const { turns, fork } = data.conversation;
     const view = transcript(section, data.conversation, {
       onSelect(index) {
         drawing.focus(index === undefined ? undefined : turns[index]!.route);
         describeFocus(index);
       },
+      ...(fork && {
+        onFork(index: number) {
+          const panel = forkPanel(fork, index + 1, turns.length);
+          document.getElementById("fork")?.remove();
+          document.querySelector("main")!.after(panel);
+          panel.scrollIntoView({ block: "start" });
+          panel.querySelector("select")?.focus();
+        },
+      }),
     });
     document.addEventListener("keydown", (event) => {
       if (event.key === "Escape") view.select(undefined);

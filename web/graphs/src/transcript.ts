@@ -49,6 +49,8 @@ function turnHead(turn: TurnData, index: number): HTMLElement {
 export interface TranscriptOptions {
   /** Told of the turn selected, or of none. */
   onSelect(index: number | undefined): void;
+  /** Where the conversation can be forked: asked to fork it after a turn. */
+  onFork?(index: number): void;
 }
 
 /**
@@ -103,6 +105,21 @@ export function transcript(
         "aria-expanded": String(open),
       },
       turnHead(turn, index),
+      options.onFork &&
+        index < turns.length - 1 &&
+        h(
+          "button",
+          {
+            type: "button",
+            class: "fork-button",
+            title: `Copy turns 1–${index + 1} to a scratch thread and replay the rest`,
+            onclick: (event: Event) => {
+              event.stopPropagation();
+              options.onFork!(index);
+            },
+          },
+          "Fork after this turn",
+        ),
       h("p", { class: "learner" }, turn.learner),
       turn.steps.length > 0 && h("ol", { class: "steps" }, ...turn.steps.flatMap(step)),
       turn.steps.length === 0 &&
@@ -112,7 +129,7 @@ export function transcript(
     );
     item.addEventListener("click", (event) => {
       // Selecting text or opening the state's details is not a click on the turn.
-      if ((event.target as Element).closest("details, .state")) return;
+      if ((event.target as Element).closest("details, .state, button")) return;
       if (window.getSelection()?.toString()) return;
       select(open ? undefined : index);
     });
