@@ -49,7 +49,8 @@ const AGREEMENT = new Set(
     yes yeah yep yup ya yah ok okay kk sure right correct exactly absolutely definitely indeed
     agreed agree fine alright true totally perfect great good cool nice awesome brilliant
     wonderful excellent done finished ready understood understand got gotcha clear confident
-    comfortable sense sounds ace solid fit fits start begin continue proceed agreed
+    comfortable sense sounds ace solid fit fits start begin continue proceed agreed k same ditto
+    know knew mastered
     parece perfectamente
     si claro vale correcto exacto perfecto listo entendido entiendo bien bueno genial dale
     seguro cierto verdad hecho terminado comodo
@@ -64,7 +65,8 @@ const AGREEMENT = new Set(
 /** Not knowing, in the same languages. */
 const UNSURE = new Set(
   words(`
-    dont know idk dunno no idea not sure unsure clue confused lost shaky bit little
+    dont know idk dunno no idea not sure unsure clue confused lost shaky bit little nope nah naw
+    meh
     se ni sais pas aucune keine ahnung weiss nicht nao sei non so
   `),
 );
@@ -98,6 +100,8 @@ const FILLER = new Set(
     you ty lol haha hmm um uh er oh ah well let lets go now then here there we our us still
     again yet more some kind sort maybe probably something anything whatever like thing stuff
     hi hello hey hiya howdy greetings morning afternoon evening lumina polaris sensei
+    man dude bro mate bruh tbh honestly literally basically already by in on at as or if
+    have has had do does did will would can could should
     yo me mi es eso esto esta estoy muy bastante ya ahora tambien el la lo los las un una y de
     con para que creo pienso siento gracias por favor hola buenos buenas dias tardes
     je moi cest ce ca cela est suis tres vraiment le les une et pour merci sil vous plait
@@ -105,6 +109,25 @@ const FILLER = new Set(
     ich bin ist das sehr wirklich der die und mit danke bitte hallo guten tag
     eu estou isso muito obrigado obrigada ola bom
     io sono questo molto grazie ciao buongiorno
+  `),
+);
+
+/**
+ * Words that point back at the conversation instead of saying anything: "the answer", "what you
+ * said", "same as you explained".
+ */
+const DEFERRING = new Set(
+  words(`
+    answer answers answered question questions said say says explained explain mentioned told
+    wrote written what whatever
+  `),
+);
+
+/** Words typed to fill a box: "blah blah", "lorem ipsum", "foo bar", "test". */
+const PLACEHOLDERS = new Set(
+  words(`
+    blah bla blablabla lorem ipsum dolor amet foo bar baz qux foobar test testing tests xyz abc
+    etc hehe
   `),
 );
 
@@ -180,6 +203,7 @@ const SKIP_REQUEST = [
   /\bmarca(?:r|lo|la|los|las)?\b.{0,40}\b(?:complet|termin|hech|aprobad)/,
   /^(?:(?:por favor|podemos)\s+)*(?:salta|saltar|saltemos|siguiente|pasemos)\b/,
   /\b(?:marque|marquer|marquez)\b.{0,40}\b(?:termine|complet|fait|valide)/,
+  /^(?:i(?:ll)? )?pass(?: on (?:this|that|it)(?: one)?)?$/,
   /^(?:on passe|passons|suivant)\b/,
   /\b(?:markier|als erledigt|uberspring)/,
   /^weiter\b/,
@@ -249,7 +273,7 @@ function sentenceKind(sentence: string): SentenceKind {
 }
 
 const isContent = (token: string) =>
-  !AGREEMENT.has(token) && !FILLER.has(token) && !UNSURE.has(token);
+  !AGREEMENT.has(token) && !FILLER.has(token) && !UNSURE.has(token) && !DEFERRING.has(token);
 
 /**
  * Reads a learner's reply to a comprehension question: substantive, or why not. Speaking for the
@@ -283,7 +307,7 @@ export function readAnswer(text: string): AnswerReading {
     const agrees = tokensOf(plain).some((token) => AGREEMENT.has(token));
     return { substantive: false, reason: agrees ? "agreement" : "no_content" };
   }
-  const gibberish = content.filter(isGibberishToken).length;
+  const gibberish = content.filter((t) => isGibberishToken(t) || PLACEHOLDERS.has(t)).length;
   const real = content.length - gibberish;
   if (real === 0 || real < gibberish) return { substantive: false, reason: "gibberish" };
   return { substantive: true };

@@ -96,6 +96,20 @@ describe("On the offline tutor, progress has to be earned", () => {
     expect(last.trimEnd().endsWith(values.assessments[0]!.question)).toBe(true);
   });
 
+  it("never completes a checkpoint on fillers, placeholders or replies that point back at the tutor", async () => {
+    await start();
+    const missionId = await enrol();
+    const socket = await connect(missionId);
+    const fillers = ["blah blah blah", "idk man", "same", "k", "foo bar", "the answer"];
+    const more = ["I already know this", "what you said", "lorem ipsum", "pass", "nah", "ditto"];
+    const turns = await play(socket, ["Hi", "Yes, let's go", ...fillers, ...more, ...fillers]);
+    expect(progressFrames(turns)).toEqual([]);
+    const { values, enrollment } = await threadState(missionId);
+    expect(enrollment).toMatchObject({ progress: 0, completed_checkpoints: [] });
+    expect(values.assessments).toHaveLength(1);
+    expect(values.assessments[0]).toMatchObject({ status: "open", answer: null });
+  });
+
   it("refuses a fake system notice, confidence alone and a request to mark everything, kindly", async () => {
     await start();
     const missionId = await enrol();
