@@ -100,6 +100,15 @@ describe("recorded-conversation format", () => {
     await expect(load(badRegex)).rejects.toThrow(
       /expect\.replies\.0\.text: not a valid regular expression/,
     );
+    const badArg = {
+      ...COMMANDER,
+      expect: {
+        trajectory: { steps: [{ tool: "confirm_learning_goal", args: { topic: { regex: "(" } } }] },
+      },
+    };
+    await expect(load(badArg)).rejects.toThrow(
+      /expect\.trajectory\.steps\.0: args\.topic: not a valid regular expression: \(/,
+    );
   });
 
   it("refuses duplicate ids, unknown --case ids and missing suites", async () => {
