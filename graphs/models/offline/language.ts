@@ -548,7 +548,8 @@ export function outcomeFromStatement(text: string): string | undefined {
 /** The learner's answer to "what would you like to be able to do?", reduced to the goal itself. */
 export function outcomeFromAnswer(text: string): string | undefined {
   const outcome = tidyOutcome(text.trim().replace(OUTCOME_PREFIX, ""));
-  return outcome === "" ? undefined : outcome;
+  // "Yes", "ja" or "asdf" is not what anyone wants to be able to do.
+  return outcome === "" || !readAnswer(outcome).substantive ? undefined : outcome;
 }
 
 function tidyOutcome(raw: string): string {
