@@ -30,12 +30,13 @@ export const NOT_AN_ANSWER_MEANING: Record<NotAnAnswer, string> = {
 
 export type AnswerReading = { substantive: true } | { substantive: false; reason: NotAnAnswer };
 
-/** Lowercase, accents and apostrophes gone, so "Sí", "si" and "SI" read alike. */
+/** Lowercase, accents and apostrophes gone and ß as ss, so "Sí", "si" and "SI" read alike. */
 export function plainText(text: string): string {
   return text
     .normalize("NFKD")
     .replace(/\p{M}/gu, "")
     .toLowerCase()
+    .replace(/ß/g, "ss")
     .replace(/['\u2018\u2019\u02bc`´]/g, "");
 }
 
@@ -50,7 +51,7 @@ const AGREEMENT = new Set(
     agreed agree fine alright true totally perfect great good cool nice awesome brilliant
     wonderful excellent done finished ready understood understand got gotcha clear confident
     comfortable sense sounds ace solid fit fits start begin continue proceed agreed k same ditto
-    know knew mastered
+    know knew mastered mismo misma pareil meme gleiche gleich mesmo mesma stesso stessa
     parece perfectamente
     si claro vale correcto exacto perfecto listo entendido entiendo bien bueno genial dale
     seguro cierto verdad hecho terminado comodo
@@ -66,7 +67,7 @@ const AGREEMENT = new Set(
 const UNSURE = new Set(
   words(`
     dont know idk dunno no idea not sure unsure clue confused lost shaky bit little nope nah naw
-    meh
+    meh nada rien nichts nulla
     se ni sais pas aucune keine ahnung weiss nicht nao sei non so
   `),
 );
@@ -102,6 +103,7 @@ const FILLER = new Set(
     hi hello hey hiya howdy greetings morning afternoon evening lumina polaris sensei
     man dude bro mate bruh tbh honestly literally basically already by in on at as or if
     have has had do does did will would can could should
+    deja schon gia chose cosa coisa como comme wie come tu du hast o
     yo me mi es eso esto esta estoy muy bastante ya ahora tambien el la lo los las un una y de
     con para que creo pienso siento gracias por favor hola buenos buenas dias tardes
     je moi cest ce ca cela est suis tres vraiment le les une et pour merci sil vous plait
@@ -119,7 +121,9 @@ const FILLER = new Set(
 const DEFERRING = new Set(
   words(`
     answer answers answered question questions said say says explained explain mentioned told
-    wrote written what whatever
+    wrote written what whatever respuesta reponse antwort resposta risposta pregunta frage
+    pergunta domanda dijiste dicho dit gesagt disse detto explicaste explique erklart explicou
+    spiegato
   `),
 );
 
@@ -127,7 +131,7 @@ const DEFERRING = new Set(
 const PLACEHOLDERS = new Set(
   words(`
     blah bla blablabla lorem ipsum dolor amet foo bar baz qux foobar test testing tests xyz abc
-    etc hehe
+    etc hehe prueba essai teste
   `),
 );
 
