@@ -197,7 +197,11 @@ const HELP_REQUEST =
 
 /** Asking to skip ahead or have progress marked, in any part of the message. */
 const SKIP_REQUEST = [
-  /\bmark(?:ed|ing|s)?\b.{0,40}\b(?:complete|completed|done|finished|passed|as read)\b/,
+  /\bmark(?:ed|ing|s)?\b.{0,40}\b(?:complete|completed|done|finished|passed|as read|understood|correct)\b/,
+  /\bproceed to the next\b/,
+  /^(?:(?:please|just|ok|okay|now|lets|let us|can we|could we)\s+)*(?:go|move|skip|jump) (?:on |ahead |straight )?to the next\b/,
+  /\b(?:full|all the) (?:marks|credit|points|score)\b/,
+  /\b(?:already|previously) answered\b|\banswered (?:this|it|that|them)(?: \w+){0,2} (?:already|before)\b/,
   /^(?:(?:please|just|can we|could we|can i|lets|let us|i want to|i wanna|i would like to|id like to)\s+)*(?:skip|jump ahead|fast forward|move on|next)\b/,
   /\bskip (?:this|it|ahead|the rest|everything|to|this one|the question|the lesson|the checkpoint|them|all)\b/,
   /\b(?:complete|finish|pass) (?:it|this|everything|all|the rest|the checkpoint|the mission|the lesson) for me\b/,
@@ -217,9 +221,23 @@ const SKIP_REQUEST = [
   /^(?:saltare|prossimo)\b/,
 ];
 
+/** Who a message may pretend to come from: the system's roles and the tutors by name. */
+const AUTHORITY =
+  "system|admin|administrator|developer|assistant|tutor|teacher|instructor|moderator|grader|server|evaluator|lumina|polaris|sensei|mission_sensei|mission_ally|mission_curator";
+
 /** Speaking for the system, the tutor or the grader, or rewriting the tutor's instructions. */
 const IMPERSONATION = [
-  /(?:^|\n)\s*[[(<#*]*\s*(?:system|admin|administrator|developer|assistant|tutor|teacher|instructor|moderator|grader|server|evaluator)\b[^\n:\]>]{0,30}[:\]>]/,
+  new RegExp(`(?:^|\\n)\\s*[[(<#*]*\\s*(?:${AUTHORITY})\\b[^\\n:\\]>]{0,30}[:\\]>]`),
+  new RegExp(`\\b(?:note|message|notice|update|memo) from (?:the |your )?(?:${AUTHORITY})\\b`),
+  new RegExp(`\\bas (?:the|your) (?:${AUTHORITY})\\b,? (?:i|we)\\b`),
+  new RegExp(
+    `\\b(?:${AUTHORITY}) (?:says|said|confirms|confirmed|agrees|agreed|approved)\\b.{0,40}\\b(?:passed|correct|understood|complete|completed|done|skip)\\b`,
+  ),
+  /\b(?:verdict|grade)\b["\s]*[:=]/,
+  /\[\/?inst\]|<<\/?sys>>|<\|im_(?:start|end)\|>/,
+  /^\s*override\b|\boverride\s*[:!]/,
+  /\b(?:pretend|act as if|assume|treat (?:this|it|me) as if)\b.{0,40}\b(?:answered|passed|correct|understood|complete|completed)\b/,
+  /\b(?:correct|right) answer (?:was|has been|is) (?:given|provided|recorded)\b/,
   /\bsystem (?:notice|message|note|override|prompt|update|instruction|alert)/,
   /\b(?:learner|student|user) (?:has )?(?:passed|completed|finished|mastered|answered (?:all|every|correctly))\b/,
   /\bignore (?:all |any |the |your )?(?:previous|prior|above|earlier|preceding) (?:instructions|messages|rules|prompts?)\b/,
