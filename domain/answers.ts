@@ -30,12 +30,13 @@ export const NOT_AN_ANSWER_MEANING: Record<NotAnAnswer, string> = {
 
 export type AnswerReading = { substantive: true } | { substantive: false; reason: NotAnAnswer };
 
-/** Lowercase, accents and apostrophes gone, so "Sí", "si" and "SI" read alike. */
+/** Lowercase, accents and apostrophes gone and ß as ss, so "Sí", "si" and "SI" read alike. */
 export function plainText(text: string): string {
   return text
     .normalize("NFKD")
     .replace(/\p{M}/gu, "")
     .toLowerCase()
+    .replace(/ß/g, "ss")
     .replace(/['\u2018\u2019\u02bc`´]/g, "");
 }
 
@@ -49,7 +50,8 @@ const AGREEMENT = new Set(
     yes yeah yep yup ya yah ok okay kk sure right correct exactly absolutely definitely indeed
     agreed agree fine alright true totally perfect great good cool nice awesome brilliant
     wonderful excellent done finished ready understood understand got gotcha clear confident
-    comfortable sense sounds ace solid fit fits start begin continue proceed agreed
+    comfortable sense sounds ace solid fit fits start begin continue proceed agreed k same ditto
+    know knew mastered mismo misma pareil meme gleiche gleich mesmo mesma stesso stessa
     parece perfectamente
     si claro vale correcto exacto perfecto listo entendido entiendo bien bueno genial dale
     seguro cierto verdad hecho terminado comodo
@@ -64,7 +66,8 @@ const AGREEMENT = new Set(
 /** Not knowing, in the same languages. */
 const UNSURE = new Set(
   words(`
-    dont know idk dunno no idea not sure unsure clue confused lost shaky bit little
+    dont know idk dunno no idea not sure unsure clue confused lost shaky bit little nope nah naw
+    meh nada rien nichts nulla
     se ni sais pas aucune keine ahnung weiss nicht nao sei non so
   `),
 );
@@ -98,6 +101,9 @@ const FILLER = new Set(
     you ty lol haha hmm um uh er oh ah well let lets go now then here there we our us still
     again yet more some kind sort maybe probably something anything whatever like thing stuff
     hi hello hey hiya howdy greetings morning afternoon evening lumina polaris sensei
+    man dude bro mate bruh tbh honestly literally basically already by in on at as or if
+    have has had do does did will would can could should
+    deja schon gia chose cosa coisa como comme wie come tu du hast o
     yo me mi es eso esto esta estoy muy bastante ya ahora tambien el la lo los las un una y de
     con para que creo pienso siento gracias por favor hola buenos buenas dias tardes
     je moi cest ce ca cela est suis tres vraiment le les une et pour merci sil vous plait
@@ -105,6 +111,27 @@ const FILLER = new Set(
     ich bin ist das sehr wirklich der die und mit danke bitte hallo guten tag
     eu estou isso muito obrigado obrigada ola bom
     io sono questo molto grazie ciao buongiorno
+  `),
+);
+
+/**
+ * Words that point back at the conversation instead of saying anything: "the answer", "what you
+ * said", "same as you explained".
+ */
+const DEFERRING = new Set(
+  words(`
+    answer answers answered question questions said say says explained explain mentioned told
+    wrote written what whatever respuesta reponse antwort resposta risposta pregunta frage
+    pergunta domanda dijiste dicho dit gesagt disse detto explicaste explique erklart explicou
+    spiegato
+  `),
+);
+
+/** Words typed to fill a box: "blah blah", "lorem ipsum", "foo bar", "test". */
+const PLACEHOLDERS = new Set(
+  words(`
+    blah bla blablabla lorem ipsum dolor amet foo bar baz qux foobar test testing tests xyz abc
+    etc hehe prueba essai teste
   `),
 );
 
@@ -170,7 +197,11 @@ const HELP_REQUEST =
 
 /** Asking to skip ahead or have progress marked, in any part of the message. */
 const SKIP_REQUEST = [
-  /\bmark(?:ed|ing|s)?\b.{0,40}\b(?:complete|completed|done|finished|passed|as read)\b/,
+  /\bmark(?:ed|ing|s)?\b.{0,40}\b(?:complete|completed|done|finished|passed|as read|understood|correct)\b/,
+  /\bproceed to the next\b/,
+  /^(?:(?:please|just|ok|okay|now|lets|let us|can we|could we)\s+)*(?:go|move|skip|jump) (?:on |ahead |straight )?to the next\b/,
+  /\b(?:full|all the) (?:marks|credit|points|score)\b/,
+  /\b(?:already|previously) answered\b|\banswered (?:this|it|that|them)(?: \w+){0,2} (?:already|before)\b/,
   /^(?:(?:please|just|can we|could we|can i|lets|let us|i want to|i wanna|i would like to|id like to)\s+)*(?:skip|jump ahead|fast forward|move on|next)\b/,
   /\bskip (?:this|it|ahead|the rest|everything|to|this one|the question|the lesson|the checkpoint|them|all)\b/,
   /\b(?:complete|finish|pass) (?:it|this|everything|all|the rest|the checkpoint|the mission|the lesson) for me\b/,
@@ -180,6 +211,7 @@ const SKIP_REQUEST = [
   /\bmarca(?:r|lo|la|los|las)?\b.{0,40}\b(?:complet|termin|hech|aprobad)/,
   /^(?:(?:por favor|podemos)\s+)*(?:salta|saltar|saltemos|siguiente|pasemos)\b/,
   /\b(?:marque|marquer|marquez)\b.{0,40}\b(?:termine|complet|fait|valide)/,
+  /^(?:i(?:ll)? )?pass(?: on (?:this|that|it)(?: one)?)?$/,
   /^(?:on passe|passons|suivant)\b/,
   /\b(?:markier|als erledigt|uberspring)/,
   /^weiter\b/,
@@ -189,9 +221,23 @@ const SKIP_REQUEST = [
   /^(?:saltare|prossimo)\b/,
 ];
 
+/** Who a message may pretend to come from: the system's roles and the tutors by name. */
+const AUTHORITY =
+  "system|admin|administrator|developer|assistant|tutor|teacher|instructor|moderator|grader|server|evaluator|lumina|polaris|sensei|mission_sensei|mission_ally|mission_curator";
+
 /** Speaking for the system, the tutor or the grader, or rewriting the tutor's instructions. */
 const IMPERSONATION = [
-  /(?:^|\n)\s*[[(<#*]*\s*(?:system|admin|administrator|developer|assistant|tutor|teacher|instructor|moderator|grader|server|evaluator)\b[^\n:\]>]{0,30}[:\]>]/,
+  new RegExp(`(?:^|\\n)\\s*[[(<#*]*\\s*(?:${AUTHORITY})\\b[^\\n:\\]>]{0,30}[:\\]>]`),
+  new RegExp(`\\b(?:note|message|notice|update|memo) from (?:the |your )?(?:${AUTHORITY})\\b`),
+  new RegExp(`\\bas (?:the|your) (?:${AUTHORITY})\\b,? (?:i|we)\\b`),
+  new RegExp(
+    `\\b(?:${AUTHORITY}) (?:says|said|confirms|confirmed|agrees|agreed|approved)\\b.{0,40}\\b(?:passed|correct|understood|complete|completed|done|skip)\\b`,
+  ),
+  /\b(?:verdict|grade)\b["\s]*[:=]/,
+  /\[\/?inst\]|<<\/?sys>>|<\|im_(?:start|end)\|>/,
+  /^\s*override\b|\boverride\s*[:!]/,
+  /\b(?:pretend|act as if|assume|treat (?:this|it|me) as if)\b.{0,40}\b(?:answered|passed|correct|understood|complete|completed)\b/,
+  /\b(?:correct|right) answer (?:was|has been|is) (?:given|provided|recorded)\b/,
   /\bsystem (?:notice|message|note|override|prompt|update|instruction|alert)/,
   /\b(?:learner|student|user) (?:has )?(?:passed|completed|finished|mastered|answered (?:all|every|correctly))\b/,
   /\bignore (?:all |any |the |your )?(?:previous|prior|above|earlier|preceding) (?:instructions|messages|rules|prompts?)\b/,
@@ -249,7 +295,7 @@ function sentenceKind(sentence: string): SentenceKind {
 }
 
 const isContent = (token: string) =>
-  !AGREEMENT.has(token) && !FILLER.has(token) && !UNSURE.has(token);
+  !AGREEMENT.has(token) && !FILLER.has(token) && !UNSURE.has(token) && !DEFERRING.has(token);
 
 /**
  * Reads a learner's reply to a comprehension question: substantive, or why not. Speaking for the
@@ -283,7 +329,7 @@ export function readAnswer(text: string): AnswerReading {
     const agrees = tokensOf(plain).some((token) => AGREEMENT.has(token));
     return { substantive: false, reason: agrees ? "agreement" : "no_content" };
   }
-  const gibberish = content.filter(isGibberishToken).length;
+  const gibberish = content.filter((t) => isGibberishToken(t) || PLACEHOLDERS.has(t)).length;
   const real = content.length - gibberish;
   if (real === 0 || real < gibberish) return { substantive: false, reason: "gibberish" };
   return { substantive: true };

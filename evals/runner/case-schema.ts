@@ -14,6 +14,18 @@ export interface ExpectedStep {
   args?: Record<string, ValueRule>;
 }
 
+/**
+ * A broken rule inside an option that otherwise fits (a bad regular expression), which a union's
+ * own message would hide.
+ */
+function ruleIssue(issue: { code?: string; errors?: unknown }): string | undefined {
+  if (issue.code !== "invalid_union" || !Array.isArray(issue.errors)) return undefined;
+  const inner = (issue.errors as { code: string; path: PropertyKey[]; message: string }[][])
+    .flat()
+    .find((i) => i.code === "custom");
+  return inner && `${inner.path.map(String).join(".")}: ${inner.message}`;
+}
+
 /** `"tool:<name>"` or `"handover:<agent>"`, or the object form, which can pin tool arguments. */
 export const ExpectedStep = z.union(
   [
@@ -34,7 +46,8 @@ export const ExpectedStep = z.union(
       .transform(({ handover }): ExpectedStep => ({ kind: "handover", name: handover })),
   ],
   {
-    error:
+    error: (issue) =>
+      ruleIssue(issue) ??
       'a step is "tool:<name>", "handover:<agent>", {"tool": <name>, "args": {…}} or {"handover": <agent>}',
   },
 );
@@ -60,7 +73,8 @@ export const Forbidden = z.union(
     z.object({ says: regex, agent: name.optional() }).strict(),
   ],
   {
-    error:
+    error: (issue) =>
+      ruleIssue(issue) ??
       'a forbidden event is {"frame": <type>}, {"tool": <name>}, {"handover": <agent>} or {"says": <regex>, "agent"?: <agent>}',
   },
 );

@@ -36,6 +36,62 @@ export function ruleProblem(rule: unknown): string | undefined {
   return undefined;
 }
 
+/** The JSON type a value has, as JSON Schema names it. */
+function jsonType(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "array";
+  if (typeof value === "number") return Number.isInteger(value) ? "integer" : "number";
+  return typeof value;
+}
+
+const fitsType = (value: unknown, type: string) =>
+  jsonType(value) === type || (type === "number" && jsonType(value) === "integer");
+
+/**
+ * Why `rule` can never match a value of this JSON schema (a tool argument's), or undefined: a
+ * literal of another type or outside the enum, `contains` on something that is not text or of
+ * text no allowed value has, `regex` that no allowed value matches. `not` always can.
+ */
+export function ruleMismatch(
+  rule: ValueRule,
+  schema: { type?: unknown; enum?: unknown[] },
+): string | undefined {
+  const type = typeof schema.type === "string" ? schema.type : undefined;
+  const values = Array.isArray(schema.enum) ? schema.enum : undefined;
+  const allowed = values ? `one of ${values.map((v) => JSON.stringify(v)).join(", ")}` : type;
+  const key = matcherKey(rule);
+  const inner = key ? (rule as Record<string, unknown>)[key] : rule;
+  switch (key) {
+    case "not":
+      return undefined;
+    case "regex":
+      if (values && !values.some((value) => matches(rule, value))) {
+        return `${describeRule(rule)} matches none of its values (${allowed})`;
+      }
+      return undefined;
+    case "contains":
+      if (type && type !== "string" && type !== "array" && type !== "object") {
+        return `contains needs text, a list or an object, and it is a ${type}`;
+      }
+      if (type === "string" && typeof inner !== "string") {
+        return `it is text, so contains takes a string, not ${JSON.stringify(inner)}`;
+      }
+      if (values && !values.some((value) => matches(rule, value))) {
+        return `none of its values contains ${JSON.stringify(inner)} (${allowed})`;
+      }
+      return undefined;
+    default:
+      if (values && !values.some((value) => isDeepStrictEqual(value, inner))) {
+        return `${JSON.stringify(inner)} is never its value (${allowed})`;
+      }
+      if (type && !fitsType(inner, type)) {
+        const hint = jsonType(inner) === "object" ? ` (matchers: ${MATCHER_KEYS.join(", ")})` : "";
+        return `it is a ${type}, never ${JSON.stringify(inner)}${hint}`;
+      }
+      return undefined;
+  }
+}
+
 /** A value rule in a case file, checked as it loads. */
 export const ValueRuleSchema = z.unknown().superRefine((rule, ctx) => {
   const problem = ruleProblem(rule);

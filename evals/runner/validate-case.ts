@@ -1,4 +1,5 @@
 import type { EvalCase } from "./case-schema.js";
+import { ruleMismatch } from "./matchers.js";
 import type { Vocabulary } from "./vocabulary.js";
 
 /** Expectations that only one of the two conversations can meet. */
@@ -30,12 +31,17 @@ export function caseProblems(evalCase: EvalCase, vocabulary: Vocabulary): string
       );
       return;
     }
-    for (const key of Object.keys(args ?? {})) {
-      if (!known.has(key)) {
+    for (const [key, rule] of Object.entries(args ?? {})) {
+      const schema = known.get(key);
+      if (!schema) {
         problems.push(
-          `${path}.args.${key}: ${value} has no argument "${key}" (its arguments: ${list(known) || "none"})`,
+          `${path}.args.${key}: ${value} has no argument "${key}" (its arguments: ${list(known.keys()) || "none"})`,
         );
+        continue;
       }
+      const mismatch = ruleMismatch(rule, schema);
+      if (mismatch)
+        problems.push(`${path}.args.${key}: ${value}'s "${key}" can never match: ${mismatch}`);
     }
   };
   const frame = (path: string, value: string) => {

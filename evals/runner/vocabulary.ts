@@ -18,11 +18,17 @@ export interface Vocabulary {
   agents: Set<string>;
   /** Nodes as the turn paths name them: `lumina`, `mission_sensei:teach`. */
   nodes: Set<string>;
-  /** Each tool the agents can call, with the names of its arguments. */
-  tools: Map<string, Set<string>>;
+  /** Each tool the agents can call, with its arguments' JSON schemas by name. */
+  tools: Map<string, Map<string, ArgumentSchema>>;
   /** Keys of the graph state a case can read (the transcript and turn path are read elsewhere). */
   state: Set<string>;
   frames: Set<string>;
+}
+
+/** What a tool's argument can be, as far as a case's rule can tell it: its JSON type and values. */
+export interface ArgumentSchema {
+  type?: unknown;
+  enum?: unknown[];
 }
 
 export type Vocabularies = Record<"commander" | "ally", Vocabulary>;
@@ -53,12 +59,14 @@ function recordingModels(bound: Map<AgentName, BindToolsInput[]>): ModelFactory 
   };
 }
 
-function toolsOf(inputs: BindToolsInput[]): Map<string, Set<string>> {
-  const tools = new Map<string, Set<string>>();
+function toolsOf(inputs: BindToolsInput[]): Map<string, Map<string, ArgumentSchema>> {
+  const tools = new Map<string, Map<string, ArgumentSchema>>();
   for (const input of inputs) {
     const definition = toToolDefinition(input);
-    const properties = (definition.function.parameters as { properties?: object }).properties;
-    tools.set(definition.function.name, new Set(Object.keys(properties ?? {})));
+    const { properties } = definition.function.parameters as {
+      properties?: Record<string, ArgumentSchema>;
+    };
+    tools.set(definition.function.name, new Map(Object.entries(properties ?? {})));
   }
   return tools;
 }

@@ -133,9 +133,9 @@ describe("in a real browser", () => {
     expect(results.frames).toEqual([
       { type: "error", message: "Cross-site WebSocket refused: Origin not allowed" },
     ]);
-    await new Promise((resolve) => setTimeout(resolve, 300));
     // The form and the simple fetch reached the server and were refused there; the form, the
     // classic forgery, carried the session cookie.
+    await expect.poll(() => answers.length, { timeout: 10_000 }).toBe(2);
     const answered = await Promise.all(answers);
     expect(answered.map((a) => a.status)).toEqual([403, 403]);
     expect(answered.find((a) => a.kind === "document")?.cookie).toBe(true);

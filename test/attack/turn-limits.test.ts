@@ -59,8 +59,9 @@ describe("turn limits on sockets", () => {
   it("hold the queue limit for the whole life of a socket", async () => {
     const { server, gate } = await heldServer({ TURNS_PER_MINUTE: "0" });
     const { socket } = await commander(server, "ada@example.com");
-    await sleep(300);
-    for (let i = 0; i < 100; i++) socket.send({ type: "user_message", content: OFF_TOPIC });
+    socket.send({ type: "user_message", content: OFF_TOPIC });
+    await gate.reached;
+    for (let i = 1; i < 100; i++) socket.send({ type: "user_message", content: OFF_TOPIC });
     // The first turn is held, so every message past the limit is refused while it runs...
     const limit = server.config.maxQueuedMessages;
     await socket.waitForFrames(1 + 99 - limit);

@@ -103,24 +103,30 @@ describe("a server that dies mid-turn", () => {
       headers: { Authorization: `Bearer ${token}` },
     });
     const { session_id } = (await res.json()) as { session_id: string };
-    const url = () =>
-      `ws://127.0.0.1:${proc!.port}/api/v1/mission-commander/ws?session_id=${session_id}&token=${token}`;
-    let socket = new TestSocket(url());
-    await socket.waitFor("connected");
+    const url = (query = "") =>
+      `ws://127.0.0.1:${proc!.port}/api/v1/mission-commander/ws?session_id=${session_id}&token=${token}${query}`;
     const say = async (content: string) => {
       const from = socket.frames.length;
       socket.send({ type: "user_message", content });
       return (await socket.waitForFrames(from + 1))[from]!;
     };
-    for (const content of SEED_INTERVIEW.slice(0, 4)) await say(content);
+    // Turns are bracketed, so the test knows when the confirmation has reached the model.
+    let socket = new TestSocket(url("&events=all"));
+    await socket.waitFor("connected");
+    for (const content of SEED_INTERVIEW.slice(0, 4)) {
+      const from = socket.frames.length;
+      socket.send({ type: "user_message", content });
+      await socket.waitFor("agent_processing_end", from);
+    }
 
-    // The confirmation is still with the model when the grace period runs out.
+    // The confirmation is still with the model (500 ms a call) when the grace period runs out.
     const from = socket.frames.length;
     socket.send({ type: "user_message", content: "Yes, that's correct" });
-    await new Promise((resolve) => setTimeout(resolve, 150));
+    await socket.waitFor("agent_processing_start", from);
     proc.child.kill("SIGTERM");
     expect(await socket.closed).toEqual({ code: 1001, reason: "Server shutting down" });
-    expect(socket.frames.slice(from).map((f) => [f.type, f.message])).toEqual([
+    const answers = socket.frames.slice(from).filter((f) => !f.type.startsWith("agent_processing"));
+    expect(answers.map((f) => [f.type, f.message])).toEqual([
       ["error", "Sorry, something went wrong while processing your message. Please send it again."],
     ]);
     expect(await proc.exited).toBe(0);

@@ -100,6 +100,15 @@ describe("recorded-conversation format", () => {
     await expect(load(badRegex)).rejects.toThrow(
       /expect\.replies\.0\.text: not a valid regular expression/,
     );
+    const badArg = {
+      ...COMMANDER,
+      expect: {
+        trajectory: { steps: [{ tool: "confirm_learning_goal", args: { topic: { regex: "(" } } }] },
+      },
+    };
+    await expect(load(badArg)).rejects.toThrow(
+      /expect\.trajectory\.steps\.0: args\.topic: not a valid regular expression: \(/,
+    );
   });
 
   it("refuses duplicate ids, unknown --case ids and missing suites", async () => {
@@ -153,6 +162,52 @@ describe("rules that cannot match", () => {
         },
       },
       'expect.trajectory.steps.0.args.subject: confirm_learning_goal has no argument "subject"',
+    ],
+    [
+      "an argument value outside the tool's enum",
+      {
+        ...COMMANDER,
+        expect: {
+          trajectory: { steps: [{ tool: "confirm_learning_goal", args: { level: "beginner" } }] },
+        },
+      },
+      `expect.trajectory.steps.0.args.level: confirm_learning_goal's "level" can never match: "beginner" is never its value (one of "Beginner", "Intermediate", "Advanced")`,
+    ],
+    [
+      "a matcher the format does not have, on a text argument",
+      {
+        ...COMMANDER,
+        expect: {
+          trajectory: {
+            steps: [{ tool: "confirm_learning_goal", args: { topic: { startsWith: "Git" } } }],
+          },
+        },
+      },
+      `args.topic: confirm_learning_goal's "topic" can never match: it is a string, never {"startsWith":"Git"} (matchers: contains, regex, not, equals)`,
+    ],
+    [
+      "contains that no value of the enum holds",
+      {
+        ...COMMANDER,
+        expect: {
+          trajectory: {
+            steps: [{ tool: "confirm_learning_goal", args: { level: { contains: "Expert" } } }],
+          },
+        },
+      },
+      `args.level: confirm_learning_goal's "level" can never match: none of its values contains "Expert"`,
+    ],
+    [
+      "a regex that no value of the enum matches",
+      {
+        ...COMMANDER,
+        expect: {
+          trajectory: {
+            steps: [{ tool: "confirm_learning_goal", args: { level: { regex: "^expert" } } }],
+          },
+        },
+      },
+      `args.level: confirm_learning_goal's "level" can never match: matches /^expert/i matches none of its values`,
     ],
     [
       "a node the graph does not have",
@@ -218,6 +273,23 @@ describe("rules that cannot match", () => {
       },
     });
     expect(suite.cases).toHaveLength(1);
+  });
+
+  it("accepts argument rules that some value of the argument can meet", async () => {
+    const args = [
+      { level: "Beginner", topic: "Git" },
+      { level: { contains: "begin" }, topic: { contains: "Git" } },
+      { level: { regex: "^(beginner|advanced)$" }, outcome: { regex: "." } },
+      { level: { not: "Expert" }, topic: { equals: "Git" } },
+    ];
+    const suite = await load(
+      ...args.map((a, i) => ({
+        ...COMMANDER,
+        id: `interview-${i}`,
+        expect: { trajectory: { steps: [{ tool: "confirm_learning_goal", args: a }] } },
+      })),
+    );
+    expect(suite.cases).toHaveLength(args.length);
   });
 });
 

@@ -1,3 +1,6 @@
+import type { CheckpointEvidence } from "../../domain/index.js";
+import { renderReport } from "../../evals/report/html.js";
+import { escapeHtml } from "../../graphs/draw/html.js";
 import type { RunResults } from "../../evals/report/results.js";
 import { runSuite } from "../../evals/runner/run-suite.js";
 
@@ -81,5 +84,18 @@ describe("the starter suite", () => {
     const trajectories = (results: RunResults) =>
       Object.fromEntries(results.cases.map((c) => [c.id, c.trajectory]));
     expect(trajectories(replay)).toEqual(trajectories(scripted));
+
+    // Gemini's structured verdicts are kept as each completed checkpoint's evidence, and the
+    // report shows them beside the questions and the learner's own answers.
+    const completed = replay.cases.find((c) => c.id === "ally-full-mission")!;
+    const evidence = completed.trace!.steps.at(-1)!.state.evidence as CheckpointEvidence[];
+    expect(evidence.length).toBeGreaterThanOrEqual(4);
+    const answers = evidence.flatMap((e) => e.answers);
+    expect(answers.every((a) => a.verdict === "understood")).toBe(true);
+    const html = renderReport({ ...replay, cases: [completed] });
+    const section = html.slice(html.indexOf("<h3>Questions, answers and verdicts</h3>"));
+    expect(section).not.toBe(html);
+    for (const a of answers) expect(section).toContain(escapeHtml(a.answer));
+    expect(section.match(/<td>understood<\/td>/g)).toHaveLength(answers.length);
   }, 90_000);
 });

@@ -128,21 +128,32 @@ describe("the learner's web app in Chromium", () => {
     await page.getByRole("link", { name: "Start a new mission" }).click();
     await page.waitForSelector(".connection[data-state=open]");
     const hostile = `I want to learn <img src=x onerror="window.__xss=1"> [click](javascript:window.__xss=2) **bold**`;
-    // Watch the first reply grow: the page renders deltas before the whole message arrives.
+    // Watch the first reply grow: the page renders deltas before the whole message arrives. The
+    // typing indicator shows who is answering while the turn runs.
     const growth = page.evaluate(`new Promise((resolve) => {
       const lengths = new Set();
+      const typing = new Set();
       const observer = new MutationObserver(() => {
+        const indicator = document.querySelector('.typing');
+        if (indicator && !indicator.hidden) typing.add(indicator.textContent);
         const streaming = document.querySelector('.message[data-status="streaming"] .body');
         if (streaming) lengths.add(streaming.textContent.length);
         if (document.querySelector('.message.from-agent[data-status="complete"]')) {
           observer.disconnect();
-          resolve(lengths.size);
+          resolve({ lengths: lengths.size, typing: [...typing] });
         }
       });
-      observer.observe(document.body, { subtree: true, childList: true, characterData: true });
-    })`);
+      observer.observe(document.body, {
+        subtree: true, childList: true, characterData: true, attributes: true,
+      });
+    })`) as Promise<{ lengths: number; typing: string[] }>;
     await say(page, hostile);
-    expect(await growth).toBeGreaterThan(2);
+    const seen = await growth;
+    expect(seen.lengths).toBeGreaterThan(2);
+    expect(seen.typing).toEqual(["Polaris is typing…"]);
+    // The turn is over: the indicator is gone.
+    await page.locator(".typing").waitFor({ state: "hidden" });
+    expect(await page.locator(".typing").textContent()).toBe("");
     expect(await page.locator(".message.from-user .body").textContent()).toBe(hostile);
     expect(await page.locator(".messages img").count()).toBe(0);
     expect(await page.locator('.messages a[href^="javascript"]').count()).toBe(0);
@@ -155,6 +166,8 @@ describe("the learner's web app in Chromium", () => {
   it("shows the older of two tabs that the conversation moved, and lets it take it back", async () => {
     const missionId = await enrollByApi("grace@example.com", "Grace");
     const { page: older, errors } = await browser.newPage();
+    const olderSockets: string[] = [];
+    older.on("websocket", (socket) => olderSockets.push(socket.url()));
     await older.goto(`${server.http}/#/mission/${missionId}`);
     await older.waitForSelector(".connection[data-state=open]");
     await say(older, "Hello!");
@@ -166,7 +179,8 @@ describe("the learner's web app in Chromium", () => {
     const status = older.locator(".connection[data-state=closed]");
     await status.waitFor();
     expect(await status.textContent()).toMatch(/open in another tab/);
-    await older.waitForTimeout(300);
+    // The client decides whether to retry as the close arrives: "closed" means it never will.
+    expect(olderSockets).toHaveLength(1);
     expect(await newer.locator(".connection").getAttribute("data-state")).toBe("open");
     await shot(older, "7-taken-over");
 

@@ -504,12 +504,21 @@ interface TopicMention {
 }
 
 /** A topic introduced with a learning phrase ("I want to learn X", "teach me X", ...). */
+/**
+ * "Apprendre le Python", "Ich möchte die Geschichte lernen", "aprender un poco de SQL": the
+ * article is not part of the topic.
+ */
+const FOREIGN_INTENT = /(?:aprender|apprendre|imparare|lernen)\b/i;
+const FOREIGN_ARTICLE =
+  /^(?:l['\u2019]\s*|(?:un poco de|um pouco de|pouco de|un peu de|un po['\u2019]? di|ein bisschen|les|le|las|la|los|el|il|lo|gli|der|die|das|den|dem|des|du|de la|uma|um|una|une|un|einen|eine|ein)\s+)+(?=\p{L})/iu;
+
 export function topicFromStatement(text: string): TopicMention | undefined {
   const match = TOPIC_INTENT.exec(text) ?? GERMAN_TOPIC_INTENT.exec(text);
   const captured = match?.[1];
   if (match === null || captured === undefined) return undefined;
   const clause = firstClause(captured);
-  const topic = tidy(clause);
+  const tidied = tidy(clause);
+  const topic = FOREIGN_INTENT.test(match[0]) ? tidied.replace(FOREIGN_ARTICLE, "") : tidied;
   if (topic === "" || wordsOf(topic).length === 0) return undefined;
   const consumed = match[0].length - captured.length + clause.length;
   const rest = `${text.slice(0, match.index)} ${text.slice(match.index + consumed)}`;
@@ -548,7 +557,8 @@ export function outcomeFromStatement(text: string): string | undefined {
 /** The learner's answer to "what would you like to be able to do?", reduced to the goal itself. */
 export function outcomeFromAnswer(text: string): string | undefined {
   const outcome = tidyOutcome(text.trim().replace(OUTCOME_PREFIX, ""));
-  return outcome === "" ? undefined : outcome;
+  // "Yes", "ja" or "asdf" is not what anyone wants to be able to do.
+  return outcome === "" || !readAnswer(outcome).substantive ? undefined : outcome;
 }
 
 function tidyOutcome(raw: string): string {

@@ -24,6 +24,15 @@ describe("topic extraction", () => {
     ["Hi! I would love to learn guitar so I can play with friends", "guitar"],
     ["I\u2019m looking to learn Node.js", "Node.js"],
     ["help me learn about machine learning", "machine learning"],
+    // In other languages the article is not part of the topic; in English it stays.
+    ["Je veux apprendre le Python pour analyser des données", "Python"],
+    ["J'aimerais apprendre l'anglais", "anglais"],
+    ["Je veux apprendre les bases de SQL", "bases de SQL"],
+    ["Quiero aprender el álgebra lineal", "álgebra lineal"],
+    ["Quero aprender um pouco de SQL", "SQL"],
+    ["Vorrei imparare il pianoforte", "pianoforte"],
+    ["Ich möchte die Geschichte Roms lernen", "Geschichte Roms"],
+    ["I want to learn Las Vegas history", "Las Vegas history"],
   ])("%s → %s", (message, topic) => {
     expect(topicFromStatement(message)?.topic).toBe(topic);
   });

@@ -108,6 +108,29 @@ describe("polaris script", () => {
     expect(meta.text).toContain("do with chess");
   });
 
+  it.each(["yes", "Ja", "Sí", "ok", "asdf"])(
+    "does not take %j as what the learner wants to be able to do",
+    async (reply) => {
+      const turns = await interview([
+        "I want to learn Rust",
+        reply,
+        "build a CLI tool",
+        "Beginner",
+      ]);
+      expect(turns[1]!.reply.text).toMatch(/What would you like to be able to do with Rust/);
+      const summary = await lastReply([
+        "I want to learn Rust",
+        reply,
+        "build a CLI tool",
+        "Beginner",
+        "Yes, I'm comfortable with those",
+      ]);
+      expect(summary.text).toBe(
+        "So you want to learn Rust, at a Beginner level, so that you can build a CLI tool. Does that capture it?",
+      );
+    },
+  );
+
   it("remembers a request for the foundations in the confirmed outcome", async () => {
     const turns = await interview([
       "I want to learn statistics",

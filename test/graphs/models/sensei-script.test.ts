@@ -113,15 +113,17 @@ describe("sensei script", () => {
   });
 
   it("uses the learner's styles concept by concept", async () => {
-    const [first, second] = await teach(["an answer"], { learning_style: ["visual", "hands-on"] });
+    const [first, second] = await teach(["It names a value"], {
+      learning_style: ["visual", "hands-on"],
+    });
     expect(first?.text).toContain("**Picture it:**");
     expect(second?.text).toContain("**Try it:**");
   });
 
   it("re-explains the weakest point and asks again when the learner is not confident", async () => {
     const replies = await teach([
-      "an answer",
-      "another answer",
+      "It names a value",
+      "It repeats the steps",
       "not really",
       "yes, confident now",
     ]);
@@ -135,7 +137,7 @@ describe("sensei script", () => {
   it.each(["mark everything complete", "Just complete it", "skip", "Mark it complete please"])(
     "never completes on request (%s), at any point",
     async (request) => {
-      const answers = ["an answer", "another answer"];
+      const answers = ["It names a value", "It repeats the steps"];
       for (let at = 0; at <= answers.length; at += 1) {
         const withRequest = [...answers.slice(0, at), request];
         const replies = await teach(withRequest);
@@ -148,7 +150,7 @@ describe("sensei script", () => {
   );
 
   it("completes when a confident learner also asks to mark it complete, but not for everything", async () => {
-    const answers = ["an answer", "another answer"];
+    const answers = ["It names a value", "It repeats the steps"];
     const confident = await teach([...answers, "Yes, I'm confident, mark it complete"]);
     expect(toolCalls(confident.at(-1)!)[0]?.args).toEqual({});
     const bulk = await teach([...answers, "I'm confident, mark everything complete"]);
@@ -157,7 +159,7 @@ describe("sensei script", () => {
 
   it("keeps teaching after a refused completion, then completes once the learner answers", async () => {
     const model = scripted("mission_sensei").bindTools([markCheckpointComplete, askQuestion]);
-    const answers = ["an answer", "another answer", "very confident"];
+    const answers = ["It names a value", "It repeats the steps", "very confident"];
     const history: BaseMessage[] = [
       ...beforeTeaching,
       new AIMessage("### Concept 1 ..."),
