@@ -1,5 +1,6 @@
 import type { EvalCase } from "./case-schema.js";
 import { ruleMismatch } from "./matchers.js";
+import { pathProblem } from "./state-paths.js";
 import type { Vocabulary } from "./vocabulary.js";
 
 /** Expectations that only one of the two conversations can meet. */
@@ -74,12 +75,15 @@ export function caseProblems(evalCase: EvalCase, vocabulary: Vocabulary): string
     }),
   );
   for (const key of Object.keys(expect.state?.values ?? {})) {
-    const root = key.split(".")[0]!;
+    const [root, ...rest] = key.split(".") as [string, ...string[]];
     if (!vocabulary.state.has(root)) {
       problems.push(
         `expect.state.values.${key}: ${graph}'s state has no "${root}" (it has: ${list(vocabulary.state)})`,
       );
+      continue;
     }
+    const inside = pathProblem(root, vocabulary.stateSchemas.get(root), rest);
+    if (inside) problems.push(`expect.state.values.${key}: in ${graph}'s state, ${inside}`);
   }
   const onlyFor = evalCase.agent === "ally" ? COMMANDER_ONLY : ALLY_ONLY;
   for (const key of onlyFor) {

@@ -1,5 +1,7 @@
 import type { BindToolsInput } from "@langchain/core/language_models/chat_models";
 import type { AgentName } from "../../domain/index.js";
+import { AllyState } from "../../graphs/ally/index.js";
+import { CommanderState } from "../../graphs/commander/index.js";
 import { buildGraphs, drawGraph, type ModelFactory } from "../../graphs/index.js";
 import { createGrounding } from "../../graphs/models/grounding.js";
 import { ScriptedChatModel } from "../../graphs/models/index.js";
@@ -22,6 +24,8 @@ export interface Vocabulary {
   tools: Map<string, Map<string, ArgumentSchema>>;
   /** Keys of the graph state a case can read (the transcript and turn path are read elsewhere). */
   state: Set<string>;
+  /** The schema of each state field, for the paths into it (`goal.level`). */
+  stateSchemas: Map<string, unknown>;
   frames: Set<string>;
 }
 
@@ -71,6 +75,9 @@ function toolsOf(inputs: BindToolsInput[]): Map<string, Map<string, ArgumentSche
   return tools;
 }
 
+/** A reduced field's schema is that of the value it keeps; a plain field is its own schema. */
+const fieldSchema = (field: unknown) => (field as { valueSchema?: unknown }).valueSchema ?? field;
+
 const frameTypes = (union: typeof AllyServerFrame | typeof CommanderServerFrame) =>
   new Set(union.options.map((option) => option.shape.type.value as string));
 
@@ -85,6 +92,7 @@ export function graphVocabularies(): Promise<Vocabularies> {
       const graphs = buildGraphs(recordingModels(bound), store);
       const read = async (
         graph: (typeof graphs)[keyof typeof graphs],
+        schema: typeof AllyState | typeof CommanderState,
         frames: Set<string>,
       ): Promise<Vocabulary> => {
         const drawing = await drawGraph(graph);
@@ -101,12 +109,15 @@ export function graphVocabularies(): Promise<Vocabularies> {
           nodes: new Set(inner.map((node) => node.id)),
           tools,
           state: new Set(state),
+          stateSchemas: new Map(
+            Object.entries(schema.fields).map(([key, field]) => [key, fieldSchema(field)]),
+          ),
           frames,
         };
       };
       return {
-        commander: await read(graphs.commander, frameTypes(CommanderServerFrame)),
-        ally: await read(graphs.ally, frameTypes(AllyServerFrame)),
+        commander: await read(graphs.commander, CommanderState, frameTypes(CommanderServerFrame)),
+        ally: await read(graphs.ally, AllyState, frameTypes(AllyServerFrame)),
       };
     } finally {
       store.close();

@@ -223,6 +223,21 @@ describe("rules that cannot match", () => {
       `expect.state.values.assessment_answered: mission_ally's state has no "assessment_answered"`,
     ],
     [
+      "a misspelt field inside a state value",
+      { ...COMMANDER, expect: { state: { values: { "goal.levle": "Beginner" } } } },
+      `expect.state.values.goal.levle: in mission_commander's state, "goal" has no "levle" (it has: `,
+    ],
+    [
+      "a path past a plain value",
+      { ...ALLY, expect: { state: { values: { "phase.name": "teaching" } } } },
+      `expect.state.values.phase.name: in mission_ally's state, "phase" is a plain enum value, with no "name"`,
+    ],
+    [
+      "a list read by name",
+      { ...ALLY, expect: { state: { values: { "assessments.first.status": "open" } } } },
+      `expect.state.values.assessments.first.status: in mission_ally's state, "assessments" is a list: "first" is no position in it`,
+    ],
+    [
       "the transcript, which the trace keeps outside the state",
       { ...ALLY, expect: { state: { values: { "messages.0": "Hi" } } } },
       `expect.state.values.messages.0: mission_ally's state has no "messages"`,
@@ -268,7 +283,13 @@ describe("rules that cannot match", () => {
         },
         nodes: { match: "superset", turns: [["lumina"], ["mission_sensei:ask_question"]] },
         replies: [{ turn: 1, agent: "mission_ally", text: { contains: "Checkpoint 1" } }],
-        state: { values: { "assessments.0.status": "open", phase: { not: "done" } } },
+        state: {
+          values: {
+            "assessments.0.status": "open",
+            "assessments.length": 1,
+            phase: { not: "done" },
+          },
+        },
         forbidden: [{ frame: "checkpoint_update" }, { says: "x", agent: "mission_sensei" }],
       },
     });
