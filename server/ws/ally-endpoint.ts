@@ -6,7 +6,7 @@ import {
   type AllyContext,
   type User,
 } from "../../domain/index.js";
-import type { Store } from "../../store/index.js";
+import { isLeaseLost, type Store } from "../../store/index.js";
 import type { TokenVerifier } from "../auth/index.js";
 import type { TurnObserver } from "../observability/index.js";
 import { AllyClientFrame, type AllyServerFrame } from "../protocol/index.js";
@@ -170,7 +170,8 @@ export function allyEndpoint(deps: AllyEndpointDeps): EndpointSpec {
             turn?.finish(false);
             speaking = startingAgent;
             send({ type: "agent_processing_end" });
-            if (err instanceof CloseWith) throw err;
+            // A turn fenced out by a newer socket ends this socket (see `socket-endpoint.ts`).
+            if (err instanceof CloseWith || isLeaseLost(err)) throw err;
             connection.log.error("ally turn failed", {
               enrollment_id: enrollment.id,
               error: err,

@@ -6,7 +6,7 @@ import {
   type Enrollment,
   type Mission,
 } from "../../domain/index.js";
-import type { Store } from "../../store/index.js";
+import { isLeaseLost, type Store } from "../../store/index.js";
 import type { TokenVerifier } from "../auth/index.js";
 import type { TurnObserver } from "../observability/index.js";
 import { CommanderClientFrame, type CommanderServerFrame } from "../protocol/index.js";
@@ -153,6 +153,8 @@ export function commanderEndpoint(deps: CommanderEndpointDeps): EndpointSpec {
             }
           } catch (err) {
             turn?.finish(false);
+            // A turn fenced out by a newer socket ends this socket (see `socket-endpoint.ts`).
+            if (isLeaseLost(err)) throw err;
             connection.log.error("commander turn failed", {
               session_id: session.id,
               error: err,

@@ -126,6 +126,11 @@ export class HeldLease {
     this.expiresAt = Date.parse(expires);
   }
 
+  /** A write of this socket's turn was refused by the fence: another socket holds the conversation. */
+  refused(): void {
+    this.lose(TAKEN_OVER, 1008, REPLACED);
+  }
+
   /** The socket ends, and so does its running turn, whose writes the fence refuses anyway. */
   private lose(message: string, code: number, reason: string): void {
     if (this.lost || this.released) return;

@@ -5,6 +5,7 @@ import { isAllowedOrigin } from "../http/cross-site.js";
 import type { Logger } from "../log.js";
 import type { SocketObserver } from "../observability/index.js";
 import { requestId } from "../observability/request-id.js";
+import { isLeaseLost } from "../../store/index.js";
 import { parseClientFrame } from "../protocol/index.js";
 import { Connection, type ConnectionLimits, type SocketData } from "./connection.js";
 import type { ConversationLeases, HeldLease } from "./conversation-leases.js";
@@ -116,7 +117,7 @@ export function registerEndpoint(
             );
           }),
         )
-        .catch((err: unknown) => fail(connection, err));
+        .catch((err: unknown) => (isLeaseLost(err) ? lease.refused() : fail(connection, err)));
 
   const claimFor =
     (connection: Connection): ClaimConversation =>
