@@ -62,7 +62,7 @@ export class Cluster {
   }
 }
 
-export async function signIn(instance: ServerProcess, email: string): Promise<string> {
+export async function signIn(instance: { port: number }, email: string): Promise<string> {
   const response = await fetch(`http://127.0.0.1:${instance.port}/api/v1/auth/dev-login`, {
     method: "POST",
     headers: { "Content-Type": "application/json" },
@@ -71,7 +71,7 @@ export async function signIn(instance: ServerProcess, email: string): Promise<st
   return ((await response.json()) as { token: string }).token;
 }
 
-export async function newSession(instance: ServerProcess, token: string): Promise<string> {
+export async function newSession(instance: { port: number }, token: string): Promise<string> {
   const response = await fetch(`http://127.0.0.1:${instance.port}/api/v1/sessions`, {
     method: "POST",
     headers: { Authorization: `Bearer ${token}` },
