@@ -79,8 +79,11 @@ export async function newSession(instance: { port: number }, token: string): Pro
   return ((await response.json()) as { session_id: string }).session_id;
 }
 
+export const commanderPath = (token: string, session: string, query = "") =>
+  `/api/v1/mission-commander/ws?session_id=${session}&token=${token}${query}`;
+
 export const commanderUrl = (port: number, token: string, session: string, query = "") =>
-  `ws://127.0.0.1:${port}/api/v1/mission-commander/ws?session_id=${session}&token=${token}${query}`;
+  `ws://127.0.0.1:${port}${commanderPath(token, session, query)}`;
 
 export const transcriptOf = (store: Store, session: string) =>
   store.transcripts.list(commanderThreadId(session));

@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { commanderThreadId } from "../../domain/index.js";
+import { TcpProxy } from "../support/tcp-proxy.js";
 import { TestSocket } from "../support/ws-client.js";
-import { Balancer } from "./balancer.js";
 import {
   Cluster,
   LEASE_TTL_MS,
   answeredOrClosed,
+  commanderPath,
   commanderUrl,
   newSession,
   shownReplies,
@@ -146,7 +147,7 @@ export function describeMultiInstance(name: string, options: MultiInstanceOption
     }, 60_000);
 
     it("drains on SIGTERM, releasing its leases, and the learners resume on the other instances", async () => {
-      const balancer = await Balancer.start(cluster.instances.filter(isRunning).map((i) => i.port));
+      const balancer = await TcpProxy.start(...cluster.instances.filter(isRunning).map(address));
       const learners = await Promise.all(
         [0, 1, 2, 3].map(async (n) => ({
           session: await newSession(cluster.instances[0]!, token),
@@ -158,7 +159,9 @@ export function describeMultiInstance(name: string, options: MultiInstanceOption
       const talk = async (learner: (typeof learners)[number]) => {
         let next = 0;
         while (next < learner.texts.length) {
-          const socket = new TestSocket(commanderUrl(balancer.port, token, learner.session));
+          const socket = new TestSocket(
+            `ws://${balancer.host}${commanderPath(token, learner.session)}`,
+          );
           const opened = await socket.waitUntil(
             () =>
               socket.frames.some((f) => f.type === "connected") || socket.closeCode !== undefined,
@@ -188,10 +191,10 @@ export function describeMultiInstance(name: string, options: MultiInstanceOption
       // A rolling restart: each original instance in turn leaves the balancer and drains.
       for (const instance of cluster.instances.filter(isRunning).slice(0, 2)) {
         await sleep(700);
-        balancer.remove(instance.port);
+        balancer.remove(address(instance));
         instance.child.kill("SIGTERM");
         expect(await instance.exited).toBe(0);
-        balancer.add((await cluster.add()).port);
+        balancer.add(address(await cluster.add()));
       }
       await talking;
       await balancer.close();
@@ -204,6 +207,8 @@ export function describeMultiInstance(name: string, options: MultiInstanceOption
     }, 90_000);
   });
 }
+
+const address = (instance: { port: number }) => `127.0.0.1:${instance.port}`;
 
 const isRunning = (instance: { child: { exitCode: number | null; signalCode: unknown } }) =>
   instance.child.exitCode === null && instance.child.signalCode === null;
