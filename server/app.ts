@@ -98,8 +98,7 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
   const leases = new ConversationLeases(store.leases, {
     ttlMs: config.conversationLeaseTtlMs,
     onTakeover: () => metrics.leaseTakenOver(),
-    onError: (error) =>
-      log.warn("a conversation lease could not be renewed or released", { error }),
+    onError: (error) => log.warn("a call on a conversation lease failed", { error }),
   });
   const ws: Omit<EndpointContext, "sockets"> = {
     log,

@@ -11,7 +11,7 @@ export interface LeaseSettings {
   ttlMs: number;
   /** Told of each lease taken from another owner that still held it. */
   onTakeover?: () => void;
-  /** Told of renewals and releases that failed (the store is unreachable). */
+  /** Told of lease calls that failed (the store is unreachable). */
   onError?: (error: unknown) => void;
 }
 
@@ -67,11 +67,14 @@ export class HeldLease {
     private readonly forget: () => void,
   ) {
     this.expiresAt = Date.parse(lease.expires_at);
-    this.stopWatching = store.watch(lease.key, (current) => {
+    const check = (current: Lease | null) => {
       if (current?.owner !== lease.owner || current.token !== lease.token) {
         this.lose(TAKEN_OVER, 1008, REPLACED);
       }
-    });
+    };
+    this.stopWatching = store.watch(lease.key, check);
+    // A takeover between the acquisition and the watch's start is caught here.
+    store.get(lease.key).then(check, (error: unknown) => settings.onError?.(error));
   }
 
   get token(): number {
