@@ -4,7 +4,7 @@ import { LeaseLostError } from "../errors.js";
 import type { Lease, LeaseStore } from "../ports.js";
 
 const TABLE = "conversation_leases";
-/** How often the file is read for changes made by other processes sharing it. */
+/** How often the file is checked for changes made by other processes sharing it. */
 const POLL_MS = 250;
 
 interface LeaseRow {
@@ -30,7 +30,9 @@ export function assertFence(db: Database, key: string, token: number): void {
 /**
  * `conversation_leases`, one row per conversation. Each change is an IMMEDIATE transaction, so
  * processes sharing the file take turns. Watchers hear of changes made through this store at once
- * and of those made by other processes within `POLL_MS`.
+ * and of those made by other processes within `POLL_MS`: the file's `data_version`, which moves
+ * only when another connection has written, is checked that often, and the watched leases are
+ * read again only when it has moved.
  */
 export function createSqliteLeaseStore(db: Database, clock: Clock): LeaseStore & { stop(): void } {
   const read = db.prepare<[string], LeaseRow>(`SELECT * FROM ${TABLE} WHERE key = ?`);
@@ -38,6 +40,8 @@ export function createSqliteLeaseStore(db: Database, clock: Clock): LeaseStore &
     `INSERT INTO ${TABLE} (key, owner, token, expires_at) VALUES (@key, @owner, @token, @expires_at)
      ON CONFLICT (key) DO UPDATE SET owner = @owner, token = @token, expires_at = @expires_at`,
   );
+  const dataVersion = db.prepare<[], number>("PRAGMA data_version").pluck();
+  let seenVersion = dataVersion.get();
   const until = (ttlMs: number) => new Date(clock().getTime() + ttlMs).toISOString();
   const watchers = new Map<
     string,
@@ -109,6 +113,10 @@ export function createSqliteLeaseStore(db: Database, clock: Clock): LeaseStore &
       }
       watched.listeners.add(onChange);
       poller ??= setInterval(() => {
+        if (!db.open) return;
+        const version = dataVersion.get();
+        if (version === seenVersion) return;
+        seenVersion = version;
         for (const watchedKey of watchers.keys()) notify(watchedKey);
       }, POLL_MS).unref();
       return () => {
