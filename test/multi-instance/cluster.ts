@@ -30,6 +30,10 @@ export class Cluster {
       LOCAL_AUTH_SECRET: "a shared local signing secret for every test instance",
       CONVERSATION_LEASE_TTL_MS: String(LEASE_TTL_MS),
       MODEL_DELAY_MS: "50-200",
+      // One learner talks a lot here, on a machine that may be busy with other tests: the
+      // admission limits, tested on their own, stay out of the way.
+      TURNS_PER_MINUTE: "0",
+      BUSY_EVENT_LOOP_DELAY_MS: "0",
     };
     const cluster = new Cluster(env, await openStore(loadConfig({ ...env, DATA_DIR: tmpdir() })));
     await Promise.all(Array.from({ length: count }, () => cluster.add()));
