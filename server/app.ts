@@ -32,9 +32,9 @@ import { protocolJsonSchema } from "./protocol/index.js";
 import { allyEndpoint } from "./ws/ally-endpoint.js";
 import { commanderEndpoint } from "./ws/commander-endpoint.js";
 import type { Connection } from "./ws/connection.js";
+import { ConversationLeases } from "./ws/conversation-leases.js";
 import { ConversationLocks } from "./ws/conversation-locks.js";
 import { FairScheduler } from "./ws/fair-scheduler.js";
-import { LiveSockets } from "./ws/live-sockets.js";
 import { withPauses } from "./ws/pausing-store.js";
 import { registerEndpoint, type EndpointContext, type EndpointSpec } from "./ws/socket-endpoint.js";
 import { TurnAdmission } from "./ws/turn-admission.js";
@@ -98,6 +98,11 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
     maxRunningTurns: config.maxRunningTurns,
     busyEventLoopDelayMs: config.busyEventLoopDelayMs,
   });
+  const leases = new ConversationLeases(store.leases, {
+    ttlMs: config.conversationLeaseTtlMs,
+    onTakeover: () => metrics.leaseTakenOver(),
+    onError: (error) => log.warn("a call on a conversation lease failed", { error }),
+  });
   const ws: Omit<EndpointContext, "sockets"> = {
     log,
     limits: {
@@ -107,7 +112,7 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
       idleTimeoutMs: config.wsIdleTimeoutSeconds * 1000,
     },
     locks: new ConversationLocks(),
-    live: new LiveSockets(),
+    leases,
     scheduler,
     admission,
     allowedOrigins: config.allowedOrigins,
@@ -253,6 +258,9 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
         );
         c.close(1001, "Server shutting down");
       }
+      // The sockets' own releases are under way; whatever is still held goes now, so clients
+      // resume on another instance without waiting for an expiry.
+      await leases.releaseAll();
       admission.stop();
       if (config.tracing) await flushTraces();
       await store.close();

@@ -82,6 +82,7 @@ const ConfigSchema = z
     WS_IDLE_TIMEOUT_SECONDS: positiveInt(600),
     WS_MAX_BACKPRESSURE_BYTES: positiveInt(1024 * 1024),
     SHUTDOWN_GRACE_MS: positiveInt(10_000),
+    CONVERSATION_LEASE_TTL_MS: z.coerce.number().int().min(1_000).max(600_000).default(15_000),
     METRICS_TOKEN: optionalText.pipe(
       z.string().min(16, "must be at least 16 characters").optional(),
     ),
@@ -197,6 +198,8 @@ const ConfigSchema = z
       wsIdleTimeoutSeconds: env.WS_IDLE_TIMEOUT_SECONDS,
       wsMaxBackpressureBytes: env.WS_MAX_BACKPRESSURE_BYTES,
       shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
+      /** How long a conversation's lease lasts unrenewed (see `server/ws/conversation-leases.ts`). */
+      conversationLeaseTtlMs: env.CONVERSATION_LEASE_TTL_MS,
       /** Required as a bearer token by `GET /metrics`; unset, only loopback clients may scrape. */
       metricsToken: env.METRICS_TOKEN,
       tracing: tracing

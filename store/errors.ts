@@ -14,3 +14,23 @@ export function isStoreBusy(error: unknown): boolean {
   }
   return false;
 }
+
+/**
+ * A write carried the fencing token of a conversation lease that another owner has since taken
+ * over (or that was released). The write was not applied.
+ */
+export class LeaseLostError extends Error {
+  override name = "LeaseLostError";
+  constructor(key: string, token: number) {
+    super(`the lease on ${key} is no longer held with token ${token}`);
+  }
+}
+
+/** Whether `error`, or anything it wraps, is a `LeaseLostError`. */
+export function isLeaseLost(error: unknown): boolean {
+  for (let e = error; e instanceof Error; e = e.cause) {
+    if (e instanceof LeaseLostError) return true;
+    if (e instanceof AggregateError && e.errors.some(isLeaseLost)) return true;
+  }
+  return false;
+}

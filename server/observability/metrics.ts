@@ -101,6 +101,11 @@ export class ServerMetrics implements StoreCallObserver {
     labelNames: ["kind"] as const,
     registers: [this.registry],
   });
+  private readonly leaseTakeovers = new Counter({
+    name: "learnforge_lease_takeovers_total",
+    help: "Conversation leases this server took from another socket that still held them",
+    registers: [this.registry],
+  });
   private readonly storeSeconds = new Histogram({
     name: "learnforge_store_call_duration_seconds",
     help: "Store calls, by port, method and outcome (ok or failed)",
@@ -152,6 +157,10 @@ export class ServerMetrics implements StoreCallObserver {
         }
       },
     };
+  }
+
+  leaseTakenOver(): void {
+    this.leaseTakeovers.inc();
   }
 
   storeCall(port: string, method: string, ok: boolean, seconds: number): void {

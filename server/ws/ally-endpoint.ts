@@ -6,7 +6,7 @@ import {
   type AllyContext,
   type User,
 } from "../../domain/index.js";
-import type { Store } from "../../store/index.js";
+import { isLeaseLost, type Store } from "../../store/index.js";
 import type { TokenVerifier } from "../auth/index.js";
 import type { TurnObserver } from "../observability/index.js";
 import { AllyClientFrame, type AllyServerFrame } from "../protocol/index.js";
@@ -71,7 +71,7 @@ export function allyEndpoint(deps: AllyEndpointDeps): EndpointSpec {
     path: "/api/v1/mission-ally/ws",
     clientSchema: AllyClientFrame,
     textField: "message",
-    async open(connection, data) {
+    async open(connection, data, claim) {
       const send = (...frames: AllyServerFrame[]) => connection.send(...frames);
       const user = await authenticateSocket(deps.verifier, store, data);
       const missionId = data.query.get("mission_id");
@@ -86,6 +86,7 @@ export function allyEndpoint(deps: AllyEndpointDeps): EndpointSpec {
       if (!allySession) throw new CloseWith(1008, "Enrollment session not found");
 
       const threadId = allyThreadId(enrollment.id);
+      if (allySession.status !== "completed") await claim(threadId);
       const { log, values, history } = await ConversationLog.open(
         store.transcripts,
         deps.graph,
@@ -112,14 +113,14 @@ export function allyEndpoint(deps: AllyEndpointDeps): EndpointSpec {
       return {
         key: threadId,
         owner: user.id,
-        runTurn: async (text) => {
+        runTurn: async (text, fence) => {
           if (finished) return;
           send({ type: "agent_processing_start" });
           let closed = false;
           let turn: TurnLog | undefined;
           const startingAgent = speaking;
           try {
-            turn = await log.startTurn(text);
+            turn = await log.startTurn(text, await fence());
             const config = {
               configurable: { thread_id: threadId, ...turn.configurable },
               context: await loadContext(user, missionId, allySession.id),
@@ -169,7 +170,8 @@ export function allyEndpoint(deps: AllyEndpointDeps): EndpointSpec {
             turn?.finish(false);
             speaking = startingAgent;
             send({ type: "agent_processing_end" });
-            if (err instanceof CloseWith) throw err;
+            // A turn fenced out by a newer socket ends this socket (see `socket-endpoint.ts`).
+            if (err instanceof CloseWith || isLeaseLost(err)) throw err;
             connection.log.error("ally turn failed", {
               enrollment_id: enrollment.id,
               error: err,

@@ -6,7 +6,7 @@ import {
   type Enrollment,
   type Mission,
 } from "../../domain/index.js";
-import type { Store } from "../../store/index.js";
+import { isLeaseLost, type Store } from "../../store/index.js";
 import type { TokenVerifier } from "../auth/index.js";
 import type { TurnObserver } from "../observability/index.js";
 import { CommanderClientFrame, type CommanderServerFrame } from "../protocol/index.js";
@@ -54,7 +54,7 @@ export function commanderEndpoint(deps: CommanderEndpointDeps): EndpointSpec {
     path: "/api/v1/mission-commander/ws",
     clientSchema: CommanderClientFrame,
     textField: "content",
-    async open(connection, data) {
+    async open(connection, data, claim) {
       const send = (frame: CommanderServerFrame) => connection.send(frame);
       const user = await authenticateSocket(deps.verifier, deps.store, data);
       const sessionId = data.query.get("session_id");
@@ -70,6 +70,8 @@ export function commanderEndpoint(deps: CommanderEndpointDeps): EndpointSpec {
         prompts_dir: deps.promptsDir ?? null,
       };
       const config = { configurable: { thread_id: commanderThreadId(session.id) }, context };
+      const finishedAlready = session.status === "completed" && session.mission_id;
+      if (!finishedAlready) await claim(config.configurable.thread_id);
       const { log, history } = await ConversationLog.open(
         deps.store.transcripts,
         deps.graph,
@@ -84,8 +86,8 @@ export function commanderEndpoint(deps: CommanderEndpointDeps): EndpointSpec {
           messages: history.map((h) => ({ type: h.type, content: h.text, message: h.text })),
         });
       }
-      if (session.status === "completed" && session.mission_id) {
-        await closeWithMission(connection, deps.store, user.id, session.mission_id);
+      if (finishedAlready) {
+        await closeWithMission(connection, deps.store, user.id, finishedAlready);
         return undefined;
       }
 
@@ -95,14 +97,14 @@ export function commanderEndpoint(deps: CommanderEndpointDeps): EndpointSpec {
       return {
         key: config.configurable.thread_id,
         owner: user.id,
-        runTurn: async (text) => {
+        runTurn: async (text, fence) => {
           if (finished) return;
           if (allEvents) send({ type: "agent_processing_start" });
           const replies: Reply[] = [];
           let created: CommanderServerFrame | undefined;
           let turn: TurnLog | undefined;
           try {
-            turn = await log.startTurn(text);
+            turn = await log.startTurn(text, await fence());
             const events = streamTurn(
               deps.graph,
               turn.input,
@@ -151,6 +153,8 @@ export function commanderEndpoint(deps: CommanderEndpointDeps): EndpointSpec {
             }
           } catch (err) {
             turn?.finish(false);
+            // A turn fenced out by a newer socket ends this socket (see `socket-endpoint.ts`).
+            if (isLeaseLost(err)) throw err;
             connection.log.error("commander turn failed", {
               session_id: session.id,
               error: err,

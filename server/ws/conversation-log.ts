@@ -10,7 +10,13 @@ import {
   type TranscriptMark,
 } from "../../domain/index.js";
 import { busyNotice } from "../../graphs/index.js";
-import { TURN_ID, isStoreBusy, readTranscript, type TranscriptStore } from "../../store/index.js";
+import {
+  LEASE_TOKEN,
+  TURN_ID,
+  isStoreBusy,
+  readTranscript,
+  type TranscriptStore,
+} from "../../store/index.js";
 import { CloseWith, type EndpointSpec } from "./socket-endpoint.js";
 
 export interface HistoryItem {
@@ -55,9 +61,9 @@ export function turnFailedMessage(error: unknown, shown: boolean): string {
 export function whenStoreBusy(spec: EndpointSpec): EndpointSpec {
   return {
     ...spec,
-    async open(connection, data) {
+    async open(connection, data, claim) {
       try {
-        return await spec.open(connection, data);
+        return await spec.open(connection, data, claim);
       } catch (error) {
         if (isStoreBusy(error)) throw new CloseWith(1013, "The service is busy; reconnect shortly");
         throw error;
@@ -150,18 +156,19 @@ export class ConversationLog {
   /**
    * Starts a turn on the learner's `text`: its graph input carries whatever the thread has not
    * taken in yet (including entries another socket appended since this one opened), then the new
-   * message.
+   * message. Every append of the turn, and every checkpoint write through its `configurable`,
+   * carries `fence`, the conversation lease's token.
    */
-  async startTurn(text: string): Promise<TurnLog> {
+  async startTurn(text: string, fence: number): Promise<TurnLog> {
     this.take(await this.store.list(this.threadId, { afterSeq: this.lastSeq }), true);
     const id = randomUUID();
     const input = {
       messages: [...this.pending.map(asMessage), new HumanMessage({ id, content: text })],
       transcript: { seq: this.lastSeq, turn: id },
     };
-    return new TurnLog(id, text, input, {
+    return new TurnLog(id, text, input, fence, {
       append: async (entries) => {
-        const stored = await this.store.append(this.threadId, entries);
+        const stored = await this.store.append(this.threadId, entries, { fence });
         this.take(stored, false);
         return stored;
       },
@@ -188,8 +195,8 @@ interface TurnLogSink {
 
 /** One turn's appends. The learner's message goes in with the first reply shown. */
 export class TurnLog {
-  /** Names the turn for the checkpointers (see `store/turns.ts`). */
-  readonly configurable: Record<string, string>;
+  /** Names the turn and its lease token for the checkpointers (`store/turns.ts`, `store/leases.ts`). */
+  readonly configurable: Record<string, string | number>;
   private recorded: TranscriptEntry[] = [];
 
   constructor(
@@ -198,9 +205,10 @@ export class TurnLog {
     private readonly text: string,
     /** The graph input: folded entries, the learner's message and the thread's new mark. */
     readonly input: { messages: BaseMessage[]; transcript: TranscriptMark },
+    fence: number,
     private readonly sink: TurnLogSink,
   ) {
-    this.configurable = { [TURN_ID]: id };
+    this.configurable = { [TURN_ID]: id, [LEASE_TOKEN]: fence };
   }
 
   /** Whether the learner has been shown anything of this turn. */

@@ -5,11 +5,12 @@ import { isAllowedOrigin } from "../http/cross-site.js";
 import type { Logger } from "../log.js";
 import type { SocketObserver } from "../observability/index.js";
 import { requestId } from "../observability/request-id.js";
+import { isLeaseLost } from "../../store/index.js";
 import { parseClientFrame } from "../protocol/index.js";
 import { Connection, type ConnectionLimits, type SocketData } from "./connection.js";
+import type { ConversationLeases, HeldLease } from "./conversation-leases.js";
 import type { ConversationLocks } from "./conversation-locks.js";
 import type { FairScheduler } from "./fair-scheduler.js";
-import type { LiveSockets } from "./live-sockets.js";
 import type { TurnAdmission } from "./turn-admission.js";
 
 /** Ends the connection with an `error` frame and this close code (1008 for auth and ownership). */
@@ -24,28 +25,46 @@ export class CloseWith extends Error {
 
 /** An authenticated conversation on one socket. */
 export interface Conversation {
-  /** Identifies the conversation across sockets: one live socket and one turn at a time per key. */
+  /** Identifies the conversation across sockets: one turn at a time per key in this process. */
   key: string;
   /** The user it belongs to, whose turns share a rate limit and a fair share of the server. */
   owner: string;
-  runTurn(text: string): Promise<void>;
-  /** The socket closed while it still owned the conversation. */
+  /**
+   * Runs one learner message. `fence()` gives the fencing token of the conversation's lease, which
+   * every write of the turn carries; it fails once another socket has taken the conversation.
+   */
+  runTurn(text: string, fence: () => Promise<number>): Promise<void>;
+  /** The socket closed while it still held the conversation. */
   onClose(): Promise<void>;
 }
+
+/**
+ * Takes the conversation's lease (keyed by its thread id) for this socket, closing whichever socket
+ * held it, on any instance. An endpoint claims before it reads the history, so the history holds
+ * everything the previous holder wrote.
+ */
+export type ClaimConversation = (key: string) => Promise<void>;
 
 export interface EndpointSpec {
   path: string;
   clientSchema: z.ZodType<{ type: string }>;
   textField: "content" | "message";
-  /** Authenticates, loads the conversation and sends the opening frames; undefined if it closed. */
-  open(connection: Connection, data: SocketData): Promise<Conversation | undefined>;
+  /**
+   * Authenticates, claims and loads the conversation and sends the opening frames; undefined if
+   * it closed. A conversation it returns must have been claimed.
+   */
+  open(
+    connection: Connection,
+    data: SocketData,
+    claim: ClaimConversation,
+  ): Promise<Conversation | undefined>;
 }
 
 export interface EndpointContext {
   log: Logger;
   limits: ConnectionLimits & { maxFrameBytes: number };
   locks: ConversationLocks;
-  live: LiveSockets;
+  leases: ConversationLeases;
   scheduler: FairScheduler;
   admission: TurnAdmission;
   allowedOrigins: string[];
@@ -70,6 +89,7 @@ export function registerEndpoint(
   spec: EndpointSpec,
 ): void {
   const conversations = new WeakMap<Connection, Conversation>();
+  const leases = new WeakMap<Connection, HeldLease>();
 
   const fail = (connection: Connection, err: unknown) => {
     if (err instanceof CloseWith) {
@@ -82,16 +102,31 @@ export function registerEndpoint(
     connection.close(1011, "Internal server error");
   };
 
-  /** Runs one learner message: admitted while running, in its owner's fair share, one per key. */
-  const turnRunner = (connection: Connection, conversation: Conversation) => (text: string) =>
-    ctx.admission
-      .track(() =>
-        ctx.scheduler.run(conversation.owner, async () => {
-          await ctx.scheduler.yield();
-          await ctx.locks.run(conversation.key, () => conversation.runTurn(text));
-        }),
-      )
-      .catch((err: unknown) => fail(connection, err));
+  /**
+   * Runs one learner message: admitted while running, in its owner's fair share, one per key in
+   * this process, under the conversation's lease (renewed while it runs).
+   */
+  const turnRunner =
+    (connection: Connection, conversation: Conversation, lease: HeldLease) => (text: string) =>
+      ctx.admission
+        .track(() =>
+          ctx.scheduler.run(conversation.owner, async () => {
+            await ctx.scheduler.yield();
+            await ctx.locks.run(conversation.key, () =>
+              lease.during(() => conversation.runTurn(text, () => lease.forTurn())),
+            );
+          }),
+        )
+        .catch((err: unknown) => (isLeaseLost(err) ? lease.refused() : fail(connection, err)));
+
+  const claimFor =
+    (connection: Connection): ClaimConversation =>
+    async (key) => {
+      const lease = await ctx.leases.claim(key, connection);
+      leases.set(connection, lease);
+      // The client left while the lease was being taken: nobody will close this socket again.
+      if (connection.closed) await lease.release();
+    };
 
   const onFrame = (connection: Connection, message: ArrayBuffer) => {
     connection.touch();
@@ -203,15 +238,27 @@ export function registerEndpoint(
         return;
       }
       spec
-        .open(connection, data)
+        .open(connection, data, claimFor(connection))
         .then((conversation) => {
-          if (!conversation) return;
+          const lease = leases.get(connection);
+          if (!conversation) {
+            // Opened and closed at once (a finished conversation): nothing to hold.
+            void lease?.release();
+            return;
+          }
+          if (!lease) throw new Error(`${spec.path} opened a conversation it did not claim`);
+          if (connection.closed) {
+            void lease.release();
+            return;
+          }
           conversations.set(connection, conversation);
           connection.logFields.conversation_id = conversation.key;
-          ctx.live.claim(conversation.key, connection);
-          connection.startTurns(turnRunner(connection, conversation));
+          connection.startTurns(turnRunner(connection, conversation, lease));
         })
-        .catch((err: unknown) => fail(connection, err));
+        .catch((err: unknown) => {
+          void leases.get(connection)?.release();
+          fail(connection, err);
+        });
     },
     message: (ws, message) => {
       const connection = ws.getUserData().connection;
@@ -238,11 +285,14 @@ export function registerEndpoint(
       connection.markClosed();
       ctx.connections.delete(connection);
       const conversation = conversations.get(connection);
-      if (conversation && ctx.live.release(conversation.key, connection)) {
-        // Let the running turn finish first, so the conversation's final status reflects it.
+      const lease = leases.get(connection);
+      if (conversation && lease && !lease.lost) {
+        // Let the running turn finish first, under the lease, so the conversation's final status
+        // reflects it; the lease goes last.
         void connection
           .idle()
-          .then(() => conversation.onClose())
+          .then(() => (lease.lost ? undefined : conversation.onClose()))
+          .finally(() => lease.release())
           .catch((err: unknown) =>
             connection.log.error("close handling failed", { path: spec.path, error: err }),
           );

@@ -3,7 +3,7 @@ import type { RunnableConfig } from "@langchain/core/runnables";
 import { BaseCheckpointSaver } from "@langchain/langgraph-checkpoint";
 import { AppEventSchema, type AppEvent } from "../../domain/index.js";
 import { UsageTally, type TurnUsage } from "../../graphs/index.js";
-import { TURN_ID, turnOf } from "../../store/index.js";
+import { LEASE_TOKEN, TURN_ID, canDeleteFenced, leaseTokenOf, turnOf } from "../../store/index.js";
 import type { TurnObserver } from "../observability/index.js";
 import { RunSettled } from "./run-settled.js";
 
@@ -59,7 +59,8 @@ const nodeOf = (namespace: string[]): string | undefined => namespace[0]?.split(
  * all or nothing: if it fails, is aborted, or its caller stops before `end` has been handled, the
  * run is stopped and the thread goes back exactly to where it was.
  *
- * `config.configurable.turn_id` names the turn (see `store/turns.ts`).
+ * `config.configurable.turn_id` names the turn (see `store/turns.ts`), and
+ * `config.configurable.lease_token` fences its writes, the undo's included (`store/leases.ts`).
  */
 export async function* streamTurn(
   graph: StreamableGraph,
@@ -133,9 +134,18 @@ async function undoTurn(
   const threadId = String(config.configurable?.thread_id);
   const now = await saver.getTuple({ configurable: { thread_id: threadId } });
   if (now?.config.configurable?.checkpoint_id === before?.configurable?.checkpoint_id) return;
-  if (!before) return saver.deleteThread(threadId);
+  // The undo is fenced like the turn: once another socket holds the conversation, it is theirs.
+  const token = leaseTokenOf(config);
+  if (!before) {
+    if (token !== null && canDeleteFenced(saver)) return saver.deleteThreadFenced(threadId, token);
+    return saver.deleteThread(threadId);
+  }
   const undo = `${turnOf(config) ?? crypto.randomUUID()}/undo`;
-  await graph.updateState({ configurable: { ...before.configurable, [TURN_ID]: undo } }, null);
+  const fence = token === null ? {} : { [LEASE_TOKEN]: token };
+  await graph.updateState(
+    { configurable: { ...before.configurable, [TURN_ID]: undo, ...fence } },
+    null,
+  );
 }
 
 /** `speaking.agent` follows whoever speaks, so the caller knows who answered last. */

@@ -26,6 +26,7 @@ import {
   type Firestore,
   type Query,
 } from "firebase-admin/firestore";
+import { leaseTokenOf, type FencedThreadDelete } from "../leases.js";
 import { replaysInto, turnOf } from "../turns.js";
 import {
   DEFAULT_TRANSACTION_LIMITS,
@@ -33,6 +34,7 @@ import {
   type RunTransaction,
 } from "./bounded-transaction.js";
 import { ALREADY_EXISTS, hasStatus } from "./grpc-status.js";
+import { addFence, fencedCommit } from "./lease-fence.js";
 import { PayloadPlan, loadPayload, type StoredPayload } from "./payload.js";
 import {
   LINEAGE_FIELDS,
@@ -107,9 +109,11 @@ function byWritesSortKey(a: WriteDoc, b: WriteDoc): number {
  * written only for the channels in `newVersions`), `writes` (pending writes, one document per
  * task and index) and `chunks` (the parts of values too big for one document). Document ids are
  * deterministic, so retries rewrite the same documents. Checkpoints and writes record the turn
- * that wrote them (`configurable.turn_id`, see `store/turns.ts`).
+ * that wrote them (`configurable.turn_id`, see `store/turns.ts`). A write under a lease token
+ * (`configurable.lease_token`, see `store/leases.ts`) carries the fence check in its own commit,
+ * and is not applied once the lease has moved on.
  */
-export class FirestoreSaver extends BaseCheckpointSaver {
+export class FirestoreSaver extends BaseCheckpointSaver implements FencedThreadDelete {
   readonly firestore: Firestore;
   private readonly root: CollectionReference;
   private readonly transaction: RunTransaction;
@@ -238,10 +242,12 @@ export class FirestoreSaver extends BaseCheckpointSaver {
     };
 
     // The checkpoint and the values it introduces become visible together.
+    const token = leaseTokenOf(config);
     const batch = await plan.startBatch();
     for (const [ref, data] of blobDocs) batch.set(ref, data);
     batch.set(thread.checkpoints.doc(compositeKey(ns, checkpoint.id)), doc);
-    await batch.commit();
+    addFence(batch, this.firestore, threadId, token);
+    await fencedCommit(threadId, token, () => batch.commit());
     return {
       configurable: { thread_id: threadId, checkpoint_ns: ns, checkpoint_id: checkpoint.id },
     };
@@ -284,16 +290,18 @@ export class FirestoreSaver extends BaseCheckpointSaver {
     if (docs.size === 0) return;
 
     // Regular writes are kept once written; special ones (errors, interrupts, resumes) replace.
+    const token = leaseTokenOf(config);
     const batch = await plan.startBatch();
     for (const { ref, data, special } of docs.values()) {
       if (special) batch.set(ref, data);
       else batch.create(ref, data);
     }
+    addFence(batch, this.firestore, threadId, token);
     try {
-      await batch.commit();
+      await fencedCommit(threadId, token, () => batch.commit());
     } catch (error) {
       if (!hasStatus(error, ALREADY_EXISTS)) throw error;
-      await this.putWritesKeepingExisting(plan, [...docs.values()]);
+      await this.putWritesKeepingExisting(plan, [...docs.values()], threadId, token);
     }
   }
 
@@ -301,20 +309,43 @@ export class FirestoreSaver extends BaseCheckpointSaver {
   private async putWritesKeepingExisting(
     plan: PayloadPlan,
     docs: { ref: DocumentReference; data: WriteDoc; special: boolean }[],
+    threadId: string,
+    token: number | null,
   ): Promise<void> {
     if (plan.hasChunks) await (await plan.startBatch()).commit();
     const regular = docs.filter((d) => !d.special);
-    await this.transaction(async (tx) => {
-      const existing = regular.length > 0 ? await tx.getAll(...regular.map((d) => d.ref)) : [];
-      regular.forEach((d, i) => {
-        if (!existing[i]?.exists) tx.create(d.ref, d.data);
-      });
-      for (const d of docs) if (d.special) tx.set(d.ref, d.data);
-    });
+    await fencedCommit(threadId, token, () =>
+      this.transaction(async (tx) => {
+        const existing = regular.length > 0 ? await tx.getAll(...regular.map((d) => d.ref)) : [];
+        regular.forEach((d, i) => {
+          if (!existing[i]?.exists) tx.create(d.ref, d.data);
+        });
+        for (const d of docs) if (d.special) tx.set(d.ref, d.data);
+        addFence(tx, this.firestore, threadId, token);
+      }),
+    );
   }
 
   async deleteThread(threadId: string): Promise<void> {
     await this.firestore.recursiveDelete(this.root.doc(encodeKey(threadId)));
+  }
+
+  /**
+   * Deletes the thread in batches that each carry the fence check, so none is applied once the
+   * lease has moved on. Used to undo a conversation's first turn, whose thread is small.
+   */
+  async deleteThreadFenced(threadId: string, token: number): Promise<void> {
+    const thread = this.thread(threadId);
+    const refs = (
+      await Promise.all(Object.values(thread).map((collection) => collection.listDocuments()))
+    ).flat();
+    const perBatch = 400;
+    for (let i = 0; i < Math.max(refs.length, 1); i += perBatch) {
+      const batch = this.firestore.batch();
+      for (const ref of refs.slice(i, i + perBatch)) batch.delete(ref);
+      addFence(batch, this.firestore, threadId, token);
+      await fencedCommit(threadId, token, () => batch.commit());
+    }
   }
 
   /**

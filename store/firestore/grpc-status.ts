@@ -5,3 +5,4 @@ export const ALREADY_EXISTS = 6;
 export function hasStatus(error: unknown, code: number): boolean {
   return typeof error === "object" && error !== null && "code" in error && error.code === code;
 }
+export const FAILED_PRECONDITION = 9;

@@ -12,6 +12,7 @@ import { createFirestoreCommanderSessionStore } from "./commander-sessions.js";
 import { createFirestoreEnrollmentStore } from "./enrollments.js";
 import { connectFirestore, type FirestoreConnection } from "./firestore-client.js";
 import { FirestoreSaver } from "./firestore-saver.js";
+import { createFirestoreLeaseStore } from "./leases.js";
 import { createFirestoreMissionStore } from "./missions.js";
 import { createFirestoreTranscriptStore } from "./transcripts.js";
 import { createFirestoreUserStore } from "./users.js";
@@ -41,6 +42,7 @@ export function openFirestoreStore(
   const c = collections(firestore, transaction);
   const gate = new CallGate(options.timeoutMs ?? 10_000);
   const clock = options.clock ?? systemClock;
+  const leases = createFirestoreLeaseStore(firestore, clock);
   return {
     users: gate.guard(createFirestoreUserStore(c, clock)),
     missions: gate.guard(createFirestoreMissionStore(c, clock)),
@@ -48,9 +50,11 @@ export function openFirestoreStore(
     commanderSessions: gate.guard(createFirestoreCommanderSessionStore(c, clock)),
     allySessions: gate.guard(createFirestoreAllySessionStore(c, clock)),
     transcripts: gate.guard(createFirestoreTranscriptStore(c, clock)),
+    leases: gate.guard(leases),
     checkpointer: gate.guard(new FirestoreSaver({ firestore, transaction })),
     close: () =>
       gate.close(async () => {
+        leases.stop();
         await transaction.settled(options.timeoutMs ?? 10_000);
         await firestore.terminate();
       }),

@@ -9,6 +9,7 @@ import { StoreBusyError } from "../errors.js";
 import type { TranscriptStore } from "../ports.js";
 import type { Collections } from "./collections.js";
 import { ALREADY_EXISTS, hasStatus } from "./grpc-status.js";
+import { addFence, fencedCommit } from "./lease-fence.js";
 import { encodeKey } from "./saver-keys.js";
 
 const ENTRIES = "entries";
@@ -35,14 +36,15 @@ const seqKey = (seq: number) => String(seq).padStart(12, "0");
  * and so can never be held up by the lock of a process killed mid-transaction: it reads the last
  * seq, then looks its ids up, then creates the new entries in one batch under the next seqs. A
  * writer that loses the race for a seq fails to create it, and reads again; reading the last seq
- * before the ids means that an entry appended meanwhile is either found or collides.
+ * before the ids means that an entry appended meanwhile is either found or collides. An append
+ * under a lease token carries the fence check in the same batch (see `addFence`).
  */
 export function createFirestoreTranscriptStore(c: Collections, clock: Clock): TranscriptStore {
   const entriesOf = (threadId: string) =>
     c.transcripts.doc(encodeKey(threadId)).collection(ENTRIES);
 
   return {
-    async append(threadId, entries) {
+    async append(threadId, entries, options = {}) {
       if (entries.length === 0) return [];
       const collection = entriesOf(threadId);
       const ids = [...new Set(entries.map((entry) => entry.id))];
@@ -60,6 +62,8 @@ export function createFirestoreTranscriptStore(c: Collections, clock: Clock): Tr
         let seq = Number(last.docs[0]?.get("seq") ?? 0);
         const now = clock();
         const batch = c.firestore.batch();
+        const fence = options.fence ?? null;
+        addFence(batch, c.firestore, threadId, fence);
         const result = entries.map((entry) => {
           const known = stored.get(entry.id);
           if (known) return known;
@@ -70,7 +74,7 @@ export function createFirestoreTranscriptStore(c: Collections, clock: Clock): Tr
           return record;
         });
         try {
-          await batch.commit();
+          await fencedCommit(threadId, fence, () => batch.commit());
           return result;
         } catch (error) {
           if (!hasStatus(error, ALREADY_EXISTS)) throw error;

@@ -7,6 +7,7 @@ import type { Store } from "../ports.js";
 import { createSqliteAllySessionStore } from "./ally-sessions.js";
 import { createSqliteCommanderSessionStore } from "./commander-sessions.js";
 import { createSqliteEnrollmentStore } from "./enrollments.js";
+import { createSqliteLeaseStore } from "./leases.js";
 import { createSqliteMissionStore } from "./missions.js";
 import { applySchema } from "./schema.js";
 import { createSqliteTranscriptStore } from "./transcripts.js";
@@ -35,6 +36,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   db.pragma("foreign_keys = ON");
   db.pragma("busy_timeout = 5000");
   applySchema(db);
+  const leases = createSqliteLeaseStore(db, clock);
 
   return {
     users: createSqliteUserStore(db, clock),
@@ -43,8 +45,10 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     commanderSessions: createSqliteCommanderSessionStore(db, clock),
     allySessions: createSqliteAllySessionStore(db, clock),
     transcripts: createSqliteTranscriptStore(db, clock),
+    leases,
     checkpointer: new DeltaQuerySqliteSaver(db),
     async close() {
+      leases.stop();
       if (db.open) db.close();
     },
   };

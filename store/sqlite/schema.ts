@@ -112,6 +112,13 @@ CREATE TABLE IF NOT EXISTS transcript_entries (
   PRIMARY KEY (thread_id, seq),
   UNIQUE (thread_id, id)
 ) WITHOUT ROWID;
+
+CREATE TABLE IF NOT EXISTS conversation_leases (
+  key TEXT PRIMARY KEY,
+  owner TEXT,
+  token INTEGER NOT NULL,
+  expires_at TEXT NOT NULL
+) WITHOUT ROWID;
 `;
 
 export function applySchema(db: Database): void {

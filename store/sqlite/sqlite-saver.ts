@@ -10,7 +10,9 @@ import {
 } from "@langchain/langgraph-checkpoint";
 import type { RunnableConfig } from "@langchain/core/runnables";
 import type { Database } from "better-sqlite3";
+import { leaseTokenOf, type FencedThreadDelete } from "../leases.js";
 import { replaysInto, turnOf } from "../turns.js";
+import { assertFence } from "./leases.js";
 
 interface ChainRow {
   checkpoint_id: string;
@@ -69,8 +71,11 @@ const putWritesSql = (replace: boolean) => `
  *   one `getTuple` per ancestor, so a turn's cost stays flat as the thread grows. It follows the
  *   requested checkpoint's ancestors only, and of the writes stored against an ancestor only those
  *   that replay into its child on that chain. Without turns, results match the base class's walk.
+ *
+ * A write whose config carries a lease token (`configurable.lease_token`, see `store/leases.ts`)
+ * checks it in the same IMMEDIATE transaction, and is not applied if the lease has moved on.
  */
-export class DeltaQuerySqliteSaver extends SqliteSaver {
+export class DeltaQuerySqliteSaver extends SqliteSaver implements FencedThreadDelete {
   constructor(private readonly database: Database) {
     super(database);
   }
@@ -110,9 +115,9 @@ export class DeltaQuerySqliteSaver extends SqliteSaver {
     if (type !== metadataType) {
       throw new Error("Failed to serialized checkpoint and metadata to the same type.");
     }
-    this.database
-      .prepare(PUT)
-      .run(
+    const statement = this.database.prepare(PUT);
+    this.fenced(config, () =>
+      statement.run(
         threadId,
         ns,
         checkpoint.id,
@@ -121,7 +126,8 @@ export class DeltaQuerySqliteSaver extends SqliteSaver {
         serialized,
         serializedMetadata,
         turnOf(config),
-      );
+      ),
+    );
     return {
       configurable: { thread_id: threadId, checkpoint_ns: ns, checkpoint_id: checkpoint.id },
     };
@@ -160,9 +166,32 @@ export class DeltaQuerySqliteSaver extends SqliteSaver {
     const statement = this.database.prepare(
       putWritesSql(writes.every(([channel]) => channel in WRITES_IDX_MAP)),
     );
-    this.database.transaction(() => {
+    this.fenced(config, () => {
       for (const row of rows) statement.run(...row);
-    })();
+    });
+  }
+
+  /** Deletes the thread in one transaction with the check that `token` still holds its lease. */
+  async deleteThreadFenced(threadId: string, token: number): Promise<void> {
+    this.setup();
+    const config = { configurable: { thread_id: threadId, lease_token: token } };
+    this.fenced(config, () => {
+      for (const table of ["checkpoints", "writes"]) {
+        this.database.prepare(`DELETE FROM ${table} WHERE thread_id = ?`).run(threadId);
+      }
+    });
+  }
+
+  /** Runs `write` in one IMMEDIATE transaction, after checking the config's lease token if any. */
+  private fenced(config: RunnableConfig, write: () => void): void {
+    const token = leaseTokenOf(config);
+    const thread = String(config.configurable?.thread_id);
+    this.database
+      .transaction(() => {
+        if (token !== null) assertFence(this.database, thread, token);
+        write();
+      })
+      .immediate();
   }
 
   override async getDeltaChannelHistory(options: {

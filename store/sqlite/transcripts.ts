@@ -7,6 +7,7 @@ import {
   type TranscriptEntry,
 } from "../../domain/index.js";
 import type { TranscriptStore } from "../ports.js";
+import { assertFence } from "./leases.js";
 import { fromRow, insertSql, toRow, type Row } from "./rows.js";
 
 const TABLE = "transcript_entries";
@@ -24,23 +25,27 @@ export function createSqliteTranscriptStore(db: Database, clock: Clock): Transcr
   );
   const read = (row: Row) => fromRow(TranscriptEntrySchema, row, TABLE);
 
-  const append = db.transaction((threadId: string, entries: NewTranscriptEntry[]) => {
-    let seq = lastSeq.get(threadId)?.seq ?? 0;
-    const at = isoNow(clock);
-    return entries.map((entry): TranscriptEntry => {
-      const stored = byId.get(threadId, entry.id);
-      if (stored) return read(stored);
-      seq += 1;
-      const record = { ...entry, seq, at };
-      insert.run({ ...toRow(TranscriptEntrySchema, record), thread_id: threadId });
-      return record;
-    });
-  });
+  const append = db.transaction(
+    (threadId: string, entries: NewTranscriptEntry[], fence?: number) => {
+      if (fence !== undefined) assertFence(db, threadId, fence);
+      let seq = lastSeq.get(threadId)?.seq ?? 0;
+      const at = isoNow(clock);
+      return entries.map((entry): TranscriptEntry => {
+        const stored = byId.get(threadId, entry.id);
+        if (stored) return read(stored);
+        seq += 1;
+        const record = { ...entry, seq, at };
+        insert.run({ ...toRow(TranscriptEntrySchema, record), thread_id: threadId });
+        return record;
+      });
+    },
+  );
 
   return {
-    async append(threadId, entries) {
-      // IMMEDIATE takes the write lock first, so processes sharing the file never pick one seq twice.
-      return append.immediate(threadId, entries);
+    async append(threadId, entries, options = {}) {
+      // IMMEDIATE takes the write lock first, so processes sharing the file never pick one seq
+      // twice, and no takeover lands between the fence check and the insert.
+      return append.immediate(threadId, entries, options.fence);
     },
     async list(threadId, options = {}) {
       const limit = options.limit ?? Number.MAX_SAFE_INTEGER;

@@ -49,6 +49,18 @@ async function openCommander(sessionId: string): Promise<TestSocket> {
   return socket;
 }
 
+/** A socket on the session once it has its opening frames, or once a newer socket closed it. */
+async function openOrTakenOver(sessionId: string): Promise<TestSocket> {
+  const socket = new TestSocket(
+    `${server.ws}/api/v1/mission-commander/ws?session_id=${sessionId}&token=${token}`,
+  );
+  await socket.waitUntil(
+    () => socket.frames.some((f) => f.type === "connected") || socket.closeCode !== undefined,
+  );
+  await socket.settle();
+  return socket;
+}
+
 /** The history a socket was sent on connecting, as "user: …" / "agent: …" lines. */
 function historyOf(socket: TestSocket): string[] {
   const frame = socket.frames.find((f) => f.type === "historical_messages");
@@ -191,9 +203,14 @@ describe("the transcript log", () => {
     expect(old).toHaveLength(4);
     expect(await server.store.transcripts.list(threadId)).toEqual([]);
 
-    // Two sockets open it at once: the copy is made once.
-    const opened = await Promise.all([openCommander(session_id), openCommander(session_id)]);
-    expect(opened.map(historyOf)).toEqual([old, old]);
+    // Two sockets open it at once: the copy is made once. The newer one takes the conversation
+    // over, which may close the older one before it has sent anything.
+    const opened = await Promise.all([0, 1].map(() => openOrTakenOver(session_id)));
+    const open = opened.filter((s) => s.closeCode === undefined);
+    expect(open.length).toBeGreaterThan(0);
+    for (const s of opened.filter((s) => s.closeCode !== undefined))
+      expect(await s.closed).toEqual({ code: 1008, reason: "Replaced by a newer connection" });
+    expect(open.map(historyOf)).toEqual(open.map(() => old));
     opened.forEach((s) => s.close());
     const copied = await readTranscript(server.store.transcripts, threadId);
     expect(copied.map((e) => e.seq)).toEqual([1, 2, 3, 4]);

@@ -128,3 +128,35 @@ describe("SQLite file store", () => {
     }
   });
 });
+
+describe("SQLite leases shared through one file", () => {
+  it("fences out and tells an owner whose lease a store on another connection took", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sqlite-leases-"));
+    const file = path.join(dir, "store.db");
+    const mine = openSqliteStore({ path: file });
+    const theirs = openSqliteStore({ path: file });
+    try {
+      const { lease } = await mine.leases.acquire("ally:e1", "here/1", 10_000);
+      const owners: (string | null | undefined)[] = [];
+      const stop = mine.leases.watch("ally:e1", (current) => owners.push(current?.owner));
+      const started = Date.now();
+      const taken = await theirs.leases.acquire("ally:e1", "there/1", 10_000);
+      expect(taken).toMatchObject({ lease: { token: lease.token + 1 }, tookOver: true });
+      await expect.poll(() => owners.at(-1), { timeout: 2_000, interval: 20 }).toBe("there/1");
+      expect(Date.now() - started).toBeLessThan(2_000);
+      stop();
+      await expect(
+        mine.transcripts.append(
+          "ally:e1",
+          [{ id: "h1", role: "learner", agent: null, node: null, text: "Hi", turn_id: "t1" }],
+          { fence: lease.token },
+        ),
+      ).rejects.toThrow(/no longer held/);
+      expect(await theirs.transcripts.list("ally:e1")).toEqual([]);
+    } finally {
+      await mine.close();
+      await theirs.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -6,7 +6,7 @@ import type {
   MissionDraft,
   NewTranscriptEntry,
 } from "../../domain/index.js";
-import type { Store } from "../../store/index.js";
+import { LeaseLostError, canDeleteFenced, type Store } from "../../store/index.js";
 import { ManualClock } from "../support/manual-clock.js";
 
 function expectIsoTimestamp(value: string | null): void {
@@ -730,6 +730,123 @@ export function describeStoreContract(
         await store.transcripts.append("ally:a/b", [odd]);
         const [stored] = await store.transcripts.list("ally:a/b");
         expect(stored).toMatchObject(odd);
+      });
+    });
+
+    describe("leases", () => {
+      const TTL = 10_000;
+      const checkpointConfig = (thread: string, token: number) => ({
+        configurable: { thread_id: thread, checkpoint_ns: "", lease_token: token },
+      });
+      const metadata = { source: "input" as const, step: -1, parents: {} };
+
+      it("gives the first owner token 1, and a newer owner the next token as a takeover", async () => {
+        const first = await store.leases.acquire("ally:e1", "i1/1", TTL);
+        expect(first).toStrictEqual({
+          lease: {
+            key: "ally:e1",
+            owner: "i1/1",
+            token: 1,
+            expires_at: new Date(clock.now().getTime() + TTL).toISOString(),
+          },
+          tookOver: false,
+        });
+        const again = await store.leases.acquire("ally:e1", "i1/1", TTL);
+        expect(again.lease.token).toBe(1);
+        const second = await store.leases.acquire("ally:e1", "i2/7", TTL);
+        expect(second).toMatchObject({ lease: { owner: "i2/7", token: 2 }, tookOver: true });
+        expect(await store.leases.get("ally:e1")).toStrictEqual(second.lease);
+        expect(await store.leases.get("ally:other")).toBeNull();
+        expect((await store.leases.acquire("ally:other", "i1/1", TTL)).lease.token).toBe(1);
+      });
+
+      it("renews only under the current token, and a released or expired lease is no takeover", async () => {
+        await store.leases.acquire("k", "a", TTL);
+        tick();
+        const renewed = await store.leases.renew("k", 1, TTL);
+        expect(renewed).toBe(new Date(clock.now().getTime() + TTL).toISOString());
+        expect((await store.leases.get("k"))?.expires_at).toBe(renewed);
+        await store.leases.acquire("k", "b", TTL);
+        expect(await store.leases.renew("k", 1, TTL)).toBeNull();
+        expect(await store.leases.release("k", 1)).toBe(false);
+        expect(await store.leases.release("k", 2)).toBe(true);
+        expect(await store.leases.get("k")).toMatchObject({ owner: null, token: 2 });
+        expect(await store.leases.renew("k", 2, TTL)).toBeNull();
+        const next = await store.leases.acquire("k", "c", TTL);
+        expect(next).toMatchObject({ lease: { owner: "c", token: 3 }, tookOver: false });
+        clock.advance(TTL + 1);
+        const afterExpiry = await store.leases.acquire("k", "d", TTL);
+        expect(afterExpiry).toMatchObject({ lease: { owner: "d", token: 4 }, tookOver: false });
+      });
+
+      it("refuses transcript appends under a stale token and applies nothing of them", async () => {
+        await store.leases.acquire("t", "a", TTL);
+        await store.transcripts.append("t", [said("h1", "Hi")], { fence: 1 });
+        await store.leases.acquire("t", "b", TTL);
+        await expect(
+          store.transcripts.append("t", [said("a1", "Hello"), said("a2", "There")], { fence: 1 }),
+        ).rejects.toThrow(LeaseLostError);
+        await store.transcripts.append("t", [said("h2", "Again", "turn-2")], { fence: 2 });
+        expect((await store.transcripts.list("t")).map((e) => [e.seq, e.id])).toStrictEqual([
+          [1, "h1"],
+          [2, "h2"],
+        ]);
+        await expect(
+          store.transcripts.append("never-leased", [said("h1", "Hi")], { fence: 1 }),
+        ).rejects.toThrow(LeaseLostError);
+      });
+
+      it("refuses checkpoint writes and fenced deletes under a stale token", async () => {
+        const saver = store.checkpointer;
+        await store.leases.acquire("thread-f", "a", TTL);
+        const first = emptyCheckpoint();
+        const stored = await saver.put(checkpointConfig("thread-f", 1), first, metadata, {});
+        await saver.putWrites(
+          { configurable: { ...stored.configurable, lease_token: 1 } },
+          [["messages", "kept"]],
+          "task-1",
+        );
+        await store.leases.acquire("thread-f", "b", TTL);
+        const stale = { ...emptyCheckpoint(), id: `${first.id}-stale` };
+        await expect(
+          saver.put(
+            { configurable: { ...stored.configurable, lease_token: 1 } },
+            stale,
+            metadata,
+            {},
+          ),
+        ).rejects.toThrow(LeaseLostError);
+        await expect(
+          saver.putWrites(
+            { configurable: { ...stored.configurable, lease_token: 1 } },
+            [["messages", "lost"]],
+            "task-2",
+          ),
+        ).rejects.toThrow(LeaseLostError);
+        expect(canDeleteFenced(saver)).toBe(true);
+        if (canDeleteFenced(saver)) {
+          await expect(saver.deleteThreadFenced("thread-f", 1)).rejects.toThrow(LeaseLostError);
+        }
+        const head = await saver.getTuple({ configurable: { thread_id: "thread-f" } });
+        expect(head?.checkpoint.id).toBe(first.id);
+        expect(head?.pendingWrites?.map(([task]) => task)).toStrictEqual(["task-1"]);
+        if (canDeleteFenced(saver)) await saver.deleteThreadFenced("thread-f", 2);
+        expect(await saver.getTuple({ configurable: { thread_id: "thread-f" } })).toBeUndefined();
+      });
+
+      it("tells a watcher of a takeover within 2 s, and of nothing once it stops", async () => {
+        await store.leases.acquire("w", "a", TTL);
+        const seen: (string | null | undefined)[] = [];
+        const stop = store.leases.watch("w", (lease) => seen.push(lease?.owner));
+        const started = Date.now();
+        await store.leases.acquire("w", "b", TTL);
+        await expect.poll(() => seen.at(-1), { timeout: 2_000, interval: 20 }).toBe("b");
+        expect(Date.now() - started).toBeLessThan(2_000);
+        stop();
+        const count = seen.length;
+        await store.leases.acquire("w", "c", TTL);
+        await new Promise((resolve) => setTimeout(resolve, 600));
+        expect(seen.length).toBe(count);
       });
     });
 

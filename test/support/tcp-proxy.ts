@@ -2,27 +2,36 @@ import net from "node:net";
 
 /**
  * A TCP proxy in front of a server (the Firestore emulator) that a test can cut and restore, to
- * stage an outage while the server behind it keeps its data.
+ * stage an outage while the server behind it keeps its data. In front of several servers it is a
+ * load balancer: each new connection goes to the next of them in turn, and servers can be taken
+ * out and put back, as in a rolling restart.
  */
 export class TcpProxy {
   private down = false;
+  private next = 0;
   private readonly sockets = new Set<net.Socket>();
   private readonly server = net.createServer((client) => this.connect(client));
 
-  private constructor(
-    private readonly targetHost: string,
-    private readonly targetPort: number,
-  ) {}
+  private constructor(private targets: string[]) {}
 
-  /** Starts a proxy on a free loopback port in front of `target` (`host:port`). */
-  static async start(target: string): Promise<TcpProxy> {
-    const [host = "", port = ""] = target.split(":");
-    const proxy = new TcpProxy(host, Number(port));
+  /** Starts a proxy on a free loopback port in front of `targets` (each `host:port`). */
+  static async start(...targets: string[]): Promise<TcpProxy> {
+    const proxy = new TcpProxy(targets);
     await new Promise<void>((resolve, reject) => {
       proxy.server.once("error", reject);
       proxy.server.listen(0, "127.0.0.1", () => resolve());
     });
     return proxy;
+  }
+
+  /** Sends new connections to `target` too. */
+  add(target: string): void {
+    this.targets.push(target);
+  }
+
+  /** Sends no new connection to `target`; the open ones stay. */
+  remove(target: string): void {
+    this.targets = this.targets.filter((t) => t !== target);
   }
 
   /** `host:port` to reach the target through the proxy. */
@@ -31,11 +40,13 @@ export class TcpProxy {
   }
 
   private connect(client: net.Socket): void {
-    if (this.down) {
+    const target = this.targets[this.next++ % Math.max(this.targets.length, 1)];
+    if (this.down || target === undefined) {
       client.destroy();
       return;
     }
-    const upstream = net.connect(this.targetPort, this.targetHost);
+    const [host = "", port = ""] = target.split(":");
+    const upstream = net.connect(Number(port), host);
     for (const socket of [client, upstream]) {
       this.sockets.add(socket);
       socket.once("close", () => this.sockets.delete(socket));
