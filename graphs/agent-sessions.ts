@@ -29,11 +29,19 @@ const checkpointFields = {
 export const LuminaTask = z.enum(["greet_and_brief", "brief", "converse", "wrap_up"]);
 export type LuminaTask = z.infer<typeof LuminaTask>;
 
+/**
+ * The record of the completed checkpoints, whose dialogue the agents no longer see: each one's
+ * number and title with the learner's latest answers there, joined by " | "; "none" before the
+ * first is completed.
+ */
+const earlierCheckpoints = z.string().default("none");
+
 /** Lumina: what to do this turn, and the checkpoints done so far. */
 export const LuminaSession = z.object({
   task: LuminaTask,
   ...checkpointFields,
   completed_checkpoints: z.array(z.string()),
+  earlier_checkpoints: earlierCheckpoints,
   /** The checkpoint completed in this turn, if any. */
   just_completed: z.string().nullable(),
 });
@@ -58,6 +66,7 @@ export const SenseiTeachSession = z.object({
   questions_answered: z.number().int().min(0),
   /** Whether completing the checkpoint would be accepted now, or why not. */
   completion: z.string(),
+  earlier_checkpoints: earlierCheckpoints,
 });
 
 /** mission_sensei judging an answer: the checkpoint, and the question the answer is to. */

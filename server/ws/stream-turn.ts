@@ -1,6 +1,6 @@
 import { AIMessageChunk, isAIMessage, type BaseMessage } from "@langchain/core/messages";
 import type { RunnableConfig } from "@langchain/core/runnables";
-import { BaseCheckpointSaver } from "@langchain/langgraph-checkpoint";
+import { BaseCheckpointSaver, uuid6 } from "@langchain/langgraph-checkpoint";
 import { AppEventSchema, type AppEvent } from "../../domain/index.js";
 import { UsageTally, type TurnUsage } from "../../graphs/index.js";
 import { TURN_ID, turnOf } from "../../store/index.js";
@@ -71,8 +71,10 @@ export async function* streamTurn(
   const streamMode = options.tokens ? ["updates", "custom", "messages"] : ["updates", "custom"];
   const usage = new UsageTally();
   const saver = graph.checkpointer instanceof BaseCheckpointSaver ? graph.checkpointer : undefined;
-  const threadId = String(config.configurable?.thread_id);
-  const head = await saver?.getTuple({ configurable: { thread_id: threadId } });
+  // Checkpoint ids are uuid6, ordered by time: any checkpoint of the thread with a larger id than
+  // this was written by this turn. A failed turn is undone back past those, so a successful one
+  // never has to read the thread's head first.
+  const startedAt = uuid6(-1);
   // The caller's signal lives as long as its socket; LangGraph adds a listener to the signal of
   // every run and never removes it, so each turn gets its own signal that follows the caller's.
   const turnAbort = new AbortController();
@@ -110,7 +112,7 @@ export async function* streamTurn(
       // (learner message included): stop the run, wait for that write, then undo it.
       turnAbort.abort(new Error("The turn was abandoned"));
       await settled.wait(SETTLE_LIMIT_MS);
-      await undoTurn(graph, saver, config, head?.config).catch((undoErr: unknown) => {
+      await undoTurn(graph, saver, config, startedAt).catch((undoErr: unknown) => {
         const errors = failure === undefined ? [undoErr] : [failure, undoErr];
         throw new AggregateError(errors, "a turn failed and could not be undone");
       });
@@ -120,19 +122,23 @@ export async function* streamTurn(
 
 /**
  * Puts the state the turn started from back at the head of the thread (or clears a thread that had
- * none). The undo is a turn of its own, so that writes of the failed turn that land after it never
- * replay into its branch.
+ * none): the newest checkpoint written before `startedAt`. The undo is a turn of its own, so that
+ * writes of the failed turn that land after it never replay into its branch.
  */
 async function undoTurn(
   graph: StreamableGraph,
   saver: BaseCheckpointSaver | undefined,
   config: RunnableConfig,
-  before: RunnableConfig | undefined,
+  startedAt: string,
 ): Promise<void> {
   if (!saver) return;
   const threadId = String(config.configurable?.thread_id);
   const now = await saver.getTuple({ configurable: { thread_id: threadId } });
-  if (now?.config.configurable?.checkpoint_id === before?.configurable?.checkpoint_id) return;
+  if (!now || now.checkpoint.id < startedAt) return;
+  let before = now.parentConfig;
+  while (before && String(before.configurable?.checkpoint_id) > startedAt) {
+    before = (await saver.getTuple(before))?.parentConfig;
+  }
   if (!before) return saver.deleteThread(threadId);
   const undo = `${turnOf(config) ?? crypto.randomUUID()}/undo`;
   await graph.updateState({ configurable: { ...before.configurable, [TURN_ID]: undo } }, null);
