@@ -71,5 +71,5 @@ export function recallEarlier(
   const where = `checkpoint ${record.number}, **${record.title}**`;
   const latest = record.answers.at(-1);
   if (!latest) return `Yes, that was ${where}, which you completed.`;
-  return `Yes, that was ${where}. When I asked "${latest.question}", you answered: "${latest.answer}". It connects to what we're doing now, since each checkpoint builds on the last.`;
+  return `Yes, that was ${where}. I asked you: "${latest.question}" You answered: "${latest.answer}" Each checkpoint builds on the last, so that connects to what we're doing now.`;
 }
