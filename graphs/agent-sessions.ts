@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { LevelSchema, type AgentName } from "../domain/index.js";
+import { withUsageTally } from "./models/usage-tally.js";
 
 // What each agent is told about the session for one model call. The node builds it from the graph
 // state and the run-time context, renders the agent's prompt from it, and hands it to the model as
@@ -109,9 +110,12 @@ export function promptValues(session: object): Record<string, string | number> {
   );
 }
 
-/** A model call's config that carries `session` as the call's run-time context. */
+/**
+ * A model call's config that carries `session` as the call's run-time context, and reports the
+ * call's token usage to the run's tally.
+ */
 export function withSession<C extends object>(config: C, session: object): C & { context: object } {
-  return { ...config, context: session };
+  return { ...withUsageTally(config), context: session };
 }
 
 /** The session a model call for `agent` carries, or a clear error when it carries none. */
