@@ -54,10 +54,11 @@ export const DIALOGUE_TURNS = { teaching: 24, briefing: 4 } as const;
 
 /**
  * The dialogue kept for this turn: the current checkpoint's, at most its last `DIALOGUE_TURNS`
- * learner turns for the phase. Once a checkpoint is over, its dialogue goes, all but the learner turn that
- * briefed the next one (the learner is answering that briefing now); what the agents need of it
- * stays in `evidence`. A thread stored before the dialogue was bounded (no `dialogue_checkpoint`)
- * keeps its window of the current checkpoint. Damaged messages of an earlier version are repaired.
+ * learner turns for the phase. Once a checkpoint is over, its dialogue goes, all but the learner
+ * turn that briefed the next one (the learner is answering that briefing now); what the agents
+ * need of it stays in `evidence`. A thread stored before the dialogue was bounded (no
+ * `dialogue_checkpoint`) keeps its window of the current checkpoint. Damaged messages of an
+ * earlier version are repaired.
  */
 function boundedDialogue(state: AllyStateValue): AllyStateUpdate {
   const { messages, checkpoint_index, dialogue_checkpoint } = state;
@@ -75,9 +76,9 @@ function boundedDialogue(state: AllyStateValue): AllyStateUpdate {
 }
 
 /**
- * Runs first on every learner turn. Bounds the dialogue (`boundedDialogue`), reads
- * the learner's answers while teaching, and catches the state up with the enrollment if a
- * completion was saved by a turn whose checkpoint was lost.
+ * Runs first on every learner turn. Bounds the dialogue (`boundedDialogue`), reads the learner's
+ * answers while teaching, and catches the state up with the enrollment if a completion was saved
+ * by a turn whose checkpoint was lost.
  */
 export function intake(state: AllyStateValue, config: LangGraphRunnableConfig): AllyStateUpdate {
   const { mission, stored_completed_checkpoints: stored } = readAllyContext(config);

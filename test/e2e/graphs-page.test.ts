@@ -452,12 +452,25 @@ describe("a 300-turn conversation", () => {
       context: { user_id: uid, session_id: longSession, learner_name: "Ada", prompts_dir: null },
       durability: "exit" as const,
     };
-    // A learner who never settles: the interview goes on and on.
+    // A learner who never settles: the interview goes on and on. Each turn is logged in the
+    // transcript as the server logs it; the thread keeps only the interview's recent turns.
     const messages = [...SEED_INTERVIEW.slice(0, 4)];
     while (messages.length < TURNS)
       messages.push(`I'm not sure yet, let me think (${messages.length + 1})`);
     for (const content of messages) {
-      await graph.invoke({ messages: [new HumanMessage({ id: randomUUID(), content })] }, config);
+      const id = randomUUID();
+      const state = await graph.invoke({ messages: [new HumanMessage({ id, content })] }, config);
+      const turn = state.messages.slice(state.messages.findIndex((m) => m.id === id));
+      await server.store.transcripts.append(
+        config.configurable.thread_id,
+        turn
+          .filter((m) => (m.type === "human" || m.type === "ai") && m.text.trim() !== "")
+          .map((m) => {
+            const agent = m.type === "ai" ? "polaris" : null;
+            const role = m.type === "ai" ? ("agent" as const) : ("learner" as const);
+            return { id: m.id!, role, agent, node: agent, text: m.text, turn_id: id };
+          }),
+      );
     }
   }, 120_000);
 
