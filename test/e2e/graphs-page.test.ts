@@ -1,11 +1,9 @@
 import { execFile } from "node:child_process";
-import { randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
-import { HumanMessage } from "@langchain/core/messages";
 import type { Page } from "playwright-core";
 import { commanderThreadId } from "../../domain/index.js";
 import {
@@ -17,6 +15,7 @@ import {
 import { toMermaid } from "../../graphs/draw/index.js";
 import { ARTIFACTS, launchChromium, type Browser } from "../support/chromium.js";
 import { pixelDifference } from "../support/screenshots.js";
+import { loggedCommanderTurn } from "../support/logged-turn.js";
 import { SEED_INTERVIEW } from "../support/seed-interview.js";
 import { startTestServer, type TestServer } from "../support/test-server.js";
 import { learnerReply } from "../support/ally-learner.js";
@@ -458,19 +457,7 @@ describe("a 300-turn conversation", () => {
     while (messages.length < TURNS)
       messages.push(`I'm not sure yet, let me think (${messages.length + 1})`);
     for (const content of messages) {
-      const id = randomUUID();
-      const state = await graph.invoke({ messages: [new HumanMessage({ id, content })] }, config);
-      const turn = state.messages.slice(state.messages.findIndex((m) => m.id === id));
-      await server.store.transcripts.append(
-        config.configurable.thread_id,
-        turn
-          .filter((m) => (m.type === "human" || m.type === "ai") && m.text.trim() !== "")
-          .map((m) => {
-            const agent = m.type === "ai" ? "polaris" : null;
-            const role = m.type === "ai" ? ("agent" as const) : ("learner" as const);
-            return { id: m.id!, role, agent, node: agent, text: m.text, turn_id: id };
-          }),
-      );
+      await loggedCommanderTurn(graph, server.store.transcripts, config, content);
     }
   }, 120_000);
 
