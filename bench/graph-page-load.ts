@@ -15,13 +15,11 @@
  *   npm run bench:graph-page                 # 7 loads of each
  *   npm run bench:graph-page -- --runs 11
  */
-import { randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
-import { HumanMessage } from "@langchain/core/messages";
 import { chromium, type Browser } from "playwright-core";
 import { allyThreadId, commanderThreadId, enrollmentId } from "../domain/index.js";
 import {
@@ -33,6 +31,7 @@ import {
 } from "../graphs/index.js";
 import { buildServer, createLogger, loadConfig } from "../server/index.js";
 import { chromiumPath } from "../test/support/chromium.js";
+import { loggedCommanderTurn } from "../test/support/logged-turn.js";
 import { SEED_INTERVIEW } from "../test/support/seed-interview.js";
 import { interview, wholeAllySession } from "../test/support/whole-mission.js";
 
@@ -150,7 +149,7 @@ async function longInterview(uid: string, token: string): Promise<string> {
   const messages = [...SEED_INTERVIEW.slice(0, 4)];
   while (messages.length < 300) messages.push(`I'm not sure yet (${messages.length + 1})`);
   for (const content of messages) {
-    await graph.invoke({ messages: [new HumanMessage({ id: randomUUID(), content })] }, config);
+    await loggedCommanderTurn(graph, server.store.transcripts, config, content);
   }
   return session_id;
 }
@@ -158,7 +157,11 @@ async function longInterview(uid: string, token: string): Promise<string> {
 /** The Ally conversation's page as a file that carries everything inline. */
 async function allyFilePage(missionId: string, uid: string): Promise<string> {
   const { ally } = buildGraphs(server.models, server.store);
-  const conversation = await readConversation(ally, allyThreadId(enrollmentId(uid, missionId)));
+  const conversation = await readConversation(
+    ally,
+    allyThreadId(enrollmentId(uid, missionId)),
+    server.store.transcripts,
+  );
   const html = await renderGraphPage({
     graph: await drawGraph(ally),
     conversation: { label: "Ally", conversation },

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { LevelSchema, type AgentName } from "../domain/index.js";
+import { withUsageTally } from "./models/usage-tally.js";
 
 // What each agent is told about the session for one model call. The node builds it from the graph
 // state and the run-time context, renders the agent's prompt from it, and hands it to the model as
@@ -29,11 +30,19 @@ const checkpointFields = {
 export const LuminaTask = z.enum(["greet_and_brief", "brief", "converse", "wrap_up"]);
 export type LuminaTask = z.infer<typeof LuminaTask>;
 
+/**
+ * The record of the completed checkpoints, whose dialogue the agents no longer see: each one's
+ * number and title with the learner's latest answers there, joined by " | "; "none" before the
+ * first is completed.
+ */
+const earlierCheckpoints = z.string().default("none");
+
 /** Lumina: what to do this turn, and the checkpoints done so far. */
 export const LuminaSession = z.object({
   task: LuminaTask,
   ...checkpointFields,
   completed_checkpoints: z.array(z.string()),
+  earlier_checkpoints: earlierCheckpoints,
   /** The checkpoint completed in this turn, if any. */
   just_completed: z.string().nullable(),
 });
@@ -58,6 +67,7 @@ export const SenseiTeachSession = z.object({
   questions_answered: z.number().int().min(0),
   /** Whether completing the checkpoint would be accepted now, or why not. */
   completion: z.string(),
+  earlier_checkpoints: earlierCheckpoints,
 });
 
 /** mission_sensei judging an answer: the checkpoint, and the question the answer is to. */
@@ -100,9 +110,12 @@ export function promptValues(session: object): Record<string, string | number> {
   );
 }
 
-/** A model call's config that carries `session` as the call's run-time context. */
+/**
+ * A model call's config that carries `session` as the call's run-time context, and reports the
+ * call's token usage to the run's tally.
+ */
 export function withSession<C extends object>(config: C, session: object): C & { context: object } {
-  return { ...config, context: session };
+  return { ...withUsageTally(config), context: session };
 }
 
 /** The session a model call for `agent` carries, or a clear error when it carries none. */

@@ -5,6 +5,7 @@ export {
   type CommanderGraphOptions,
 } from "./commander/index.js";
 export {
+  USAGE_TALLY,
   UsageTally,
   busyNotice,
   createModelFactory,

@@ -1,4 +1,4 @@
-import type { BaseMessage } from "@langchain/core/messages";
+import { RemoveMessage, isAIMessage, type BaseMessage } from "@langchain/core/messages";
 import {
   Command,
   ReducedValue,
@@ -6,12 +6,25 @@ import {
   type LangGraphRunnableConfig,
 } from "@langchain/langgraph";
 import { z } from "zod";
+import type { Utterance } from "./draw/page-data.js";
+
+const UtteranceSchema = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("say"), text: z.string() }),
+  z.object({ kind: z.literal("tool_call"), name: z.string(), args: z.string() }),
+  z.object({ kind: z.literal("tool_result"), text: z.string() }),
+]);
 
 const TurnStepSchema = z.object({
   /** The node as the xray drawing names it (`mission_sensei:teach` inside the subgraph). */
   node: z.string(),
   /** How many messages the node added to the conversation. */
   messages: z.number().int().min(0),
+  /**
+   * What those messages said and called. The dialogue in state is bounded, so this is where the
+   * graph pages and eval export read what each node of an earlier turn did; absent in turns
+   * recorded before it was kept.
+   */
+  said: z.array(UtteranceSchema).optional(),
 });
 export type TurnStep = z.infer<typeof TurnStepSchema>;
 
@@ -45,18 +58,31 @@ const turnOf = (messages: BaseMessage[]) => messages.findLast((m) => m.type === 
 
 type Update = Record<string, unknown> | [string, unknown][] | undefined;
 
-function countMessages(update: Update): number {
-  const messages = Array.isArray(update)
+/** What a message shows on the graph pages: its text, its tool calls, or a tool's answer. */
+export function utterances(message: BaseMessage): Utterance[] {
+  if (message.type === "tool") return [{ kind: "tool_result", text: message.text }];
+  if (!isAIMessage(message)) return [];
+  const said: Utterance[] = message.text.trim() ? [{ kind: "say", text: message.text }] : [];
+  for (const call of message.tool_calls ?? []) {
+    said.push({ kind: "tool_call", name: call.name, args: JSON.stringify(call.args) });
+  }
+  return said;
+}
+
+/** The messages an update adds (removals of older ones are not the node's words). */
+function addedMessages(update: Update): BaseMessage[] {
+  const values = Array.isArray(update)
     ? update.filter(([key]) => key === "messages").map(([, value]) => value)
     : [update?.messages];
-  return messages.reduce<number>(
-    (count, value) => count + (Array.isArray(value) ? value.length : value ? 1 : 0),
-    0,
-  );
+  return values
+    .flatMap((value) => (Array.isArray(value) ? value : value ? [value] : []))
+    .filter((m): m is BaseMessage => !RemoveMessage.isInstance(m));
 }
 
 function withStep(update: Update, node: string, turn: string): Update {
-  const turn_path: TurnPath = { turn, steps: [{ node, messages: countMessages(update) }] };
+  const added = addedMessages(update);
+  const step: TurnStep = { node, messages: added.length, said: added.flatMap(utterances) };
+  const turn_path: TurnPath = { turn, steps: [step] };
   return Array.isArray(update) ? [...update, ["turn_path", turn_path]] : { ...update, turn_path };
 }
 

@@ -44,7 +44,9 @@ export async function prepareLanggraphApiTurns(
         const res = await post(`${base}/threads/${conversation.threadId}/runs/wait`, {
           assistant_id: ASSISTANT[agent],
           input: { messages: [{ type: "human", content: conversation.lines[turn] }] },
-          context: conversation.context,
+          // Studio's context form, empty: the demo learner (and for the Ally the demo mission) of
+          // the dev server's own store, with a Commander session per thread.
+          context: {},
         });
         const body = await res.text();
         const failure = !res.ok

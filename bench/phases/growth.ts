@@ -139,6 +139,7 @@ export const growthPhase: Phase = {
     notes.push(
       "Commander: the seed interview up to its summary, then small talk, never confirming; Ally: a greeting, then off-topic questions Lumina answers and steers back from.",
       "Firestore figures count the server's CPU only, not the emulator's.",
+      "Bytes stored per turn count the turn's checkpoint and the writes stored with it, and its entries in the transcript log (the learner's message and the replies shown).",
     );
     return { rows, notes };
   },

@@ -158,7 +158,7 @@ export async function playCase(
         ]
       : [],
   );
-  const turns = await readTurns(graph, seeded.threadId, sent);
+  const turns = await readTurns(graph, seeded.threadId, sent, harness.store.transcripts);
   for (const step of steps) {
     const turn = turns.get(step.index);
     if (turn) Object.assign(step, turn);

@@ -7,6 +7,7 @@ import {
   type DrawableGraph,
   type DrawnGraph,
 } from "../../graphs/draw/index.js";
+import type { TranscriptStore } from "../../store/index.js";
 import type { TrajectoryItem } from "./trace.js";
 
 export type ReadableGraph = ConversationGraph & DrawableGraph;
@@ -48,7 +49,7 @@ function parseArgs(text: string): Record<string, unknown> {
 
 /**
  * Each turn's path and trajectory, in the order of the conversation's turns, from what the graph
- * pages read: the thread's transcript and each turn's `turn_path`. Handovers are where the
+ * pages read: the conversation's transcript log and each turn's `turn_path`. Handovers are where the
  * drawing's agent changes along the path; tool calls come from the AI messages each node added,
  * with the tool's answer.
  */
@@ -89,10 +90,11 @@ export async function readTurns(
   graph: ReadableGraph,
   threadId: string,
   sent: SentTurn[],
+  transcripts: TranscriptStore,
 ): Promise<Map<number, StepRecord>> {
   const [drawing, conversation] = await Promise.all([
     drawingOf(graph),
-    readConversation(graph, threadId),
+    readConversation(graph, threadId, transcripts),
   ]);
   const records = turnRecords(drawing, conversation);
   const byStep = new Map<number, StepRecord>();

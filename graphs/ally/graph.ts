@@ -16,7 +16,7 @@ import {
 } from "../../domain/index.js";
 import type { AllySessionStore, EnrollmentStore } from "../../store/index.js";
 import type { ModelFactory } from "../models/index.js";
-import { LearnerInput } from "../learner-input.js";
+import { LearnerInput } from "../dialogue.js";
 import { recordStep, stepsInside } from "../turn-path.js";
 import { intake, routeTurn } from "./intake.js";
 import { afterLumina, luminaNode } from "./lumina.js";

@@ -13,6 +13,7 @@ import {
   type Assessment,
 } from "../../domain/index.js";
 import { conversationRepairs } from "../conversation-repair.js";
+import { dialogueCut } from "../dialogue.js";
 import { awaitingVerdict } from "./check-answer.js";
 import type { AllyStateUpdate, AllyStateValue } from "./state.js";
 
@@ -45,15 +46,44 @@ function readReply(state: AllyStateValue): AllyStateUpdate {
 }
 
 /**
- * Runs first on every learner turn. Repairs a conversation stored by an earlier version, reads
- * the learner's answers while teaching, and catches the state up with the enrollment if a
- * completion was saved by a turn whose checkpoint was lost.
+ * Learner turns of the current checkpoint's dialogue the agents keep: while it is taught, enough
+ * for the whole lesson (the teacher follows its concepts through it); around a briefing, the
+ * last few, so a learner who chats and never starts cannot grow the state without limit.
+ */
+export const DIALOGUE_TURNS = { teaching: 24, briefing: 4 } as const;
+
+/**
+ * The dialogue kept for this turn: the current checkpoint's, at most its last `DIALOGUE_TURNS`
+ * learner turns for the phase. Once a checkpoint is over, its dialogue goes, all but the learner
+ * turn that briefed the next one (the learner is answering that briefing now); what the agents
+ * need of it stays in `evidence`. A thread stored before the dialogue was bounded (no
+ * `dialogue_checkpoint`) keeps its window of the current checkpoint. Damaged messages of an
+ * earlier version are repaired.
+ */
+function boundedDialogue(state: AllyStateValue): AllyStateUpdate {
+  const { messages, checkpoint_index, dialogue_checkpoint } = state;
+  const moved = dialogue_checkpoint !== null && dialogue_checkpoint !== checkpoint_index;
+  const learner = messages.flatMap((m, index) => (m.type === "human" ? [index] : []));
+  const turns = state.phase === "teaching" ? DIALOGUE_TURNS.teaching : DIALOGUE_TURNS.briefing;
+  const cut = dialogueCut(messages, turns, moved ? (learner.at(-2) ?? 0) : 0);
+  const removed = new Set<string | undefined>(cut.map((m) => m.id));
+  const repairs = conversationRepairs(messages.filter((m) => !removed.has(m.id)));
+  const update: AllyStateUpdate =
+    cut.length + repairs.length > 0 ? { messages: [...cut, ...repairs] } : {};
+  return dialogue_checkpoint === checkpoint_index
+    ? update
+    : { ...update, dialogue_checkpoint: checkpoint_index };
+}
+
+/**
+ * Runs first on every learner turn. Bounds the dialogue (`boundedDialogue`), reads the learner's
+ * answers while teaching, and catches the state up with the enrollment if a completion was saved
+ * by a turn whose checkpoint was lost.
  */
 export function intake(state: AllyStateValue, config: LangGraphRunnableConfig): AllyStateUpdate {
   const { mission, stored_completed_checkpoints: stored } = readAllyContext(config);
   const checkpoints = mission.byte_size_checkpoints;
-  const repairs = conversationRepairs(state.messages);
-  const update: AllyStateUpdate = repairs.length > 0 ? { messages: repairs } : {};
+  const update = boundedDialogue(state);
 
   const known = completedPositions(checkpoints, state.completed_checkpoints);
   const missing = completedPositions(checkpoints, stored).filter((p) => !known.includes(p));

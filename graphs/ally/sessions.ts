@@ -32,8 +32,35 @@ export function luminaSession(
     task,
     ...checkpointFields(state, context),
     completed_checkpoints: state.completed_checkpoints,
+    earlier_checkpoints: earlierCheckpoints(state),
     just_completed: state.just_completed,
   };
+}
+
+/** Answers per completed checkpoint the agents are reminded of, and their length. */
+const RECORDED_ANSWERS = 2;
+const RECORDED_CHARS = 160;
+
+const clipped = (text: string) => {
+  const line = (oneLine(text) ?? "").replaceAll("|", "/");
+  return line.length > RECORDED_CHARS ? `${line.slice(0, RECORDED_CHARS - 1)}…` : line;
+};
+
+/**
+ * The short record of the completed checkpoints, from their evidence: `1. title: asked "…",
+ * answered "…"` for each, joined by " | ".
+ */
+function earlierCheckpoints(state: AllyStateValue): string {
+  if (state.evidence.length === 0) return "none";
+  return state.evidence
+    .map((done) => {
+      const answers = done.answers
+        .slice(-RECORDED_ANSWERS)
+        .map((a) => `asked "${clipped(a.question)}", answered "${clipped(a.answer)}"`);
+      const title = `${done.checkpoint + 1}. ${clipped(done.title)}`;
+      return answers.length > 0 ? `${title}: ${answers.join("; ")}` : title;
+    })
+    .join(" | ");
 }
 
 /** A reply that did not count, as the teacher is told it. */
@@ -80,6 +107,7 @@ export function senseiSession(
     latest_verdict: oneLine(latestVerdict(state)) ?? "none",
     questions_answered: assessments.filter((a) => a.status === "closed").length,
     completion: refusal ? `not yet: ${refusal}` : "allowed",
+    earlier_checkpoints: earlierCheckpoints(state),
   };
 }
 

@@ -1,4 +1,4 @@
-import { MessagesDeltaValue, StateSchema } from "@langchain/langgraph";
+import { StateSchema } from "@langchain/langgraph";
 import { z } from "zod";
 import {
   AGENTS,
@@ -8,6 +8,7 @@ import {
   NO_TRANSCRIPT_MARK,
   TranscriptMarkSchema,
 } from "../../domain/index.js";
+import { DialogueValue } from "../dialogue.js";
 import { TurnPathValue } from "../turn-path.js";
 
 export const AllyPhase = z.enum(["greeting", "briefing", "teaching", "wrap_up", "done"]);
@@ -21,7 +22,7 @@ export type AllyAgent = z.infer<typeof AllyAgent>;
  * fresh with every turn in `config.configurable.ally`.
  */
 export const AllyState = new StateSchema({
-  messages: MessagesDeltaValue,
+  messages: DialogueValue,
   phase: AllyPhase.default("greeting"),
   /** Index of the checkpoint being briefed or taught. */
   checkpoint_index: z.number().int().min(0).default(0),
@@ -40,7 +41,15 @@ export const AllyState = new StateSchema({
    * a substantive answer, with the teacher's verdict on it.
    */
   assessments: z.array(AssessmentSchema).default([]),
-  /** The completed checkpoints, each with the learner's answers that earned it. */
+  /**
+   * The checkpoint whose dialogue `messages` holds; when the learner moves on, the earlier
+   * checkpoint's dialogue is dropped (null: a thread stored before the dialogue was bounded).
+   */
+  dialogue_checkpoint: z.number().int().min(0).nullable().default(null),
+  /**
+   * The completed checkpoints, each with the learner's answers that earned it: the agents' record
+   * of the checkpoints whose dialogue is gone.
+   */
   evidence: z.array(CheckpointEvidenceSchema).default([]),
   /** How the latest learner message was read while teaching: an answer, or why not. */
   last_reply: LearnerReplySchema.nullable().default(null),

@@ -3,7 +3,7 @@ import { AGENTS, CommanderContextSchema, GRAPHS, NODES, TOOLS } from "../../doma
 import { createMissionTool } from "../../tools/index.js";
 import type { MissionStore } from "../../store/index.js";
 import type { ModelFactory } from "../models/index.js";
-import { LearnerInput } from "../learner-input.js";
+import { LearnerInput } from "../dialogue.js";
 import { recordStep } from "../turn-path.js";
 import { createMissionNode, curatorNode, intake, polarisNode } from "./nodes.js";
 import { CommanderState, type CommanderStateValue } from "./state.js";

@@ -22,6 +22,7 @@ import {
 import { replyForLearner, wasRefused, type ModelFactory } from "../models/index.js";
 import { promptValues, withSession, type AgentSession } from "../agent-sessions.js";
 import { conversationRepairs } from "../conversation-repair.js";
+import { dialogueCut } from "../dialogue.js";
 import { renderPrompt } from "../prompts.js";
 import type { CommanderStateUpdate, CommanderStateValue } from "./state.js";
 
@@ -39,10 +40,23 @@ export const CuratedMissionSchema = MissionDraftSchema.omit({ level: true, is_pu
 const CURATION_FAILED =
   "I couldn't put a mission together from that goal just now. Could you describe what you'd like to learn in a different way?";
 
-/** Runs first on every learner turn: repairs a conversation stored by an earlier version. */
+/**
+ * Learner turns of the interview the agents keep: enough for Polaris to summarise a goal the
+ * learner gave over several messages; the goal itself is kept in state once confirmed.
+ */
+export const INTERVIEW_TURNS = 10;
+
+/**
+ * Runs first on every learner turn: repairs a conversation stored by an earlier version, and keeps
+ * the interview to its last `INTERVIEW_TURNS` turns, so a learner who never confirms a goal cannot
+ * grow the state without limit. The transcript log keeps every message.
+ */
 export function intake(state: CommanderStateValue): CommanderStateUpdate {
-  const repairs = conversationRepairs(state.messages);
-  return repairs.length > 0 ? { messages: repairs } : {};
+  const cut = dialogueCut(state.messages, INTERVIEW_TURNS);
+  const removed = new Set<string | undefined>(cut.map((m) => m.id));
+  const repairs = conversationRepairs(state.messages.filter((m) => !removed.has(m.id)));
+  const messages = [...cut, ...repairs];
+  return messages.length > 0 ? { messages } : {};
 }
 
 /**

@@ -1,4 +1,4 @@
-import { MessagesDeltaValue, StateSchema } from "@langchain/langgraph";
+import { StateSchema } from "@langchain/langgraph";
 import { z } from "zod";
 import {
   MissionDraftSchema,
@@ -6,6 +6,7 @@ import {
   TranscriptMarkSchema,
 } from "../../domain/index.js";
 import { LearningGoalSchema } from "../../tools/index.js";
+import { DialogueValue } from "../dialogue.js";
 import { TurnPathValue } from "../turn-path.js";
 
 export const CommanderPhase = z.enum(["interview", "curating", "created"]);
@@ -16,7 +17,7 @@ export type CommanderPhase = z.infer<typeof CommanderPhase>;
  * transcript, so a turn's cost does not grow with the conversation.
  */
 export const CommanderState = new StateSchema({
-  messages: MessagesDeltaValue,
+  messages: DialogueValue,
   phase: CommanderPhase.default("interview"),
   goal: LearningGoalSchema.nullable().default(null),
   draft: MissionDraftSchema.nullable().default(null),

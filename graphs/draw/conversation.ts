@@ -1,9 +1,9 @@
-import { isAIMessage, type BaseMessage } from "@langchain/core/messages";
+import type { BaseMessage } from "@langchain/core/messages";
 import type { RunnableConfig } from "@langchain/core/runnables";
 import type { BaseCheckpointSaver } from "@langchain/langgraph-checkpoint";
 import type { TranscriptEntry } from "../../domain/index.js";
 import { readTranscript, type TranscriptStore } from "../../store/index.js";
-import type { TurnPath } from "../turn-path.js";
+import { utterances, type TurnPath } from "../turn-path.js";
 import type { Utterance } from "./page-data.js";
 
 /** What reading a conversation needs from a compiled graph. */
@@ -44,6 +44,7 @@ export interface Conversation {
 /** Recorded for each turn by its checkpoint. */
 interface TurnRecord {
   path: TurnPath;
+  checkpointId: string;
   at: string;
   state: StateValues;
 }
@@ -68,20 +69,31 @@ function saverOf(graph: ConversationGraph): BaseCheckpointSaver {
   return checkpointer;
 }
 
-/** The thread's own messages, in order. */
+/** The thread's own messages, in order: its latest, or those of the checkpoint `checkpointId`. */
 export async function readThreadMessages(
   graph: ConversationGraph,
   threadId: string,
+  checkpointId?: string,
 ): Promise<BaseMessage[]> {
-  const state = await graph.getState({ configurable: { thread_id: threadId } });
+  const configurable = {
+    thread_id: threadId,
+    ...(checkpointId && { checkpoint_id: checkpointId }),
+  };
+  const state = await graph.getState({ configurable });
   return ((state.values ?? {}) as { messages?: BaseMessage[] }).messages ?? [];
 }
 
-/** The learner's first message in the thread, if there is one. */
+/**
+ * The learner's first message in the conversation, if there is one: from its transcript log when
+ * given one (the thread's dialogue keeps only recent turns), else from the thread.
+ */
 export async function readOpening(
   graph: ConversationGraph,
   threadId: string,
+  transcripts?: TranscriptStore,
 ): Promise<string | undefined> {
+  const [first] = transcripts ? await transcripts.list(threadId, { limit: 1 }) : [];
+  if (first) return first.role === "learner" ? first.text : undefined;
   return (await readThreadMessages(graph, threadId)).find((m) => m.type === "human")?.text;
 }
 
@@ -112,21 +124,12 @@ async function readTurnRecords(
     if (!path?.turn || records.has(path.turn)) continue;
     records.set(path.turn, {
       path,
+      checkpointId: checkpoint.id,
       at: checkpoint.ts,
       state: stateValues(checkpoint.channel_values),
     });
   }
   return records;
-}
-
-function utterances(message: BaseMessage): Utterance[] {
-  if (message.type === "tool") return [{ kind: "tool_result", text: message.text }];
-  if (!isAIMessage(message)) return [];
-  const said: Utterance[] = message.text.trim() ? [{ kind: "say", text: message.text }] : [];
-  for (const call of message.tool_calls ?? []) {
-    said.push({ kind: "tool_call", name: call.name, args: JSON.stringify(call.args) });
-  }
-  return said;
 }
 
 interface ThreadTurn {
@@ -176,10 +179,11 @@ function loggedTurns(entries: TranscriptEntry[]): LoggedTurn[] {
 /**
  * A conversation turn by turn, with the nodes each turn ran and the state it left. With
  * `transcripts`, the turns and what the learner saw come from the conversation's transcript log,
- * so a turn the thread never took in (cut short by a crash) is there too; the nodes and tool calls
- * come from the thread. Each step's messages are the next ones after the learner's, as many as the
- * step recorded adding. Without a transcript (or before one was written) the thread's own messages
- * are the turns.
+ * so every turn is there, however long ago (the thread's dialogue is bounded), and so is a turn the
+ * thread never took in (cut short by a crash). What each node said and called comes from its
+ * turn's recorded path; turns recorded before the path kept it are read from the thread's messages,
+ * as the newest such turn's checkpoint holds them. Without a transcript (or before one was
+ * written) the thread's own messages are the turns.
  */
 export async function readConversation(
   graph: ConversationGraph,
@@ -187,37 +191,49 @@ export async function readConversation(
   transcripts?: TranscriptStore,
 ): Promise<Conversation> {
   const saver = saverOf(graph);
-  const [messages, records, logged] = await Promise.all([
-    readThreadMessages(graph, threadId),
+  const [records, logged] = await Promise.all([
     readTurnRecords(saver, threadId),
     transcripts ? readTranscript(transcripts, threadId).then(loggedTurns) : [],
   ]);
-  const fromThread = (turn: ThreadTurn): Turn => {
-    const recorded = records.get(turn.id);
+  const legacy = [...records.values()].find((r) => r.path.steps.some((step) => !step.said));
+  const messages =
+    logged.length === 0
+      ? await readThreadMessages(graph, threadId)
+      : legacy
+        ? await readThreadMessages(graph, threadId, legacy.checkpointId)
+        : [];
+  const inThread = new Map(splitTurns(messages).map((turn) => [turn.id, turn]));
+
+  const turnOf = (id: string, learner: string, shown: Utterance[], at?: string): Turn => {
+    const recorded = records.get(id);
+    const replies = inThread.get(id)?.replies ?? [];
     let next = 0;
     const steps = (recorded?.path.steps ?? []).map((step) => {
-      const own = turn.replies.slice(next, next + step.messages);
+      const own = replies.slice(next, next + step.messages);
       next += step.messages;
-      return { node: step.node, said: own.flatMap(utterances) };
+      return { node: step.node, said: step.said ?? own.flatMap(utterances) };
     });
-    return {
-      id: turn.id,
-      learner: turn.learner,
-      at: recorded?.at,
-      steps,
-      unattributed: turn.replies.slice(next).flatMap(utterances),
-      state: recorded?.state,
-    };
+    const unattributed = !recorded
+      ? shown
+      : inThread.has(id)
+        ? replies.slice(next).flatMap(utterances)
+        : [];
+    return { id, learner, at: recorded?.at ?? at, steps, unattributed, state: recorded?.state };
   };
 
-  const threadTurns = splitTurns(messages);
-  if (logged.length === 0) return { threadId, turns: threadTurns.map(fromThread) };
-  const inThread = new Map(threadTurns.map((turn) => [turn.id, turn]));
-  const turns = logged.map((turn): Turn => {
-    const held = inThread.get(turn.id);
-    if (held) return { ...fromThread(held), learner: turn.learner };
-    const said = turn.replies.map((reply): Utterance => ({ kind: "say", text: reply.text }));
-    return { id: turn.id, learner: turn.learner, at: turn.at, steps: [], unattributed: said };
-  });
+  if (logged.length === 0) {
+    const turns = [...inThread.values()].map((turn) =>
+      turnOf(turn.id, turn.learner, turn.replies.flatMap(utterances)),
+    );
+    return { threadId, turns };
+  }
+  const turns = logged.map((turn) =>
+    turnOf(
+      turn.id,
+      turn.learner,
+      turn.replies.map((reply): Utterance => ({ kind: "say", text: reply.text })),
+      turn.at,
+    ),
+  );
   return { threadId, turns };
 }

@@ -22,4 +22,10 @@ export {
   type ScriptedChatModelCallOptions,
   type ScriptedChatModelFields,
 } from "./offline/scripted-chat-model.js";
-export { UsageTally, type TokenUsage, type TurnUsage } from "./usage-tally.js";
+export {
+  USAGE_TALLY,
+  UsageTally,
+  withUsageTally,
+  type TokenUsage,
+  type TurnUsage,
+} from "./usage-tally.js";

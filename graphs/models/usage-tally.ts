@@ -1,4 +1,5 @@
 import { BaseCallbackHandler } from "@langchain/core/callbacks/base";
+import { CallbackManager, type Callbacks } from "@langchain/core/callbacks/manager";
 import type { BaseMessage, UsageMetadata } from "@langchain/core/messages";
 import type { LLMResult } from "@langchain/core/outputs";
 
@@ -39,7 +40,10 @@ function add(into: TokenUsage, usage: UsageMetadata): void {
 
 /**
  * Adds up the token usage of every model call in a run, structured-output calls and failed calls
- * included (their messages never reach graph state). Pass it in the run's `callbacks`.
+ * included (their messages never reach graph state). It travels in the run's configurable values
+ * under `USAGE_TALLY`, and each model call adds it to its own callbacks (`withUsageTally`): as a
+ * callback of the whole run, it would make every node and channel write of the graph report to
+ * it, which costs a turn more than all its model calls' bookkeeping.
  */
 export class UsageTally extends BaseCallbackHandler {
   name = "usage_tally";
@@ -83,4 +87,24 @@ export class UsageTally extends BaseCallbackHandler {
   get total(): TurnUsage {
     return structuredClone(this.usage);
   }
+}
+
+/** The run config key (`configurable.usage_tally`) that carries a run's `UsageTally`. */
+export const USAGE_TALLY = "usage_tally";
+
+interface CallConfig {
+  callbacks?: Callbacks;
+  configurable?: Record<string, unknown>;
+}
+
+/** A model call's config with the run's usage tally, if it has one, among its callbacks. */
+export function withUsageTally<C extends CallConfig>(config: C): C {
+  const tally = config.configurable?.[USAGE_TALLY];
+  if (!(tally instanceof UsageTally)) return config;
+  const { callbacks } = config;
+  const withTally =
+    callbacks instanceof CallbackManager
+      ? callbacks.copy([tally])
+      : [...(Array.isArray(callbacks) ? callbacks : []), tally];
+  return { ...config, callbacks: withTally };
 }

@@ -99,7 +99,7 @@ export function graphRoutes(deps: GraphRoutesDeps) {
   };
   const readerOf = (graph: ConversationGraph | undefined): ThreadReader => ({
     state: async (threadId) => graph && readCurrentState(graph, threadId),
-    opening: async (threadId) => graph && readOpening(graph, threadId),
+    opening: async (threadId) => graph && readOpening(graph, threadId, deps.auth.store.transcripts),
   });
   const commanderThreads = readerOf(graphs.get("mission_commander"));
 

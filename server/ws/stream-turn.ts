@@ -1,11 +1,10 @@
 import { AIMessageChunk, isAIMessage, type BaseMessage } from "@langchain/core/messages";
 import type { RunnableConfig } from "@langchain/core/runnables";
-import { BaseCheckpointSaver } from "@langchain/langgraph-checkpoint";
+import { BaseCheckpointSaver, uuid6 } from "@langchain/langgraph-checkpoint";
 import { AppEventSchema, type AppEvent } from "../../domain/index.js";
-import { UsageTally, type TurnUsage } from "../../graphs/index.js";
+import { USAGE_TALLY, UsageTally, type TurnUsage } from "../../graphs/index.js";
 import { LEASE_TOKEN, TURN_ID, canDeleteFenced, leaseTokenOf, turnOf } from "../../store/index.js";
 import type { TurnObserver } from "../observability/index.js";
-import { RunSettled } from "./run-settled.js";
 
 /** What a turn produced, in order, independent of any wire format. */
 export type TurnEvent =
@@ -18,13 +17,6 @@ export type TurnEvent =
    * event) fails the turn, which is then undone.
    */
   | { kind: "end" };
-
-/**
- * How long a failed turn waits for LangGraph to finish storing the run's last checkpoint before
- * undoing it anyway. Store calls are bounded well below this; the undo stays correct if the
- * checkpoint lands later still, because the savers keep a turn's writes out of the undo's branch.
- */
-const SETTLE_LIMIT_MS = 15_000;
 
 export interface StreamableGraph {
   checkpointer?: BaseCheckpointSaver | boolean;
@@ -72,8 +64,10 @@ export async function* streamTurn(
   const streamMode = options.tokens ? ["updates", "custom", "messages"] : ["updates", "custom"];
   const usage = new UsageTally();
   const saver = graph.checkpointer instanceof BaseCheckpointSaver ? graph.checkpointer : undefined;
-  const threadId = String(config.configurable?.thread_id);
-  const head = await saver?.getTuple({ configurable: { thread_id: threadId } });
+  // Checkpoint ids are uuid6, ordered by time: any checkpoint of the thread with a larger id than
+  // this was written by this turn. A failed turn is undone back past those, so a successful one
+  // never has to read the thread's head first.
+  const startedAt = uuid6(-1);
   // The caller's signal lives as long as its socket; LangGraph adds a listener to the signal of
   // every run and never removes it, so each turn gets its own signal that follows the caller's.
   const turnAbort = new AbortController();
@@ -81,15 +75,16 @@ export async function* streamTurn(
   const speaking = { agent: options.startingAgent };
   if (config.signal?.aborted) abortTurn();
   else config.signal?.addEventListener("abort", abortTurn, { once: true });
-  const settled = new RunSettled();
   let completed = false;
   let failure: unknown;
   try {
-    // One checkpoint per turn.
+    // One checkpoint per turn. The run has no callbacks: only its model calls report to `usage`
+    // (see `UsageTally`), as a callback every runnable of the graph inherited would cost the turn
+    // more than anything it does besides its model calls.
     const stream = await graph.stream(input, {
       ...config,
+      configurable: { ...config.configurable, [USAGE_TALLY]: usage },
       signal: turnAbort.signal,
-      callbacks: [usage, settled],
       streamMode,
       subgraphs: true,
       durability: "exit",
@@ -107,11 +102,8 @@ export async function* streamTurn(
     const seconds = (performance.now() - started) / 1000;
     options.observer?.turnEnded({ agent: speaking.agent, ok: completed, seconds, usage: total });
     if (!completed) {
-      // An aborted stream throws at once, while LangGraph is still storing the run's checkpoint
-      // (learner message included): stop the run, wait for that write, then undo it.
       turnAbort.abort(new Error("The turn was abandoned"));
-      await settled.wait(SETTLE_LIMIT_MS);
-      await undoTurn(graph, saver, config, head?.config).catch((undoErr: unknown) => {
+      await undoTurn(graph, saver, config, startedAt).catch((undoErr: unknown) => {
         const errors = failure === undefined ? [undoErr] : [failure, undoErr];
         throw new AggregateError(errors, "a turn failed and could not be undone");
       });
@@ -120,32 +112,36 @@ export async function* streamTurn(
 }
 
 /**
- * Puts the state the turn started from back at the head of the thread (or clears a thread that had
- * none). The undo is a turn of its own, so that writes of the failed turn that land after it never
- * replay into its branch.
+ * Puts the state the turn started from back at the head of the thread: a copy of the newest
+ * checkpoint written before `startedAt` (an empty state for a thread that had none), written by a
+ * turn of its own, so that writes of the failed turn never replay into its branch. An aborted
+ * stream throws at once, while LangGraph may still be storing the run's checkpoint: that
+ * checkpoint's id was drawn before the abort, so it is older than the undo's however late it
+ * lands, and the undo stays the head without waiting for it.
  */
 async function undoTurn(
   graph: StreamableGraph,
   saver: BaseCheckpointSaver | undefined,
   config: RunnableConfig,
-  before: RunnableConfig | undefined,
+  startedAt: string,
 ): Promise<void> {
   if (!saver) return;
   const threadId = String(config.configurable?.thread_id);
-  const now = await saver.getTuple({ configurable: { thread_id: threadId } });
-  if (now?.config.configurable?.checkpoint_id === before?.configurable?.checkpoint_id) return;
+  const undo = `${turnOf(config) ?? crypto.randomUUID()}/undo`;
   // The undo is fenced like the turn: once another socket holds the conversation, it is theirs.
   const token = leaseTokenOf(config);
-  if (!before) {
-    if (token !== null && canDeleteFenced(saver)) return saver.deleteThreadFenced(threadId, token);
-    return saver.deleteThread(threadId);
-  }
-  const undo = `${turnOf(config) ?? crypto.randomUUID()}/undo`;
   const fence = token === null ? {} : { [LEASE_TOKEN]: token };
-  await graph.updateState(
-    { configurable: { ...before.configurable, [TURN_ID]: undo, ...fence } },
-    null,
-  );
+  const head = await saver.getTuple({ configurable: { thread_id: threadId } });
+  let before: RunnableConfig | undefined = head?.config;
+  while (before && String(before.configurable?.checkpoint_id) > startedAt) {
+    before = (await saver.getTuple(before))?.parentConfig;
+  }
+  if (!before && head) {
+    if (token !== null && canDeleteFenced(saver)) await saver.deleteThreadFenced(threadId, token);
+    else await saver.deleteThread(threadId);
+  }
+  const at = before?.configurable ?? { thread_id: threadId };
+  await graph.updateState({ configurable: { ...at, [TURN_ID]: undo, ...fence } }, null);
 }
 
 /** `speaking.agent` follows whoever speaks, so the caller knows who answered last. */

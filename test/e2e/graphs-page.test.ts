@@ -1,11 +1,9 @@
 import { execFile } from "node:child_process";
-import { randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
-import { HumanMessage } from "@langchain/core/messages";
 import type { Page } from "playwright-core";
 import { commanderThreadId } from "../../domain/index.js";
 import {
@@ -17,6 +15,7 @@ import {
 import { toMermaid } from "../../graphs/draw/index.js";
 import { ARTIFACTS, launchChromium, type Browser } from "../support/chromium.js";
 import { pixelDifference } from "../support/screenshots.js";
+import { loggedCommanderTurn } from "../support/logged-turn.js";
 import { SEED_INTERVIEW } from "../support/seed-interview.js";
 import { startTestServer, type TestServer } from "../support/test-server.js";
 import { learnerReply } from "../support/ally-learner.js";
@@ -452,12 +451,13 @@ describe("a 300-turn conversation", () => {
       context: { user_id: uid, session_id: longSession, learner_name: "Ada", prompts_dir: null },
       durability: "exit" as const,
     };
-    // A learner who never settles: the interview goes on and on.
+    // A learner who never settles: the interview goes on and on. Each turn is logged in the
+    // transcript as the server logs it; the thread keeps only the interview's recent turns.
     const messages = [...SEED_INTERVIEW.slice(0, 4)];
     while (messages.length < TURNS)
       messages.push(`I'm not sure yet, let me think (${messages.length + 1})`);
     for (const content of messages) {
-      await graph.invoke({ messages: [new HumanMessage({ id: randomUUID(), content })] }, config);
+      await loggedCommanderTurn(graph, server.store.transcripts, config, content);
     }
   }, 120_000);
 

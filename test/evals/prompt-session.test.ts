@@ -12,6 +12,8 @@ const lumina: AgentSession<"mission_ally"> = {
   checkpoint_total: 4,
   checkpoint_title: "Branching",
   completed_checkpoints: ["Commits and history"],
+  earlier_checkpoints:
+    '1. Commits and history: asked "Why commit often?", answered "Small steps, often"',
   just_completed: "Commits and history",
 };
 
@@ -30,6 +32,7 @@ const sensei: AgentSession<"mission_sensei"> = {
   latest_verdict: "none",
   questions_answered: 1,
   completion: "not yet: the learner has not answered your open question yet",
+  earlier_checkpoints: "none",
 };
 
 const check: AgentSession<"mission_sensei"> = {

@@ -172,10 +172,18 @@ describe("Commander turn paths", () => {
     expect(state.values.turn_path).toEqual({
       turn: state.values.messages.findLast((m: BaseMessage) => m.type === "human")!.id,
       steps: [
-        { node: "intake", messages: 0 },
-        { node: "polaris", messages: 2 },
-        { node: "mission_curator", messages: 0 },
-        { node: "create_mission", messages: 0 },
+        { node: "intake", messages: 0, said: [] },
+        {
+          node: "polaris",
+          messages: 2,
+          said: [
+            { kind: "say", text: "Great, let's build your mission." },
+            { kind: "tool_call", name: "confirm_learning_goal", args: JSON.stringify(goal) },
+            { kind: "tool_result", text: "Learning goal confirmed." },
+          ],
+        },
+        { node: "mission_curator", messages: 0, said: [] },
+        { node: "create_mission", messages: 0, said: [] },
       ],
     });
   });

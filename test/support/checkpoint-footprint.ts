@@ -4,12 +4,36 @@ import { DEFAULT_CHECKPOINT_ROOT } from "../../store/firestore/index.js";
 import { encodeKey } from "../../store/firestore/saver-keys.js";
 import { documentSize } from "./firestore-document-size.js";
 
-/** What one turn stored: its checkpoint and everything written with it. */
+/**
+ * What one turn stored: its checkpoint and everything written with it, and its entries in the
+ * conversation's transcript log (the learner's message and the replies shown).
+ */
 export interface TurnFootprint {
   turn: number;
   /** Documents (Firestore) or rows (SQLite) the turn wrote. */
   writes: number;
   bytes: number;
+}
+
+/** Entries and bytes of each turn's transcript entries, turn by turn in the log's order. */
+function transcriptTurns(entries: { turn: string; bytes: number }[]): TurnFootprint[] {
+  const turns = new Map<string, TurnFootprint>();
+  for (const entry of entries) {
+    const turn = turns.get(entry.turn) ?? { turn: turns.size + 1, writes: 0, bytes: 0 };
+    turn.writes += 1;
+    turn.bytes += entry.bytes;
+    turns.set(entry.turn, turn);
+  }
+  return [...turns.values()];
+}
+
+/** Adds each turn's transcript entries to the turn's checkpoint writes. */
+function withTranscript(turns: TurnFootprint[], logged: TurnFootprint[]): TurnFootprint[] {
+  return turns.map((turn, i) => ({
+    turn: turn.turn,
+    writes: turn.writes + (logged[i]?.writes ?? 0),
+    bytes: turn.bytes + (logged[i]?.bytes ?? 0),
+  }));
 }
 
 export interface ThreadFootprint {
@@ -52,12 +76,19 @@ export async function firestoreThreadFootprint(
     }
     return docs;
   };
-  const [checkpoints, blobs, writes, chunks] = await Promise.all([
+  const [checkpoints, blobs, writes, chunks, transcript] = await Promise.all([
     read("checkpoints"),
     read("blobs"),
     read("writes"),
     read("chunks"),
+    firestore.collection("transcripts").doc(encodeKey(threadId)).collection("entries").get(),
   ]);
+  const logged = transcriptTurns(
+    transcript.docs.map((doc) => ({
+      turn: String(doc.get("turn_id")),
+      bytes: documentSize(doc.ref.path, doc.data()),
+    })),
+  );
   const all = [checkpoints, blobs, writes, chunks].flatMap((docs) => [...docs.values()]);
   const largest = all.reduce((max, doc) => (doc.bytes > max.bytes ? doc : max), {
     path: "",
@@ -93,10 +124,16 @@ export async function firestoreThreadFootprint(
         bytes: turnDocs.reduce((sum, d) => sum + d.bytes, 0),
       };
     });
-  return { turns, largest: { path: largest.path, bytes: largest.bytes } };
+  return {
+    turns: withTranscript(turns, logged),
+    largest: { path: largest.path, bytes: largest.bytes },
+  };
 }
 
-/** Per-turn rows and bytes of one thread in LangGraph's SQLite checkpoint tables. */
+/**
+ * Per-turn rows and bytes of one thread in LangGraph's SQLite checkpoint tables and in the
+ * transcript log's table.
+ */
 export function sqliteThreadFootprint(db: Database, threadId: string): ThreadFootprint {
   const checkpoints = db
     .prepare<[string], { id: string; parent: string | null; step: number; bytes: number }>(
@@ -131,10 +168,23 @@ export function sqliteThreadFootprint(db: Database, threadId: string): ThreadFoo
         bytes: c.bytes + (anchored?.bytes ?? 0) + (stub?.bytes ?? 0),
       };
     });
+  const logged = transcriptTurns(
+    db
+      .prepare<[string], { turn: string; bytes: number }>(
+        `SELECT turn_id AS turn,
+                length(thread_id) + 8 + length(id) + length(role) + coalesce(length(agent), 0)
+                  + coalesce(length(node), 0) + length(text) + length(turn_id) + length(at) AS bytes
+         FROM transcript_entries WHERE thread_id = ? ORDER BY seq`,
+      )
+      .all(threadId),
+  );
   const largestRow = Math.max(
     0,
     ...checkpoints.map((c) => c.bytes),
     ...writes.map((w) => w.largest),
   );
-  return { turns, largest: { path: `sqlite thread ${threadId}`, bytes: largestRow } };
+  return {
+    turns: withTranscript(turns, logged),
+    largest: { path: `sqlite thread ${threadId}`, bytes: largestRow },
+  };
 }

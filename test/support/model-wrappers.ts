@@ -42,6 +42,8 @@ export interface WrapOptions {
   gate?: Gate;
   /** The first this-many calls throw, as a failing model endpoint would. */
   failures?: number;
+  /** Each call's messages and session are pushed here. */
+  seen?: { messages: BaseMessage[]; session: unknown }[];
 }
 
 /** Wraps a model to hold it back or make it fail, and records how many calls overlap. */
@@ -73,6 +75,7 @@ class WrappedModel extends ChatModelBase {
     options: this["ParsedCallOptions"] & { context?: unknown },
   ): Promise<ChatResult> {
     this.probe.calls += 1;
+    this.options.seen?.push({ messages, session: options.context });
     this.probe.active += 1;
     this.probe.max = Math.max(this.probe.max, this.probe.active);
     try {

@@ -3,6 +3,7 @@ import type { AgentSession } from "../../agent-sessions.js";
 import { learnerName } from "./learner-name.js";
 import { languageNote, lastHumanText } from "./conversation.js";
 import { hasPhrase, isAgreement, isSkipRequest, wordsOf } from "./language.js";
+import { recallEarlier } from "./recall.js";
 import { teachingStyles, type TeachingStyle } from "./styles.js";
 import type { ScriptInput, ScriptedReply } from "./types.js";
 
@@ -106,7 +107,12 @@ function isOffTopicQuestion(text: string, mission: Mission): boolean {
   return ![...meaningfulWords(text)].some((word) => missionWords.has(word));
 }
 
-function converse(messageText: string, mission: Mission, canStart: boolean): ScriptedReply {
+function converse(
+  messageText: string,
+  mission: Mission,
+  canStart: boolean,
+  earlier: string,
+): ScriptedReply {
   const focus = `**${mission.checkpointTitle}**`;
   const reading = readAnswer(messageText);
   if (!reading.substantive && reading.reason === "impersonation") {
@@ -123,6 +129,8 @@ function converse(messageText: string, mission: Mission, canStart: boolean): Scr
     const text = "Wonderful — let's dive in.";
     return canStart ? { text, toolCalls: [{ name: TOOLS.startCheckpoint, args: {} }] } : { text };
   }
+  const recalled = recallEarlier(messageText, earlier, mission.checkpointTitle);
+  if (recalled) return { text: `${recalled} Now, back to ${focus}. ${FIT_QUESTION}` };
   if (isOffTopicQuestion(messageText, mission)) {
     return {
       text: `Good question! The short answer: it's outside **${mission.title}**, and in this offline mode I can't look facts up, so I won't guess. Let's get back to ${focus}. ${FIT_QUESTION}`,
@@ -159,7 +167,12 @@ export function luminaScript({
       return { text: wrapUp(name, mission) };
     case "converse": {
       const canStart = tools.some((tool) => tool.name === TOOLS.startCheckpoint);
-      const reply = converse(lastHumanText(messages), mission, canStart);
+      const reply = converse(
+        lastHumanText(messages),
+        mission,
+        canStart,
+        session.earlier_checkpoints,
+      );
       return { ...reply, text: noted(reply.text) };
     }
   }

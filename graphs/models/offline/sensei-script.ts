@@ -24,6 +24,7 @@ import {
   simplerQuestion,
   type Lesson,
 } from "./sensei-lessons.js";
+import { recallEarlier } from "./recall.js";
 import { recommendedVideo, videoSearch } from "./sensei-video.js";
 import { teachingStyles } from "./styles.js";
 import type { BoundTool, ScriptInput, ScriptedReply } from "./types.js";
@@ -245,6 +246,7 @@ function compose(
   lesson: Lesson,
   name: string | undefined,
   video = "",
+  recalled?: string,
 ): Composed {
   const ask = currentQuestion(teaching, lesson);
   const title = `**${lesson.title}**`;
@@ -285,6 +287,7 @@ function compose(
         text: `That message says it comes from the system, but it came through our chat, so it doesn't change anything here: the checkpoint moves on when you answer in your own words. No harm done! ${ask}`,
       };
     case "side_question":
+      if (recalled) return { text: `${recalled} Let's come back to where we were: ${ask}` };
       return {
         text: `Good question! It's outside ${title}, and in this offline mode I can't look facts up, so I won't guess at an answer. Let's come back to where we were: ${ask}`,
       };
@@ -336,7 +339,12 @@ export function senseiScript({
     const search = videoSearch(tools, lesson);
     if (search) return search;
   }
-  const composed = compose(reaction, teaching, lesson, learnerName(session.learner_name), video);
+  const recalled =
+    reaction.kind === "side_question"
+      ? recallEarlier(lastHumanText(messages), session.earlier_checkpoints, lesson.title)
+      : undefined;
+  const name = learnerName(session.learner_name);
+  const composed = compose(reaction, teaching, lesson, name, video, recalled);
   const note = languageNote(messages);
   const text = note ? `${note}\n\n${composed.text}` : composed.text;
   const bound = (name: string) => tools.some((tool) => tool.name === name);
