@@ -11,7 +11,8 @@ const PATTERNS: [RegExp, string][] = [
   [/AIza[0-9A-Za-z_-]{20,}/g, REDACTED],
   [/ya29\.[0-9A-Za-z_.-]+/g, REDACTED],
   [/lsv2_[a-z]{2}_[0-9a-f]{16,}_[0-9a-f]+/g, REDACTED],
-  [/eyJ[0-9A-Za-z_-]*\.[0-9A-Za-z_-]*\.[0-9A-Za-z_-]*/g, REDACTED],
+  // A JWT, or any one of its segments alone (each is base64url JSON, so it starts with "eyJ").
+  [/eyJ[0-9A-Za-z_-]{8,}(?:\.[0-9A-Za-z_-]*){0,2}/g, REDACTED],
   [/\bBearer\s+[0-9A-Za-z._~+/=-]{8,}/gi, `Bearer ${REDACTED}`],
   [
     /([?&;]\s*(?:key|api_?key|access_token|id_token|refresh_token|token|session|client_secret|sig|signature)=)[^&\s"'#;,]+/gi,
@@ -41,23 +42,30 @@ function scrubValue(value: unknown, secrets: readonly string[], depth: number): 
   if (typeof value !== "object" || value === null) return value;
   if (depth >= MAX_DEPTH) return "[nested]";
   if (Array.isArray(value)) return value.map((v) => scrubValue(v, secrets, depth + 1));
+  return scrubFields(value as Record<string, unknown>, secrets, depth + 1);
+}
+
+function scrubFields(
+  fields: Record<string, unknown>,
+  secrets: readonly string[],
+  depth: number,
+): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [key, inner] of Object.entries(value))
-    out[key] = scrubValue(inner, secrets, depth + 1);
+  for (const [key, value] of Object.entries(fields)) {
+    out[scrubText(key, secrets)] = scrubValue(value, secrets, depth);
+  }
   return out;
 }
 
 /**
  * Log fields made safe: values under secret-looking names are dropped, errors become their
- * message, and every string, however deep, is scrubbed of secrets.
+ * message, and every string and name, however deep, is scrubbed of secrets.
  */
 export function redactFields(
   fields: Record<string, unknown>,
   secrets: readonly string[] = [],
 ): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(fields)) {
-    out[key] = SECRET_KEYS.test(key) ? REDACTED : scrubValue(value, secrets, 0);
-  }
+  const out = scrubFields(fields, secrets, 0);
+  for (const key of Object.keys(out)) if (SECRET_KEYS.test(key)) out[key] = REDACTED;
   return out;
 }

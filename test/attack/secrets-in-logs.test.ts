@@ -40,6 +40,9 @@ describe("secrets in log text", () => {
       ],
       [`cookie: session=${unsigned}; token=${jwt}`, [unsigned.split(".")[1]!, jwt.split(".")[1]!]],
       [`GET /v1/lookup?access_token=s3cr3t-t0ken&alt=json`, ["s3cr3t-t0ken"]],
+      // A token cut short, or one segment of it quoted alone, still gives its claims away.
+      [`Decoding failed for "${jwt.slice(0, 60)}…"`, [jwt.split(".")[1]!.slice(0, 20)]],
+      [`claims ${unsigned.split(".")[1]} were refused`, [unsigned.split(".")[1]!]],
     ];
     for (const [text, secrets] of cases) {
       const scrubbed = scrubText(text);
@@ -56,8 +59,11 @@ describe("secrets in log text", () => {
       error: new Error(`upstream said ${odd}`),
       detail: { nested: [`again ${odd}`] },
       api_key: "anything",
+      // A cache keyed by token, say: the names of fields are scrubbed too.
+      by_owner: { [unsigned]: 1 },
     });
     expect(lines[0]).not.toContain(odd);
+    expect(lines[0]).not.toContain(unsigned.split(".")[1]);
     expect(lines[0]).not.toContain("anything");
   });
 
