@@ -76,7 +76,7 @@ const ConfigSchema = z
     MAX_BODY_BYTES: positiveInt(256 * 1024),
     // 0 turns the per-user limit off.
     TURNS_PER_MINUTE: z.coerce.number().int().min(0).default(60),
-    MAX_RUNNING_TURNS: positiveInt(64),
+    MAX_RUNNING_TURNS: positiveInt(32),
     // 0 leaves the event loop's delay out of the busy rule.
     BUSY_EVENT_LOOP_DELAY_MS: z.coerce.number().int().min(0).default(200),
     WS_IDLE_TIMEOUT_SECONDS: positiveInt(600),
