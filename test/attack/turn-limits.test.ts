@@ -80,20 +80,15 @@ describe("turn limits on sockets", () => {
     const first = await commander(server, "ada@example.com");
     const second = await commander(server, "ada@example.com");
     const other = await commander(server, "grace@example.com");
-    const say = async (socket: TestSocket) => {
-      const from = socket.frames.length;
-      socket.send({ type: "user_message", content: OFF_TOPIC });
-      return (await socket.waitForFrames(from + 1))[from]!;
-    };
     for (const socket of [first.socket, second.socket, first.socket, second.socket]) {
-      expect((await say(socket)).type).toBe("agent_message");
+      expect((await socket.reply(OFF_TOPIC)).type).toBe("agent_message");
     }
-    const limited = await say(second.socket);
+    const limited = await second.socket.reply(OFF_TOPIC);
     expect(limited).toMatchObject({ type: "error", code: "rate_limited" });
     expect(limited.message).toMatch(/faster than 4 a minute.*Please wait \d+ s/);
     expect(limited.retry_after_ms).toBeGreaterThan(10_000);
     expect(limited.retry_after_ms).toBeLessThanOrEqual(15_000);
-    expect((await say(other.socket)).type).toBe("agent_message");
+    expect((await other.socket.reply(OFF_TOPIC)).type).toBe("agent_message");
   });
 
   it("drop the turns a closed socket had queued; the running one finishes", async () => {

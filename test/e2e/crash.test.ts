@@ -105,11 +105,6 @@ describe("a server that dies mid-turn", () => {
     const { session_id } = (await res.json()) as { session_id: string };
     const url = (query = "") =>
       `ws://127.0.0.1:${proc!.port}/api/v1/mission-commander/ws?session_id=${session_id}&token=${token}${query}`;
-    const say = async (content: string) => {
-      const from = socket.frames.length;
-      socket.send({ type: "user_message", content });
-      return (await socket.waitForFrames(from + 1))[from]!;
-    };
     // Turns are bracketed, so the test knows when the confirmation has reached the model.
     let socket = new TestSocket(url("&events=all"));
     await socket.waitFor("connected");
@@ -137,7 +132,7 @@ describe("a server that dies mid-turn", () => {
     await socket.waitFor("historical_messages");
     expect(history(socket)).toHaveLength(8);
     expect(count(history(socket), "Yes, that's correct")).toBe(0);
-    expect((await say("Yes, that's correct")).type).toBe("mission_created");
+    expect((await socket.reply("Yes, that's correct")).type).toBe("mission_created");
     await socket.closed;
 
     socket = new TestSocket(url());

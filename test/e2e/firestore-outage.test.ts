@@ -46,17 +46,12 @@ describe("a Firestore outage in the middle of a turn", () => {
       `${server.ws}/api/v1/mission-commander/ws?session_id=${session_id}&token=${token}`,
     );
     await socket.waitFor("connected");
-    const say = async (content: string, timeoutMs?: number) => {
-      const from = socket.frames.length;
-      socket.send({ type: "user_message", content });
-      return (await socket.waitForFrames(from + 1, timeoutMs))[from];
-    };
     for (const content of SEED_INTERVIEW.slice(0, -1)) {
-      expect((await say(content))?.type).toBe("agent_message");
+      expect((await socket.reply(content)).type).toBe("agent_message");
     }
 
     const confirmation = SEED_INTERVIEW.at(-1)!;
-    const reply = say(confirmation, 60_000);
+    const reply = socket.reply(confirmation, 60_000);
     await gate.reached;
     proxy.cut();
     gate.open();
@@ -78,13 +73,13 @@ describe("a Firestore outage in the middle of a turn", () => {
     // Back up: the learner sends the confirmation again, as the error asked, until the server's
     // connection to Firestore has come back too (a few seconds at most).
     proxy.restore();
-    let created = await say(confirmation, 30_000);
-    for (let retry = 0; retry < 5 && created?.type === "error"; retry++) {
+    let created = await socket.reply(confirmation, 30_000);
+    for (let retry = 0; retry < 5 && created.type === "error"; retry++) {
       await new Promise((resolve) => setTimeout(resolve, 1_000));
-      created = await say(confirmation, 30_000);
+      created = await socket.reply(confirmation, 30_000);
     }
-    expect(created?.type).toBe("mission_created");
-    const mission = created?.mission as { id: string; creator_id: string };
+    expect(created.type).toBe("mission_created");
+    const mission = created.mission as { id: string; creator_id: string };
     expect(mission.creator_id).toBe(user_id);
     expect((await socket.closed).code).toBe(1000);
     for (const path of ["missions", "enrollments", "enrollment_session_logs"]) {

@@ -26,12 +26,7 @@ describe("a Firestore lock left by a process killed inside a transaction", () =>
     const url = `${server.ws}/api/v1/mission-commander/ws?session_id=${session_id}&token=${token}`;
     let socket = new TestSocket(url);
     await socket.waitFor("connected");
-    const say = async (content: string) => {
-      const from = socket.frames.length;
-      socket.send({ type: "user_message", content });
-      return (await socket.waitForFrames(from + 1, 30_000))[from]!;
-    };
-    for (const content of SEED_INTERVIEW.slice(0, 4)) await say(content);
+    for (const content of SEED_INTERVIEW.slice(0, 4)) await socket.reply(content, 30_000);
 
     // Creating the mission completes this session in the same transaction.
     const { projectId, databaseId, firestoreEmulatorHost } = server.config.firebase;
@@ -40,7 +35,7 @@ describe("a Firestore lock left by a process killed inside a transaction", () =>
       `session_logs/${session_id}`,
     );
     const started = Date.now();
-    const reply = await say("Yes, that's correct");
+    const reply = await socket.reply("Yes, that's correct", 30_000);
     const waited = Date.now() - started;
 
     expect(reply.type).toBe("error");

@@ -241,12 +241,7 @@ async function reproduceStaleLock(
     `ws://127.0.0.1:${proc.port}/api/v1/mission-commander/ws?session_id=${learner.sessionId}&token=${learner.token}`,
   );
   await socket.waitFor("connected");
-  const say = async (content: string) => {
-    const from = socket.frames.length;
-    socket.send({ type: "user_message", content });
-    return (await socket.waitForFrames(from + 1, 120_000))[from]!;
-  };
-  for (const content of SEED_INTERVIEW.slice(0, 4)) await say(content);
+  for (const content of SEED_INTERVIEW.slice(0, 4)) await socket.reply(content, 120_000);
   await leaveStaleLock(
     {
       projectId: env.GOOGLE_CLOUD_PROJECT!,
@@ -256,12 +251,12 @@ async function reproduceStaleLock(
     `session_logs/${learner.sessionId}`,
   );
   const started = Date.now();
-  let reply = await say("Yes, that's correct");
+  let reply = await socket.reply("Yes, that's correct", 120_000);
   const errorAfterMs = Date.now() - started;
   if (reply.type !== "error") throw new Error(`expected an error, got ${reply.type}`);
   while (reply.type === "error") {
     await sleep(2_000);
-    reply = await say("Yes, that's correct");
+    reply = await socket.reply("Yes, that's correct", 120_000);
   }
   if (reply.type !== "mission_created") throw new Error(`expected the mission, got ${reply.type}`);
   socket.close();

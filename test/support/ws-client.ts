@@ -77,6 +77,15 @@ export class TestSocket {
     return this.frames;
   }
 
+  /** Sends a Commander learner message and resolves with the first frame that follows it. */
+  async reply(content: string, timeoutMs = 10_000): Promise<Frame> {
+    const from = this.frames.length;
+    this.send({ type: "user_message", content });
+    const frame = (await this.waitForFrames(from + 1, timeoutMs))[from];
+    if (!frame) throw new Error(`the socket closed (${this.closeCode}) before answering`);
+    return frame;
+  }
+
   /** Waits for the first frame (from index `from`) of the given type. */
   async waitFor(type: string, from = 0, timeoutMs = 10_000): Promise<Frame> {
     await this.until(
