@@ -9,12 +9,13 @@ export interface AuthContext {
   store: Store;
 }
 
+/** The request's token: cookie `session` (or `token`), then `Authorization: Bearer`. */
+export const requestToken = ({ headers }: RequestInfo) =>
+  httpToken({ cookieHeader: headers.cookie, authorizationHeader: headers.authorization });
+
 /** Verifies the request's token and returns its user, created on first sight. */
 export async function authenticate(ctx: AuthContext, req: RequestInfo): Promise<User> {
-  const token = httpToken({
-    cookieHeader: req.headers.cookie,
-    authorizationHeader: req.headers.authorization,
-  });
+  const token = requestToken(req);
   if (!token) {
     throw new HttpError(
       401,
