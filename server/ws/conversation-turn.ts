@@ -1,6 +1,5 @@
 import { failureStatus } from "../../graphs/index.js";
-import { isLeaseLost } from "../../store/index.js";
-import type { Store } from "../../store/index.js";
+import { isLeaseLost, type Store } from "../../store/index.js";
 import type { TokenVerifier } from "../auth/index.js";
 import type { EndpointName, TurnObserver } from "../observability/index.js";
 import type { Connection } from "./connection.js";
