@@ -12,8 +12,6 @@ import { ConversationLog, whenStoreBusy } from "./conversation-log.js";
 import { runConversationTurn, type TutorEndpointDeps } from "./conversation-turn.js";
 import { CloseWith, type EndpointSpec } from "./socket-endpoint.js";
 
-export type AllyEndpointDeps = TutorEndpointDeps<AllyGraph>;
-
 const CONNECTED = "Connected to Lumina. Ready to start learning!";
 const COMPLETED = "Congratulations! You've completed the mission!";
 
@@ -22,7 +20,7 @@ const COMPLETED = "Congratulations! You've completed the mission!";
  * one `agent_message` per utterance, handovers between Lumina and the sensei, progress updates,
  * and `session_closed` once the mission is complete. `?stream=tokens` adds deltas.
  */
-export function allyEndpoint(deps: AllyEndpointDeps): EndpointSpec {
+export function allyEndpoint(deps: TutorEndpointDeps<AllyGraph>): EndpointSpec {
   const { store } = deps;
   const agentOf = nodeAgents(deps.graph);
 

@@ -14,8 +14,6 @@ import { ConversationLog, whenStoreBusy, type Reply } from "./conversation-log.j
 import { runConversationTurn, type TutorEndpointDeps } from "./conversation-turn.js";
 import { CloseWith, type EndpointSpec } from "./socket-endpoint.js";
 
-export type CommanderEndpointDeps = TutorEndpointDeps<CommanderGraph>;
-
 const CONNECTED = "Connected to Mission Commander. Starting your learning journey...";
 const CREATED = "Mission created successfully!";
 const CURATING = "Creating your personalized learning mission...";
@@ -33,7 +31,7 @@ const missionCreated = (mission: Mission, enrollment: Enrollment): CommanderServ
  * frame back (`agent_message`, `mission_created` or `error`); `?events=all` adds processing
  * markers and the curator handover, `?stream=tokens` adds deltas.
  */
-export function commanderEndpoint(deps: CommanderEndpointDeps): EndpointSpec {
+export function commanderEndpoint(deps: TutorEndpointDeps<CommanderGraph>): EndpointSpec {
   const agentOf = nodeAgents(deps.graph);
   return whenStoreBusy({
     path: "/api/v1/mission-commander/ws",
