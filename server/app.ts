@@ -195,23 +195,17 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
       .add("POST", "/api/v1/auth/logout", session.logout)
       .add("GET", "/api/v1/auth/session-status", session.sessionStatus);
   }
-  const endpoints = {
-    commander: commanderEndpoint({
-      store,
-      verifier,
-      graph: commander,
-      promptsDir,
-      turns: metrics.turnsOf("commander"),
-    }),
-    ally: allyEndpoint({
-      store,
-      verifier,
-      graph: ally,
-      promptsDir,
-      turns: metrics.turnsOf("ally"),
-    }),
-  };
-  for (const [name, endpoint] of Object.entries(endpoints) as [EndpointName, EndpointSpec][]) {
+  const tutor = (name: EndpointName) => ({
+    store,
+    verifier,
+    promptsDir,
+    turns: metrics.turnsOf(name),
+  });
+  const endpoints: [EndpointName, EndpointSpec][] = [
+    ["commander", commanderEndpoint({ ...tutor("commander"), graph: commander })],
+    ["ally", allyEndpoint({ ...tutor("ally"), graph: ally })],
+  ];
+  for (const [name, endpoint] of endpoints) {
     registerEndpoint(app, { ...ws, sockets: metrics.sockets(name) }, endpoint);
     routes.addUpgrade(endpoint.path);
   }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { AGENT_NAMES, type AgentName } from "../domain/index.js";
 
 const optionalText = z
   .string()
@@ -11,9 +12,25 @@ const positiveInt = (fallback: number) => z.coerce.number().int().positive().def
 /** An optional number: unset or blank means "use the default". */
 const optionalNumber = (schema: z.ZodNumber) =>
   optionalText.pipe(z.coerce.number<string>().pipe(schema).optional());
-const temperature = () => optionalNumber(z.number().min(0).max(2));
-/** -1 lets Gemini decide how long to think, 0 turns thinking off. */
-const thinkingBudget = () => optionalNumber(z.number().int().min(-1).max(32768));
+
+type PerAgent<Prefix extends string> = `${Prefix}_${Uppercase<AgentName>}`;
+const perAgentName = <Prefix extends string>(prefix: Prefix, agent: AgentName) =>
+  `${prefix}_${agent.toUpperCase()}` as PerAgent<Prefix>;
+
+/** One variable per agent, named `<prefix>_<AGENT>` (`GEMINI_MODEL_POLARIS`, …). */
+const perAgent = <Prefix extends string, S extends z.ZodType>(prefix: Prefix, schema: S) => {
+  const entries = AGENT_NAMES.map((agent) => [perAgentName(prefix, agent), schema]);
+  return Object.fromEntries(entries) as Record<PerAgent<Prefix>, S>;
+};
+
+/** The values of one prefix's per-agent variables, by agent. */
+const byAgent = <Prefix extends string, Env extends Partial<Record<PerAgent<Prefix>, unknown>>>(
+  env: Env,
+  prefix: Prefix,
+) => {
+  const entries = AGENT_NAMES.map((agent) => [agent, env[perAgentName(prefix, agent)]]);
+  return Object.fromEntries(entries) as Record<AgentName, Env[PerAgent<Prefix>]>;
+};
 
 const ConfigSchema = z
   .object({
@@ -34,18 +51,10 @@ const ConfigSchema = z
     GOOGLE_API_KEY: optionalText,
     GEMINI_BASE_URL: optionalText,
     GEMINI_MODEL: z.string().default("gemini-2.5-flash"),
-    GEMINI_MODEL_POLARIS: optionalText,
-    GEMINI_MODEL_MISSION_CURATOR: optionalText,
-    GEMINI_MODEL_MISSION_ALLY: optionalText,
-    GEMINI_MODEL_MISSION_SENSEI: optionalText,
-    GEMINI_TEMPERATURE_POLARIS: temperature(),
-    GEMINI_TEMPERATURE_MISSION_CURATOR: temperature(),
-    GEMINI_TEMPERATURE_MISSION_ALLY: temperature(),
-    GEMINI_TEMPERATURE_MISSION_SENSEI: temperature(),
-    GEMINI_THINKING_BUDGET_POLARIS: thinkingBudget(),
-    GEMINI_THINKING_BUDGET_MISSION_CURATOR: thinkingBudget(),
-    GEMINI_THINKING_BUDGET_MISSION_ALLY: thinkingBudget(),
-    GEMINI_THINKING_BUDGET_MISSION_SENSEI: thinkingBudget(),
+    ...perAgent("GEMINI_MODEL", optionalText),
+    ...perAgent("GEMINI_TEMPERATURE", optionalNumber(z.number().min(0).max(2))),
+    // -1 lets Gemini decide how long to think, 0 turns thinking off.
+    ...perAgent("GEMINI_THINKING_BUDGET", optionalNumber(z.number().int().min(-1).max(32768))),
     GEMINI_TIMEOUT_MS: positiveInt(60_000),
     GEMINI_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(2),
     GEMINI_GOOGLE_SEARCH: z.enum(["true", "false"]).default("false"),
@@ -100,20 +109,16 @@ const ConfigSchema = z
     // browsers accept only on Secure cookies.
     const sameSite = env.SESSION_COOKIE_SAMESITE ?? "Lax";
     const tracing = env.LANGSMITH_TRACING === "true";
+    const problem = (variable: string, message: string) =>
+      ctx.addIssue({ code: "custom", path: [variable], message });
     if (tracing && !env.LANGSMITH_API_KEY) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["LANGSMITH_API_KEY"],
-        message: "LANGSMITH_TRACING=true needs LANGSMITH_API_KEY",
-      });
+      problem("LANGSMITH_API_KEY", "LANGSMITH_TRACING=true needs LANGSMITH_API_KEY");
     }
     if (sameSite === "None" && !secureCookie) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["SESSION_COOKIE_SAMESITE"],
-        message:
-          "None needs COOKIE_SECURE=true: browsers drop SameSite=None cookies without Secure",
-      });
+      problem(
+        "SESSION_COOKIE_SAMESITE",
+        "None needs COOKIE_SECURE=true: browsers drop SameSite=None cookies without Secure",
+      );
     }
     // A transaction's budget must run out before the store's call deadline, so the learner hears
     // "busy, try again" rather than a timeout.
@@ -121,11 +126,7 @@ const ConfigSchema = z
       env.FIRESTORE_TRANSACTION_BUDGET_MS ??
       Math.min(6_000, Math.floor(env.FIRESTORE_TIMEOUT_MS * 0.6));
     if (transactionBudgetMs >= env.FIRESTORE_TIMEOUT_MS) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["FIRESTORE_TRANSACTION_BUDGET_MS"],
-        message: "must be less than FIRESTORE_TIMEOUT_MS",
-      });
+      problem("FIRESTORE_TRANSACTION_BUDGET_MS", "must be less than FIRESTORE_TIMEOUT_MS");
     }
     return {
       port: env.PORT,
@@ -152,24 +153,9 @@ const ConfigSchema = z
         googleApiKey: env.GOOGLE_API_KEY,
         geminiBaseUrl: env.GEMINI_BASE_URL,
         defaultModel: env.GEMINI_MODEL,
-        perAgentModel: {
-          polaris: env.GEMINI_MODEL_POLARIS,
-          mission_curator: env.GEMINI_MODEL_MISSION_CURATOR,
-          mission_ally: env.GEMINI_MODEL_MISSION_ALLY,
-          mission_sensei: env.GEMINI_MODEL_MISSION_SENSEI,
-        },
-        perAgentTemperature: {
-          polaris: env.GEMINI_TEMPERATURE_POLARIS,
-          mission_curator: env.GEMINI_TEMPERATURE_MISSION_CURATOR,
-          mission_ally: env.GEMINI_TEMPERATURE_MISSION_ALLY,
-          mission_sensei: env.GEMINI_TEMPERATURE_MISSION_SENSEI,
-        },
-        perAgentThinkingBudget: {
-          polaris: env.GEMINI_THINKING_BUDGET_POLARIS,
-          mission_curator: env.GEMINI_THINKING_BUDGET_MISSION_CURATOR,
-          mission_ally: env.GEMINI_THINKING_BUDGET_MISSION_ALLY,
-          mission_sensei: env.GEMINI_THINKING_BUDGET_MISSION_SENSEI,
-        },
+        perAgentModel: byAgent(env, "GEMINI_MODEL"),
+        perAgentTemperature: byAgent(env, "GEMINI_TEMPERATURE"),
+        perAgentThinkingBudget: byAgent(env, "GEMINI_THINKING_BUDGET"),
         timeoutMs: env.GEMINI_TIMEOUT_MS,
         maxRetries: env.GEMINI_MAX_RETRIES,
         googleSearch: env.GEMINI_GOOGLE_SEARCH === "true",

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { AuthError, httpToken, parseCookies, type FirebaseTokenVerifier } from "../auth/index.js";
-import { asUnauthorized } from "./authenticate.js";
+import { AuthError, parseCookies, type FirebaseTokenVerifier } from "../auth/index.js";
+import { asUnauthorized, requestToken } from "./authenticate.js";
 import { jsonBody, type Reply, type RequestInfo, type Route } from "./handler.js";
 import { HttpError } from "./http-error.js";
 import { clearedSessionCookie, sessionCookie, type CookieSettings } from "./session-cookie.js";
@@ -43,10 +43,7 @@ function idTokenOf(req: RequestInfo): string {
 export function authRoutes(ctx: AuthRoutesContext): AuthRoutes {
   /** The user the `session` cookie (or Bearer token) still proves, if any. */
   const currentUid = async (req: RequestInfo): Promise<string | undefined> => {
-    const token = httpToken({
-      cookieHeader: req.headers.cookie,
-      authorizationHeader: req.headers.authorization,
-    });
+    const token = requestToken(req);
     if (!token) return undefined;
     try {
       return (await ctx.firebase.verify(token)).uid;

@@ -1,4 +1,5 @@
 import { parseCookies } from "../auth/index.js";
+import type { RequestInfo } from "./handler.js";
 import { HttpError } from "./http-error.js";
 
 const STATE_CHANGING = new Set(["POST", "PUT", "PATCH", "DELETE"]);
@@ -25,32 +26,26 @@ export function hasSessionCookie(cookieHeader: string): boolean {
   return Boolean(cookies.get("session") || cookies.get("token"));
 }
 
-export interface CrossSiteCheck {
-  method: string;
-  origin: string;
-  host: string;
-  cookie: string;
-  authorization: string;
-  contentType: string;
-}
-
 /**
  * Refuses a state change that another site could have made the browser send. A request with an
  * `Authorization` header proves itself (no page can add one to a cross-site request without a
  * preflight we refuse); otherwise a browser's `Origin` must be allowed, and a request the session
  * cookie would authenticate must say where it comes from and be JSON, which no plain form can send.
  */
-export function refuseCrossSite(req: CrossSiteCheck, allowed: readonly string[]): void {
-  if (!STATE_CHANGING.has(req.method.toUpperCase()) || req.authorization.trim() !== "") return;
-  const originAllowed = isAllowedOrigin(req.origin, req.host, allowed);
-  if (req.origin && !originAllowed) {
+export function refuseCrossSite(
+  { method, headers }: Pick<RequestInfo, "method" | "headers">,
+  allowed: readonly string[],
+): void {
+  if (!STATE_CHANGING.has(method.toUpperCase()) || headers.authorization.trim() !== "") return;
+  const originAllowed = isAllowedOrigin(headers.origin, headers.host, allowed);
+  if (headers.origin && !originAllowed) {
     throw new HttpError(
       403,
       "Cross-site request refused: this Origin is not allowed",
       "CROSS_SITE",
     );
   }
-  if (!hasSessionCookie(req.cookie)) return;
+  if (!hasSessionCookie(headers.cookie)) return;
   if (!originAllowed) {
     throw new HttpError(
       403,
@@ -58,7 +53,7 @@ export function refuseCrossSite(req: CrossSiteCheck, allowed: readonly string[])
       "CROSS_SITE",
     );
   }
-  if (!JSON_TYPE.test(req.contentType)) {
+  if (!JSON_TYPE.test(headers.contentType)) {
     throw new HttpError(
       415,
       "A change made with the session cookie needs Content-Type: application/json",

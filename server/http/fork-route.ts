@@ -3,10 +3,10 @@ import { GRAPHS, parseThreadId } from "../../domain/index.js";
 import type { ForkRequest } from "../../evals/fork/fork.js";
 import type { ForkResult } from "../../evals/fork/fork-data.js";
 import type { Store } from "../../store/index.js";
-import { authenticate, type AuthContext } from "./authenticate.js";
+import { signedIn, type AuthContext } from "./authenticate.js";
 import { requestedConversation, type ThreadReader } from "./graph-conversations.js";
-import { jsonBody, type RequestInfo, type Reply } from "./handler.js";
-import { HttpError } from "./http-error.js";
+import { jsonBody } from "./handler.js";
+import { HttpError, invalidBody } from "./http-error.js";
 
 /**
  * Runs a fork. Errors about the request (`ForkError`, `PromptsDirError`, `ExportError`) and an
@@ -54,16 +54,9 @@ const REQUEST_ERRORS = new Set(["ForkError", "PromptsDirError", "ExportError"]);
  */
 export function forkRoute(deps: ForkRouteDeps) {
   let running = false;
-  return async (req: RequestInfo): Promise<Reply> => {
-    const user = await authenticate(deps.auth, req);
+  return signedIn(deps.auth, async (req, user) => {
     const parsed = ForkBody.safeParse(jsonBody(req));
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new HttpError(
-        422,
-        `Invalid field '${issue?.path.join(".") || "body"}': ${issue?.message}`,
-      );
-    }
+    if (!parsed.success) throw invalidBody(parsed.error);
     const body = parsed.data;
     const owner = parseThreadId(body.thread);
     if (!owner) {
@@ -108,5 +101,5 @@ export function forkRoute(deps: ForkRouteDeps) {
     } finally {
       running = false;
     }
-  };
+  });
 }

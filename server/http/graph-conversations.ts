@@ -2,6 +2,7 @@ import type { ConversationLink, StateValues } from "../../graphs/index.js";
 import {
   allyThreadId,
   commanderThreadId,
+  GRAPHS,
   parseThreadId,
   type CommanderSession,
   type User,
@@ -129,7 +130,7 @@ type Resolver = (
 
 const RESOLVERS: Record<string, Resolver> = {
   /** `?session_id=…` or `?thread=commander:<session_id>`. */
-  async mission_commander(store, query, viewer, reader) {
+  async [GRAPHS.commander](store, query, viewer, reader) {
     if (query.has("mission_id")) {
       throw new HttpError(400, "mission_id opens an Ally enrollment; use session_id or thread.");
     }
@@ -143,7 +144,7 @@ const RESOLVERS: Record<string, Resolver> = {
   },
 
   /** `?mission_id=…` for the viewer's own enrollment, or `?thread=ally:<user_id>_<mission_id>`. */
-  async mission_ally(store, query, viewer) {
+  async [GRAPHS.ally](store, query, viewer) {
     if (query.has("session_id")) {
       throw new HttpError(400, "session_id opens a Commander session; use mission_id or thread.");
     }
@@ -192,7 +193,7 @@ export async function recentConversations(
       at: s.updated_at,
       label: await commanderLabel(store, s, commanderThread),
       detail: `${s.status}, last active ${when(s.updated_at)}`,
-      href: `/graphs/mission_commander?session_id=${encodeURIComponent(s.id)}`,
+      href: `/graphs/${GRAPHS.commander}?session_id=${encodeURIComponent(s.id)}`,
     })),
   );
   const links = [
@@ -201,7 +202,7 @@ export async function recentConversations(
       at: e.last_accessed_at,
       label: `Ally: ${e.mission_title}`,
       detail: `${Math.round(e.progress)}% done, last active ${when(e.last_accessed_at)}`,
-      href: `/graphs/mission_ally?mission_id=${encodeURIComponent(e.mission_id)}`,
+      href: `/graphs/${GRAPHS.ally}?mission_id=${encodeURIComponent(e.mission_id)}`,
     })),
   ];
   return links

@@ -101,7 +101,7 @@ export function graphRoutes(deps: GraphRoutesDeps) {
     state: async (threadId) => graph && readCurrentState(graph, threadId),
     opening: async (threadId) => graph && readOpening(graph, threadId, deps.auth.store.transcripts),
   });
-  const commanderThreads = readerOf(graphs.get("mission_commander"));
+  const commanderThreads = readerOf(graphs.get(GRAPHS.commander));
 
   /** Answers the route's `HttpError`s with a page, offering to sign in where that would help. */
   const asPage =

@@ -1,3 +1,4 @@
+import { STATUS_CODES } from "node:http";
 import type { HttpRequest, HttpResponse } from "uWebSockets.js";
 import type { Logger } from "../log.js";
 import { requestId } from "../observability/request-id.js";
@@ -50,24 +51,6 @@ export interface HandlerContext {
   onInternalError?: () => void;
 }
 
-const STATUS_TEXT: Record<number, string> = {
-  200: "200 OK",
-  201: "201 Created",
-  204: "204 No Content",
-  304: "304 Not Modified",
-  400: "400 Bad Request",
-  401: "401 Unauthorized",
-  403: "403 Forbidden",
-  404: "404 Not Found",
-  405: "405 Method Not Allowed",
-  413: "413 Payload Too Large",
-  415: "415 Unsupported Media Type",
-  422: "422 Unprocessable Entity",
-  426: "426 Upgrade Required",
-  500: "500 Internal Server Error",
-  503: "503 Service Unavailable",
-};
-
 const WITH_BODY = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 
 export function corsHeaders(origin: string, allowedOrigins: string[]): Record<string, string> {
@@ -108,7 +91,7 @@ export function writeReply(
   extraHeaders: Record<string, string> = {},
   closeConnection = false,
 ): void {
-  res.writeStatus(STATUS_TEXT[reply.status] ?? String(reply.status));
+  res.writeStatus(`${reply.status} ${STATUS_CODES[reply.status] ?? ""}`.trim());
   for (const [name, value] of Object.entries({ ...extraHeaders, ...reply.headers })) {
     for (const v of Array.isArray(value) ? value : [value]) res.writeHeader(name, v);
   }
@@ -226,7 +209,7 @@ export function handle(ctx: HandlerContext, route: Route, paramCount = 0) {
         : readBody(res, ctx.maxBodyBytes);
     body
       .then((b) => {
-        refuseCrossSite({ method: head.method, ...head.headers }, ctx.allowedOrigins);
+        refuseCrossSite(head, ctx.allowedOrigins);
         return route({ ...head, params: rawParams.map(decodePathParam), body: b });
       })
       .catch((err: unknown) => {

@@ -3,22 +3,21 @@ import {
   MissionDraftSchema,
   MissionPatchSchema,
   checkpointTitlesProblem,
+  type Mission,
 } from "../../domain/index.js";
-import { authenticate, type AuthContext } from "./authenticate.js";
-import { jsonBody, type RequestInfo, type Route } from "./handler.js";
-import { HttpError } from "./http-error.js";
+import { signedIn, type AuthContext } from "./authenticate.js";
+import { jsonBody, type RequestInfo } from "./handler.js";
+import { HttpError, invalidBody } from "./http-error.js";
 
 const MissionCreate = MissionDraftSchema.extend({ is_public: z.boolean().default(true) });
 
-function invalid(error: z.ZodError): HttpError {
-  const issue = error.issues[0];
-  return new HttpError(
-    422,
-    `Invalid field '${issue?.path.join(".") || "body"}': ${issue?.message ?? "invalid"}`,
-  );
+/** The mission the path names, or 404. */
+async function pathMission(ctx: AuthContext, req: RequestInfo): Promise<Mission> {
+  const id = req.params[0] ?? "";
+  const mission = await ctx.store.missions.get(id);
+  if (!mission) throw new HttpError(404, `Mission with ID '${id.slice(0, 64)}' not found.`);
+  return mission;
 }
-
-const missionId = (req: RequestInfo) => req.params[0] ?? "";
 
 /** Blank or repeated checkpoint titles are a 400 of their own, whatever else the body holds. */
 function checkCheckpointTitles(body: Record<string, unknown>): void {
@@ -29,13 +28,12 @@ function checkCheckpointTitles(body: Record<string, unknown>): void {
 }
 
 /** `POST /api/v1/missions/enrollment`: creates a mission and enrolls its creator, atomically. */
-export function createEnrollmentRoute(ctx: AuthContext): Route {
-  return async (req) => {
-    const user = await authenticate(ctx, req);
+export const createEnrollmentRoute = (ctx: AuthContext) =>
+  signedIn(ctx, async (req, user) => {
     const body = jsonBody(req);
     checkCheckpointTitles(body);
     const parsed = MissionCreate.safeParse(body);
-    if (!parsed.success) throw invalid(parsed.error);
+    if (!parsed.success) throw invalidBody(parsed.error);
     const created = await ctx.store.missions.createWithEnrollment({
       draft: parsed.data,
       creatorId: user.id,
@@ -48,34 +46,25 @@ export function createEnrollmentRoute(ctx: AuthContext): Route {
         enrollment_session_log: created.allySession,
       },
     };
-  };
-}
+  });
 
 /** `GET /api/v1/missions/{id}`: for its creator, or for anyone when it is public. */
-export function getMissionRoute(ctx: AuthContext): Route {
-  return async (req) => {
-    const user = await authenticate(ctx, req);
-    const id = missionId(req);
-    const mission = await ctx.store.missions.get(id);
-    if (!mission) throw new HttpError(404, `Mission with ID '${id.slice(0, 64)}' not found.`);
+export const getMissionRoute = (ctx: AuthContext) =>
+  signedIn(ctx, async (req, user) => {
+    const mission = await pathMission(ctx, req);
     if (!mission.is_public && mission.creator_id !== user.id) {
       throw new HttpError(403, "You don't have permission to view this mission.");
     }
     return { status: 200, body: mission };
-  };
-}
+  });
 
 /** `PATCH /api/v1/missions/{id}`: creator only; title, description and skills reach dashboards. */
-export function patchMissionRoute(ctx: AuthContext): Route {
-  return async (req) => {
-    const user = await authenticate(ctx, req);
-    const id = missionId(req);
+export const patchMissionRoute = (ctx: AuthContext) =>
+  signedIn(ctx, async (req, user) => {
     const parsed = MissionPatchSchema.safeParse(jsonBody(req));
-    if (!parsed.success) throw invalid(parsed.error);
-    const mission = await ctx.store.missions.get(id);
-    if (!mission) throw new HttpError(404, `Mission with ID '${id.slice(0, 64)}' not found.`);
+    if (!parsed.success) throw invalidBody(parsed.error);
+    const mission = await pathMission(ctx, req);
     if (mission.creator_id !== user.id)
       throw new HttpError(403, "Only the mission creator can update this mission");
-    return { status: 200, body: await ctx.store.missions.update(id, parsed.data) };
-  };
-}
+    return { status: 200, body: await ctx.store.missions.update(mission.id, parsed.data) };
+  });

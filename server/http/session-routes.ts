@@ -1,6 +1,5 @@
 import type { CommanderSession } from "../../domain/index.js";
-import type { Route } from "./handler.js";
-import { authenticate, type AuthContext } from "./authenticate.js";
+import { signedIn, type AuthContext } from "./authenticate.js";
 import { HttpError } from "./http-error.js";
 
 function sessionBody(session: CommanderSession) {
@@ -14,17 +13,14 @@ function sessionBody(session: CommanderSession) {
   };
 }
 
-export function createSessionRoute(ctx: AuthContext): Route {
-  return async (req) => {
-    const user = await authenticate(ctx, req);
-    const session = await ctx.store.commanderSessions.create(user.id);
-    return { status: 201, body: sessionBody(session) };
-  };
-}
+export const createSessionRoute = (ctx: AuthContext) =>
+  signedIn(ctx, async (_req, user) => ({
+    status: 201,
+    body: sessionBody(await ctx.store.commanderSessions.create(user.id)),
+  }));
 
-export function getSessionRoute(ctx: AuthContext): Route {
-  return async (req) => {
-    const user = await authenticate(ctx, req);
+export const getSessionRoute = (ctx: AuthContext) =>
+  signedIn(ctx, async (req, user) => {
     const id = req.params[0] ?? "";
     const session = await ctx.store.commanderSessions.get(id);
     if (!session) throw new HttpError(404, `Session with ID '${id.slice(0, 64)}' not found.`);
@@ -32,5 +28,4 @@ export function getSessionRoute(ctx: AuthContext): Route {
       throw new HttpError(403, "You don't have permission to access this session.");
     }
     return { status: 200, body: sessionBody(session) };
-  };
-}
+  });

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { User } from "../../domain/index.js";
-import { authenticate, type AuthContext } from "./authenticate.js";
-import { jsonBody, type Route } from "./handler.js";
+import { signedIn, type AuthContext } from "./authenticate.js";
+import { jsonBody } from "./handler.js";
 import { HttpError } from "./http-error.js";
 
 const UserUpdate = z.object({
@@ -11,14 +11,12 @@ const UserUpdate = z.object({
 
 const profile = (user: User) => ({ ...user, enrolled_missions: [] as string[] });
 
-export function profileRoute(ctx: AuthContext): Route {
-  return async (req) => ({ status: 200, body: profile(await authenticate(ctx, req)) });
-}
+export const profileRoute = (ctx: AuthContext) =>
+  signedIn(ctx, async (_req, user) => ({ status: 200, body: profile(user) }));
 
 /** `PUT /api/v1/user/update`: name and/or learning_style; other keys are ignored. */
-export function updateUserRoute(ctx: AuthContext): Route {
-  return async (req) => {
-    const user = await authenticate(ctx, req);
+export const updateUserRoute = (ctx: AuthContext) =>
+  signedIn(ctx, async (req, user) => {
     const parsed = UserUpdate.safeParse(jsonBody(req));
     if (!parsed.success) {
       throw new HttpError(422, "name must be non-empty text and learning_style a list of text");
@@ -26,12 +24,10 @@ export function updateUserRoute(ctx: AuthContext): Route {
     const updated = await ctx.store.users.update(user.id, parsed.data);
     if (!updated) throw new HttpError(404, "User not found");
     return { status: 200, body: profile(updated) };
-  };
-}
+  });
 
-export function enrolledMissionsRoute(ctx: AuthContext): Route {
-  return async (req) => {
-    const user = await authenticate(ctx, req);
-    return { status: 200, body: await ctx.store.enrollments.listForUser(user.id) };
-  };
-}
+export const enrolledMissionsRoute = (ctx: AuthContext) =>
+  signedIn(ctx, async (_req, user) => ({
+    status: 200,
+    body: await ctx.store.enrollments.listForUser(user.id),
+  }));

@@ -1,4 +1,4 @@
-import { failureStatus, nodeAgents, type AllyGraph } from "../../graphs/index.js";
+import { nodeAgents, type AllyGraph } from "../../graphs/index.js";
 import {
   AGENTS,
   allyContextOf,
@@ -6,28 +6,11 @@ import {
   type AllyContext,
   type User,
 } from "../../domain/index.js";
-import { isLeaseLost, type Store } from "../../store/index.js";
-import type { TokenVerifier } from "../auth/index.js";
-import type { TurnObserver } from "../observability/index.js";
 import { AllyClientFrame, type AllyServerFrame } from "../protocol/index.js";
 import { authenticateSocket } from "./authenticate-socket.js";
-import {
-  ConversationLog,
-  turnFailedMessage,
-  whenStoreBusy,
-  type TurnLog,
-} from "./conversation-log.js";
+import { ConversationLog, whenStoreBusy } from "./conversation-log.js";
+import { runConversationTurn, type TutorEndpointDeps } from "./conversation-turn.js";
 import { CloseWith, type EndpointSpec } from "./socket-endpoint.js";
-import { streamTurn } from "./stream-turn.js";
-
-export interface AllyEndpointDeps {
-  store: Store;
-  verifier: TokenVerifier;
-  graph: AllyGraph;
-  /** Another copy of `prompts/` for the agents to read; undefined for the shipped prompts. */
-  promptsDir?: string;
-  turns?: TurnObserver;
-}
 
 const CONNECTED = "Connected to Lumina. Ready to start learning!";
 const COMPLETED = "Congratulations! You've completed the mission!";
@@ -37,7 +20,7 @@ const COMPLETED = "Congratulations! You've completed the mission!";
  * one `agent_message` per utterance, handovers between Lumina and the sensei, progress updates,
  * and `session_closed` once the mission is complete. `?stream=tokens` adds deltas.
  */
-export function allyEndpoint(deps: AllyEndpointDeps): EndpointSpec {
+export function allyEndpoint(deps: TutorEndpointDeps<AllyGraph>): EndpointSpec {
   const { store } = deps;
   const agentOf = nodeAgents(deps.graph);
 
@@ -117,31 +100,19 @@ export function allyEndpoint(deps: AllyEndpointDeps): EndpointSpec {
           if (finished) return;
           send({ type: "agent_processing_start" });
           let closed = false;
-          let turn: TurnLog | undefined;
           const startingAgent = speaking;
-          try {
-            turn = await log.startTurn(text, await fence());
-            const config = {
-              configurable: { thread_id: threadId, ...turn.configurable },
-              context: await loadContext(user, missionId, allySession.id),
-              signal: connection.abort.signal,
-            };
-            const events = streamTurn(deps.graph, turn.input, config, {
-              agentOf,
-              startingAgent,
-              tokens,
-              observer: deps.turns,
-              onUsage: (usage) =>
-                connection.log.info("turn usage", { enrollment_id: enrollment.id, usage }),
-            });
-            for await (const event of events) {
-              if (event.kind === "delta") {
-                connection.sendIfKeepingUp({
-                  type: "agent_message_delta",
-                  id: event.id,
-                  delta: event.text,
-                });
-              } else if (event.kind === "message") {
+          const failure = await runConversationTurn({
+            endpoint: "ally",
+            connection,
+            log,
+            graph: deps.graph,
+            text,
+            fence,
+            context: () => loadContext(user, missionId, allySession.id),
+            options: { agentOf, startingAgent, tokens, observer: deps.turns },
+            logFields: { enrollment_id: enrollment.id },
+            async onEvent(event, turn) {
+              if (event.kind === "message") {
                 await turn.record(event);
                 send({
                   type: "agent_message",
@@ -164,25 +135,13 @@ export function allyEndpoint(deps: AllyEndpointDeps): EndpointSpec {
               } else if (event.event.type === "session_closed") {
                 closed = true;
               }
-            }
-          } catch (err) {
+            },
+          }).finally(() => send({ type: "agent_processing_end" }));
+          if (failure !== undefined) {
             // The thread went back to where the turn started.
-            turn?.finish(false);
             speaking = startingAgent;
-            send({ type: "agent_processing_end" });
-            // A turn fenced out by a newer socket ends this socket (see `socket-endpoint.ts`).
-            if (err instanceof CloseWith || isLeaseLost(err)) throw err;
-            connection.log.error("ally turn failed", {
-              enrollment_id: enrollment.id,
-              error: err,
-              status: failureStatus(err),
-            });
-            send({ type: "error", message: turnFailedMessage(err, turn?.shown ?? false) });
-            return;
-          }
-          turn.finish(true);
-          send({ type: "agent_processing_end" });
-          if (closed) {
+            send({ type: "error", message: failure });
+          } else if (closed) {
             finished = true;
             send({ type: "session_closed", message: COMPLETED });
             connection.close(1000, "Mission completed");

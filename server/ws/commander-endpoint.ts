@@ -1,4 +1,4 @@
-import { failureStatus, nodeAgents, type CommanderGraph } from "../../graphs/index.js";
+import { nodeAgents, type CommanderGraph } from "../../graphs/index.js";
 import {
   AGENTS,
   commanderThreadId,
@@ -6,30 +6,13 @@ import {
   type Enrollment,
   type Mission,
 } from "../../domain/index.js";
-import { isLeaseLost, type Store } from "../../store/index.js";
-import type { TokenVerifier } from "../auth/index.js";
-import type { TurnObserver } from "../observability/index.js";
+import type { Store } from "../../store/index.js";
 import { CommanderClientFrame, type CommanderServerFrame } from "../protocol/index.js";
 import { authenticateSocket } from "./authenticate-socket.js";
 import type { Connection } from "./connection.js";
-import {
-  ConversationLog,
-  turnFailedMessage,
-  whenStoreBusy,
-  type Reply,
-  type TurnLog,
-} from "./conversation-log.js";
+import { ConversationLog, whenStoreBusy, type Reply } from "./conversation-log.js";
+import { runConversationTurn, type TutorEndpointDeps } from "./conversation-turn.js";
 import { CloseWith, type EndpointSpec } from "./socket-endpoint.js";
-import { streamTurn } from "./stream-turn.js";
-
-export interface CommanderEndpointDeps {
-  store: Store;
-  verifier: TokenVerifier;
-  graph: CommanderGraph;
-  /** Another copy of `prompts/` for the agents to read; undefined for the shipped prompts. */
-  promptsDir?: string;
-  turns?: TurnObserver;
-}
 
 const CONNECTED = "Connected to Mission Commander. Starting your learning journey...";
 const CREATED = "Mission created successfully!";
@@ -48,7 +31,7 @@ const missionCreated = (mission: Mission, enrollment: Enrollment): CommanderServ
  * frame back (`agent_message`, `mission_created` or `error`); `?events=all` adds processing
  * markers and the curator handover, `?stream=tokens` adds deltas.
  */
-export function commanderEndpoint(deps: CommanderEndpointDeps): EndpointSpec {
+export function commanderEndpoint(deps: TutorEndpointDeps<CommanderGraph>): EndpointSpec {
   const agentOf = nodeAgents(deps.graph);
   return whenStoreBusy({
     path: "/api/v1/mission-commander/ws",
@@ -69,13 +52,13 @@ export function commanderEndpoint(deps: CommanderEndpointDeps): EndpointSpec {
         learner_name: user.name || "there",
         prompts_dir: deps.promptsDir ?? null,
       };
-      const config = { configurable: { thread_id: commanderThreadId(session.id) }, context };
+      const threadId = commanderThreadId(session.id);
       const finishedAlready = session.status === "completed" && session.mission_id;
-      if (!finishedAlready) await claim(config.configurable.thread_id);
+      if (!finishedAlready) await claim(threadId);
       const { log, history } = await ConversationLog.open(
         deps.store.transcripts,
         deps.graph,
-        config.configurable.thread_id,
+        threadId,
       );
       const resuming = session.status === "abandoned" || session.status === "error";
       if (resuming) await deps.store.commanderSessions.setStatus(session.id, "active");
@@ -95,50 +78,34 @@ export function commanderEndpoint(deps: CommanderEndpointDeps): EndpointSpec {
       const tokens = data.query.get("stream") === "tokens";
       let finished = false;
       return {
-        key: config.configurable.thread_id,
+        key: threadId,
         owner: user.id,
         runTurn: async (text, fence) => {
           if (finished) return;
           if (allEvents) send({ type: "agent_processing_start" });
           const replies: Reply[] = [];
           let created: CommanderServerFrame | undefined;
-          let turn: TurnLog | undefined;
-          try {
-            turn = await log.startTurn(text, await fence());
-            const events = streamTurn(
-              deps.graph,
-              turn.input,
-              {
-                ...config,
-                configurable: { ...config.configurable, ...turn.configurable },
-                signal: connection.abort.signal,
-              },
-              {
-                agentOf,
-                startingAgent: AGENTS.polaris,
-                tokens,
-                observer: deps.turns,
-                onUsage: (usage) =>
-                  connection.log.info("turn usage", { session_id: session.id, usage }),
-              },
-            );
-            for await (const event of events) {
-              if (event.kind === "delta")
-                connection.sendIfKeepingUp({
-                  type: "agent_message_delta",
+          const failure = await runConversationTurn({
+            endpoint: "commander",
+            connection,
+            log,
+            graph: deps.graph,
+            text,
+            fence,
+            context: () => context,
+            options: { agentOf, startingAgent: AGENTS.polaris, tokens, observer: deps.turns },
+            logFields: { session_id: session.id },
+            async onEvent(event, turn) {
+              if (event.kind === "message" && !allEvents) {
+                replies.push(event);
+              } else if (event.kind === "message") {
+                await turn.record(event);
+                send({
+                  type: "agent_message",
                   id: event.id,
-                  delta: event.text,
+                  content: event.text,
+                  message: event.text,
                 });
-              else if (event.kind === "message") {
-                if (allEvents) {
-                  await turn.record(event);
-                  send({
-                    type: "agent_message",
-                    id: event.id,
-                    content: event.text,
-                    message: event.text,
-                  });
-                } else replies.push(event);
               } else if (event.kind === "handover" && allEvents) {
                 send({ type: "agent_handover", agent: event.agent, message: CURATING });
               } else if (event.kind === "app" && event.event.type === "mission_created") {
@@ -150,23 +117,12 @@ export function commanderEndpoint(deps: CommanderEndpointDeps): EndpointSpec {
                   await turn.record({ ...first, text: replies.map((r) => r.text).join("\n\n") });
                 } else await turn.recordLearner();
               }
-            }
-          } catch (err) {
-            turn?.finish(false);
-            // A turn fenced out by a newer socket ends this socket (see `socket-endpoint.ts`).
-            if (isLeaseLost(err)) throw err;
-            connection.log.error("commander turn failed", {
-              session_id: session.id,
-              error: err,
-              status: failureStatus(err),
-            });
-            if (allEvents) send({ type: "agent_processing_end" });
-            send({ type: "error", message: turnFailedMessage(err, turn?.shown ?? false) });
-            return;
-          }
-          turn.finish(true);
+            },
+          });
           if (allEvents) send({ type: "agent_processing_end" });
-          if (created) {
+          if (failure !== undefined) {
+            send({ type: "error", message: failure });
+          } else if (created) {
             finished = true;
             send(created);
             connection.close(1000, "Mission created");

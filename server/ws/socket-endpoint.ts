@@ -128,65 +128,48 @@ export function registerEndpoint(
       if (connection.closed) await lease.release();
     };
 
+  /** Answers a frame that will not run with an `error` frame, counted by why. */
+  const reject = (
+    connection: Connection,
+    kind: Parameters<SocketObserver["rejected"]>[0],
+    error: { code?: string; message: string; retry_after_ms?: number },
+  ) => {
+    ctx.sockets.rejected(kind);
+    connection.send({ type: "error", ...error });
+  };
+
   const onFrame = (connection: Connection, message: ArrayBuffer) => {
     connection.touch();
     if (message.byteLength > ctx.limits.maxFrameBytes) {
-      ctx.sockets.rejected("invalid_frame");
-      connection.send({
-        type: "error",
-        message: `Invalid message format: frame exceeds ${ctx.limits.maxFrameBytes} bytes`,
-      });
-      return;
+      const error = `Invalid message format: frame exceeds ${ctx.limits.maxFrameBytes} bytes`;
+      return reject(connection, "invalid_frame", { message: error });
     }
     let raw: string;
     try {
       raw = decoder.decode(message);
     } catch {
-      ctx.sockets.rejected("invalid_frame");
-      connection.send({
-        type: "error",
-        message: "Invalid message format: frames must be UTF-8 JSON",
-      });
-      return;
+      const error = "Invalid message format: frames must be UTF-8 JSON";
+      return reject(connection, "invalid_frame", { message: error });
     }
     const parsed = parseClientFrame(raw, spec.clientSchema, spec.textField);
-    if (!parsed.ok) {
-      ctx.sockets.rejected("invalid_frame");
-      connection.send({ type: "error", message: parsed.error });
-      return;
-    }
-    if (parsed.frame.type === "ping") {
-      connection.send({ type: "pong" });
-      return;
-    }
+    if (!parsed.ok) return reject(connection, "invalid_frame", { message: parsed.error });
+    if (parsed.frame.type === "ping") return connection.send({ type: "pong" });
     if (ctx.isDraining()) {
-      connection.send({
-        type: "error",
-        message: "Server is shutting down; please reconnect shortly.",
-      });
-      return;
+      const error = "Server is shutting down; please reconnect shortly.";
+      return connection.send({ type: "error", message: error });
     }
     if (connection.queued >= ctx.limits.maxQueuedMessages) {
-      ctx.sockets.rejected("queue_full");
-      connection.send({ type: "error", code: "queue_full", message: QUEUE_FULL });
-      return;
+      return reject(connection, "queue_full", { code: "queue_full", message: QUEUE_FULL });
     }
     // Until sign-in completes the owner is unknown; the queue limit still holds.
     const owner = conversations.get(connection)?.owner;
     const refusal = owner === undefined ? undefined : ctx.admission.admit(owner);
     if (refusal) {
-      ctx.sockets.rejected(refusal.code);
-      connection.send({
-        type: "error",
-        code: refusal.code,
-        message: refusal.message,
-        retry_after_ms: refusal.retryAfterMs,
-      });
-      return;
+      const { code, message: error, retryAfterMs } = refusal;
+      return reject(connection, code, { code, message: error, retry_after_ms: retryAfterMs });
     }
     if (!connection.enqueue(parsed.frame.text ?? "")) {
-      ctx.sockets.rejected("queue_full");
-      connection.send({ type: "error", code: "queue_full", message: QUEUE_FULL });
+      reject(connection, "queue_full", { code: "queue_full", message: QUEUE_FULL });
     }
   };
 
