@@ -5,7 +5,7 @@ import { loadConfig } from "../../server/index.js";
 import { readTranscript } from "../../store/index.js";
 import { allyTurn } from "../support/ally-learner.js";
 import { GIT_MISSION } from "../support/missions.js";
-import { wrapFactory } from "../support/model-wrappers.js";
+import { Gate, wrapFactory } from "../support/model-wrappers.js";
 import { SEED_INTERVIEW } from "../support/seed-interview.js";
 import { startTestServer, type TestServer } from "../support/test-server.js";
 import { TestSocket, type Frame } from "../support/ws-client.js";
@@ -154,6 +154,37 @@ describe("the transcript log", () => {
     socket = await openAlly(missionId);
     // The history is the thread's conversation, each message once.
     expect(historyOf(socket)).toEqual(thread);
+  });
+
+  it("loses nothing when another socket takes the conversation over in the middle of a turn", async () => {
+    // The sensei's first call waits at the gate, after Lumina has spoken in that turn.
+    const gate = new Gate();
+    const { factory } = wrapFactory(scripted(), "mission_sensei", { gate });
+    await start({ models: factory });
+    const missionId = await enroll();
+    const threadId = allyThreadId(`${uid}_${missionId}`);
+    const older = await openAlly(missionId);
+    const first = await allyTurn(older, "Hello!");
+    const from = older.frames.length;
+    older.send({ type: "user_message", message: "Yes, that sounds great!" });
+    const lumina = `agent: ${String((await older.waitFor("agent_message", from)).message)}`;
+    await gate.reached;
+
+    const newer = await openAlly(missionId);
+    expect(await older.closed).toEqual({ code: 1008, reason: "Replaced by a newer connection" });
+    expect(older.frames.at(-1)).toMatchObject({ type: "error", message: /another window/ });
+    // Everything the older socket showed, its cut-off turn included, and nothing else.
+    const saw = [...shown(["Hello!"], first), "user: Yes, that sounds great!", lumina];
+    expect(historyOf(newer)).toEqual(saw);
+    // The older turn's model call goes on, but nothing of that turn is saved any more.
+    gate.open();
+    await allyTurn(newer, "Let's go on.");
+    const thread = await threadMessages(threadId);
+    expect(thread.slice(0, 5)).toEqual([...saw, "user: Let's go on."]);
+    expect(thread.filter((line) => line === "user: Yes, that sounds great!")).toHaveLength(1);
+    newer.close();
+    const reopened = await openAlly(missionId);
+    expect(historyOf(reopened)).toEqual(thread);
   });
 
   it("sends no reply it could not save: the turn fails and is undone", async () => {
