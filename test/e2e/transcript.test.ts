@@ -214,6 +214,42 @@ describe("the transcript log", () => {
     expect(await threadMessages(threadId)).toHaveLength(2);
   });
 
+  it("folds in a reply whose save landed though the store's answer was lost", async () => {
+    await start();
+    const missionId = await enroll();
+    const threadId = allyThreadId(`${uid}_${missionId}`);
+    const transcripts = server.store.transcripts;
+    const append = transcripts.append.bind(transcripts);
+    let lose = true;
+    transcripts.append = async (threadId, entries, options) => {
+      const stored = await append(threadId, entries, options);
+      if (lose) throw new Error("connection reset");
+      return stored;
+    };
+    const socket = await openAlly(missionId);
+    const failed = await allyTurn(socket, "Hello!");
+    expect(failed.map((f) => f.type)).toEqual([
+      "agent_processing_start",
+      "agent_processing_end",
+      "error",
+    ]);
+    const saved = (await readTranscript(transcripts, threadId)).map((e) => e.text);
+    expect(saved).toHaveLength(2);
+    expect(saved[0]).toBe("Hello!");
+
+    lose = false;
+    await allyTurn(socket, "Hello again!");
+    socket.close();
+    // The next turn took in what the log holds, which is what a reconnect shows.
+    const thread = await threadMessages(threadId);
+    expect(thread.slice(0, 3)).toEqual([
+      "user: Hello!",
+      `agent: ${saved[1]}`,
+      "user: Hello again!",
+    ]);
+    expect(historyOf(await openAlly(missionId))).toEqual(thread);
+  });
+
   it("takes over a conversation stored before the log existed, copying it in once", async () => {
     await start();
     const { session_id } = await server.createSession(token);
