@@ -24,12 +24,13 @@ export interface LeaseSettings {
 export class ConversationLeases {
   /** Names this server in lease owners: `{instance}/{socket}`. */
   readonly instanceId = randomUUID();
-  private readonly held = new Set<HeldLease>();
+  /** The leases its sockets hold. */
+  readonly held = new Set<HeldLease>();
   private sockets = 0;
 
   constructor(
-    private readonly store: LeaseStore,
-    private readonly settings: LeaseSettings,
+    readonly store: LeaseStore,
+    readonly settings: LeaseSettings,
   ) {}
 
   /** Takes `key`'s lease for `connection`, from whoever holds it. */
@@ -37,9 +38,7 @@ export class ConversationLeases {
     const owner = `${this.instanceId}/${++this.sockets}`;
     const { lease, tookOver } = await this.store.acquire(key, owner, this.settings.ttlMs);
     if (tookOver) this.settings.onTakeover?.();
-    const held = new HeldLease(this.store, lease, this.settings, connection, () =>
-      this.held.delete(held),
-    );
+    const held = new HeldLease(this, lease, connection);
     this.held.add(held);
     return held;
   }
@@ -50,7 +49,10 @@ export class ConversationLeases {
   }
 }
 
-/** One socket's hold on its conversation's lease. */
+/**
+ * One socket's hold on its conversation's lease. An idle socket keeps one for as long as it is
+ * open, so it holds little: its fields, and the one callback its watch needs.
+ */
 export class HeldLease {
   /** Another socket took the conversation over, or this one could not renew in time. */
   lost = false;
@@ -60,21 +62,25 @@ export class HeldLease {
   private released: Promise<void> | undefined;
 
   constructor(
-    private readonly store: LeaseStore,
+    private readonly leases: ConversationLeases,
     private readonly lease: Lease,
-    private readonly settings: LeaseSettings,
     private readonly connection: Connection,
-    private readonly forget: () => void,
   ) {
     this.expiresAt = Date.parse(lease.expires_at);
-    const check = (current: Lease | null) => {
-      if (current?.owner !== lease.owner || current.token !== lease.token) {
-        this.lose(TAKEN_OVER, 1008, REPLACED);
-      }
-    };
-    this.stopWatching = store.watch(lease.key, check);
+    this.stopWatching = leases.store.watch(lease.key, (current) => this.check(current));
     // A takeover between the acquisition and the watch's start is caught here.
-    store.get(lease.key).then(check, (error: unknown) => settings.onError?.(error));
+    leases.store.get(lease.key).then(
+      (current) => this.check(current),
+      (error: unknown) => this.settings.onError?.(error),
+    );
+  }
+
+  private get store(): LeaseStore {
+    return this.leases.store;
+  }
+
+  private get settings(): LeaseSettings {
+    return this.leases.settings;
   }
 
   get token(): number {
@@ -113,7 +119,7 @@ export class HeldLease {
     if (this.lost) return Promise.resolve();
     this.released ??= (async () => {
       this.stopWatching();
-      this.forget();
+      this.leases.held.delete(this);
       await this.store.release(this.lease.key, this.lease.token).catch((error: unknown) => {
         this.settings.onError?.(error);
       });
@@ -129,6 +135,13 @@ export class HeldLease {
     this.expiresAt = Date.parse(expires);
   }
 
+  /** The store's word on the lease: anything but this socket's holder and token means it is lost. */
+  private check(current: Lease | null): void {
+    if (current?.owner !== this.lease.owner || current.token !== this.lease.token) {
+      this.lose(TAKEN_OVER, 1008, REPLACED);
+    }
+  }
+
   /** A write of this socket's turn was refused by the fence: another socket holds the conversation. */
   refused(): void {
     this.lose(TAKEN_OVER, 1008, REPLACED);
@@ -139,7 +152,7 @@ export class HeldLease {
     if (this.lost || this.released) return;
     this.lost = true;
     this.stopWatching();
-    this.forget();
+    this.leases.held.delete(this);
     this.connection.send({ type: "error", message });
     this.connection.close(code, reason);
     this.connection.abort.abort(new Error(reason));

@@ -15,8 +15,14 @@ interface LeaseRow {
 }
 
 const asLease = (row: LeaseRow): Lease => ({ ...row });
-const sameHolder = (a: Lease | null, b: Lease | null) =>
-  a?.token === b?.token && a?.owner === b?.owner;
+
+/** A watched lease: its holder when last read (both undefined while it has no row), and who listens. */
+interface Watched {
+  owner: string | null | undefined;
+  token: number | undefined;
+  // An array, not a Set: a conversation has one watcher but for a takeover's moment.
+  listeners: ((lease: Lease | null) => void)[];
+}
 
 /**
  * Fails with `LeaseLostError` unless `token` is the current one of the lease on `key`. Called
@@ -43,19 +49,17 @@ export function createSqliteLeaseStore(db: Database, clock: Clock): LeaseStore &
   const dataVersion = db.prepare<[], number>("PRAGMA data_version").pluck();
   let seenVersion = dataVersion.get();
   const until = (ttlMs: number) => new Date(clock().getTime() + ttlMs).toISOString();
-  const watchers = new Map<
-    string,
-    { seen: Lease | null; listeners: Set<(l: Lease | null) => void> }
-  >();
+  const watchers = new Map<string, Watched>();
   let poller: NodeJS.Timeout | undefined;
 
   const notify = (key: string) => {
     const watched = watchers.get(key);
     if (!watched || !db.open) return;
     const row = read.get(key);
+    if (row?.owner === watched.owner && row?.token === watched.token) return;
+    watched.owner = row?.owner;
+    watched.token = row?.token;
     const lease = row ? asLease(row) : null;
-    if (sameHolder(watched.seen, lease)) return;
-    watched.seen = lease;
     for (const listener of [...watched.listeners]) listener(lease);
   };
 
@@ -108,10 +112,9 @@ export function createSqliteLeaseStore(db: Database, clock: Clock): LeaseStore &
       let watched = watchers.get(key);
       if (!watched) {
         const row = read.get(key);
-        watched = { seen: row ? asLease(row) : null, listeners: new Set() };
+        watched = { owner: row?.owner, token: row?.token, listeners: [onChange] };
         watchers.set(key, watched);
-      }
-      watched.listeners.add(onChange);
+      } else watched.listeners.push(onChange);
       poller ??= setInterval(() => {
         if (!db.open) return;
         const version = dataVersion.get();
@@ -120,8 +123,9 @@ export function createSqliteLeaseStore(db: Database, clock: Clock): LeaseStore &
         for (const watchedKey of watchers.keys()) notify(watchedKey);
       }, POLL_MS).unref();
       return () => {
-        watched.listeners.delete(onChange);
-        if (watched.listeners.size === 0 && watchers.get(key) === watched) watchers.delete(key);
+        const at = watched.listeners.indexOf(onChange);
+        if (at >= 0) watched.listeners.splice(at, 1);
+        if (watched.listeners.length === 0 && watchers.get(key) === watched) watchers.delete(key);
         if (watchers.size === 0) {
           clearInterval(poller);
           poller = undefined;
