@@ -1,4 +1,4 @@
-import type { Database } from "better-sqlite3";
+import type { Database, Statement } from "better-sqlite3";
 import type { Clock } from "../../domain/index.js";
 import { LeaseLostError } from "../errors.js";
 import type { Lease, LeaseStore } from "../ports.js";
@@ -24,12 +24,20 @@ interface Watched {
   listeners: ((lease: Lease | null) => void)[];
 }
 
+/** Each database's fence check, compiled on its first use. */
+const fenceReads = new WeakMap<Database, Statement<[string], LeaseRow>>();
+
 /**
  * Fails with `LeaseLostError` unless `token` is the current one of the lease on `key`. Called
  * inside the transaction of a fenced write, so the check and the write are one step.
  */
 export function assertFence(db: Database, key: string, token: number): void {
-  const row = db.prepare<[string], LeaseRow>(`SELECT * FROM ${TABLE} WHERE key = ?`).get(key);
+  let read = fenceReads.get(db);
+  if (!read) {
+    read = db.prepare<[string], LeaseRow>(`SELECT * FROM ${TABLE} WHERE key = ?`);
+    fenceReads.set(db, read);
+  }
+  const row = read.get(key);
   if (!row || row.token !== token || row.owner === null) throw new LeaseLostError(key, token);
 }
 
