@@ -61,11 +61,20 @@ export class HeldLease {
   private readonly stopWatching: () => void;
   private released: Promise<void> | undefined;
 
+  /** The lease as acquired, less its expiry (kept as a number): whose it is, under which token. */
+  private readonly key: string;
+  private readonly owner: string | null;
+  /** The fencing token every write under this lease carries. */
+  readonly token: number;
+
   constructor(
     private readonly leases: ConversationLeases,
-    private readonly lease: Lease,
+    lease: Lease,
     private readonly connection: Connection,
   ) {
+    this.key = lease.key;
+    this.owner = lease.owner;
+    this.token = lease.token;
     this.expiresAt = Date.parse(lease.expires_at);
     this.stopWatching = leases.store.watch(lease.key, (current) => this.check(current));
     // A takeover between the acquisition and the watch's start is caught here.
@@ -83,10 +92,6 @@ export class HeldLease {
     return this.leases.settings;
   }
 
-  get token(): number {
-    return this.lease.token;
-  }
-
   /**
    * The fencing token for the next turn, after renewing the lease if a third of its time has gone
    * by. Fails, and closes the socket, if the conversation has been taken over.
@@ -94,7 +99,7 @@ export class HeldLease {
   async forTurn(): Promise<number> {
     if (!this.lost && Date.now() - this.renewedAt > this.settings.ttlMs / 3) await this.renew();
     if (this.lost) throw new Error(REPLACED);
-    return this.lease.token;
+    return this.token;
   }
 
   /** Runs a turn, renewing the lease every third of its lifetime until the turn ends. */
@@ -120,7 +125,7 @@ export class HeldLease {
     this.released ??= (async () => {
       this.stopWatching();
       this.leases.held.delete(this);
-      await this.store.release(this.lease.key, this.lease.token).catch((error: unknown) => {
+      await this.store.release(this.key, this.token).catch((error: unknown) => {
         this.settings.onError?.(error);
       });
     })();
@@ -129,7 +134,7 @@ export class HeldLease {
 
   private async renew(): Promise<void> {
     const started = Date.now();
-    const expires = await this.store.renew(this.lease.key, this.lease.token, this.settings.ttlMs);
+    const expires = await this.store.renew(this.key, this.token, this.settings.ttlMs);
     if (expires === null) return this.lose(TAKEN_OVER, 1008, REPLACED);
     this.renewedAt = started;
     this.expiresAt = Date.parse(expires);
@@ -137,7 +142,7 @@ export class HeldLease {
 
   /** The store's word on the lease: anything but this socket's holder and token means it is lost. */
   private check(current: Lease | null): void {
-    if (current?.owner !== this.lease.owner || current.token !== this.lease.token) {
+    if (current?.owner !== this.owner || current.token !== this.token) {
       this.lose(TAKEN_OVER, 1008, REPLACED);
     }
   }

@@ -16,10 +16,13 @@ interface LeaseRow {
 
 const asLease = (row: LeaseRow): Lease => ({ ...row });
 
-/** A watched lease: its holder when last read (both undefined while it has no row), and who listens. */
+/**
+ * A watched lease: its token and whether anyone held it when last read (a token is never reused by
+ * another owner, and a release keeps the token), and who listens.
+ */
 interface Watched {
-  owner: string | null | undefined;
   token: number | undefined;
+  held: boolean;
   // An array, not a Set: a conversation has one watcher but for a takeover's moment.
   listeners: ((lease: Lease | null) => void)[];
 }
@@ -64,9 +67,10 @@ export function createSqliteLeaseStore(db: Database, clock: Clock): LeaseStore &
     const watched = watchers.get(key);
     if (!watched || !db.open) return;
     const row = read.get(key);
-    if (row?.owner === watched.owner && row?.token === watched.token) return;
-    watched.owner = row?.owner;
+    const held = !!row && row.owner !== null;
+    if (row?.token === watched.token && held === watched.held) return;
     watched.token = row?.token;
+    watched.held = held;
     const lease = row ? asLease(row) : null;
     for (const listener of [...watched.listeners]) listener(lease);
   };
@@ -120,7 +124,7 @@ export function createSqliteLeaseStore(db: Database, clock: Clock): LeaseStore &
       let watched = watchers.get(key);
       if (!watched) {
         const row = read.get(key);
-        watched = { owner: row?.owner, token: row?.token, listeners: [onChange] };
+        watched = { token: row?.token, held: !!row && row.owner !== null, listeners: [onChange] };
         watchers.set(key, watched);
       } else watched.listeners.push(onChange);
       poller ??= setInterval(() => {
