@@ -88,6 +88,39 @@ async function threadMessages(threadId: string): Promise<string[]> {
     .map((m) => `${m.type === "human" ? "user" : "agent"}: ${m.text}`);
 }
 
+/**
+ * A server with an enrolled mission whose transcript appends fail until `heal()`: "refused" ones
+ * store nothing; "answer lost" ones store the entries and then fail, as a commit whose answer never
+ * arrived. Installed once and switched by a flag: the server's store wrappers keep the method they
+ * see.
+ */
+async function startWithFailingAppends(how: "refused" | "answer lost") {
+  await start();
+  const missionId = await enroll();
+  const transcripts = server.store.transcripts;
+  const append = transcripts.append.bind(transcripts);
+  let failing = true;
+  transcripts.append = async (threadId, entries, options) => {
+    if (failing && how === "refused") throw new Error("disk full");
+    const stored = await append(threadId, entries, options);
+    if (failing) throw new Error("connection reset");
+    return stored;
+  };
+  const threadId = allyThreadId(`${uid}_${missionId}`);
+  return { missionId, threadId, transcripts, heal: () => (failing = false) };
+}
+
+/** A turn whose save failed: the learner is shown nothing but the error asking to send it again. */
+async function failedTurn(socket: TestSocket, text: string): Promise<void> {
+  const failed = await allyTurn(socket, text);
+  expect(failed.map((f) => f.type)).toEqual([
+    "agent_processing_start",
+    "agent_processing_end",
+    "error",
+  ]);
+  expect(failed[2]!.message).toMatch(/Please send it again/);
+}
+
 describe("the transcript log", () => {
   it("holds each turn as the learner saw it, and is what a reconnect gets back", async () => {
     await start();
@@ -188,26 +221,12 @@ describe("the transcript log", () => {
   });
 
   it("sends no reply it could not save: the turn fails and is undone", async () => {
-    await start();
-    const missionId = await enroll();
-    const threadId = allyThreadId(`${uid}_${missionId}`);
-    const transcripts = server.store.transcripts;
-    const append = transcripts.append.bind(transcripts);
-    // Installed once and switched by a flag: the server's store wrappers keep the method they see.
-    let full = true;
-    transcripts.append = (threadId, entries) =>
-      full ? Promise.reject(new Error("disk full")) : append(threadId, entries);
+    const { missionId, threadId, transcripts, heal } = await startWithFailingAppends("refused");
     const socket = await openAlly(missionId);
-    const failed = await allyTurn(socket, "Hello!");
-    expect(failed.map((f) => f.type)).toEqual([
-      "agent_processing_start",
-      "agent_processing_end",
-      "error",
-    ]);
-    expect(failed[2]!.message).toMatch(/Please send it again/);
+    await failedTurn(socket, "Hello!");
     expect(await threadMessages(threadId)).toEqual([]);
 
-    full = false;
+    heal();
     const retried = await allyTurn(socket, "Hello!");
     expect(retried.map((f) => f.type)).toContain("agent_message");
     expect((await readTranscript(transcripts, threadId)).map((e) => e.text)[0]).toBe("Hello!");
@@ -215,29 +234,14 @@ describe("the transcript log", () => {
   });
 
   it("folds in a reply whose save landed though the store's answer was lost", async () => {
-    await start();
-    const missionId = await enroll();
-    const threadId = allyThreadId(`${uid}_${missionId}`);
-    const transcripts = server.store.transcripts;
-    const append = transcripts.append.bind(transcripts);
-    let lose = true;
-    transcripts.append = async (threadId, entries, options) => {
-      const stored = await append(threadId, entries, options);
-      if (lose) throw new Error("connection reset");
-      return stored;
-    };
+    const { missionId, threadId, transcripts, heal } = await startWithFailingAppends("answer lost");
     const socket = await openAlly(missionId);
-    const failed = await allyTurn(socket, "Hello!");
-    expect(failed.map((f) => f.type)).toEqual([
-      "agent_processing_start",
-      "agent_processing_end",
-      "error",
-    ]);
+    await failedTurn(socket, "Hello!");
     const saved = (await readTranscript(transcripts, threadId)).map((e) => e.text);
     expect(saved).toHaveLength(2);
     expect(saved[0]).toBe("Hello!");
 
-    lose = false;
+    heal();
     await allyTurn(socket, "Hello again!");
     socket.close();
     // The next turn took in what the log holds, which is what a reconnect shows.
