@@ -29,6 +29,8 @@ interface Memory {
   rss: number;
   /** Resident memory with the JavaScript heap counted at its live size. */
   held: number;
+  /** The live JavaScript heap alone: the steadiest part, as the rest moves with the allocator. */
+  heap: number;
 }
 
 /**
@@ -40,7 +42,7 @@ async function memoryOf(server: NodeProcess): Promise<Memory> {
   await new Promise((resolve) => setTimeout(resolve, 2_000));
   const heap = await server.call<HookReply>({ hook: "gc" });
   const rss = sampleTree(server.pid).rssBytes;
-  return { rss, held: rss - heap.heapTotalBytes + heap.heapUsedBytes };
+  return { rss, held: rss - heap.heapTotalBytes + heap.heapUsedBytes, heap: heap.heapUsedBytes };
 }
 
 /** Opens the sockets, spread over the holders, all at once. */
@@ -87,6 +89,7 @@ async function bytesPerSocket<S extends NodeProcess>(
     return {
       bytes: (after.held - before.held) / open,
       rssBytes: (after.rss - before.rss) / open,
+      heapBytes: (after.heap - before.heap) / open,
       open,
       failures,
     };
@@ -164,6 +167,7 @@ export const socketsPhase: Phase = {
         uws: await bytesPerSocket(startUws, holders, uwsSockets),
       }));
       const kb = (of: "product" | "uws") => measured(reps.map((r) => r[of].bytes / 1024));
+      const heapKb = (of: "product" | "uws") => measured(reps.map((r) => r[of].heapBytes / 1024));
       const failures = mergeErrors(...reps.map((r) => r.product.failures));
       const met = kb("product").median <= GOAL_KB && errorTotal(failures) === 0;
       const row: Row = {
@@ -179,6 +183,7 @@ export const socketsPhase: Phase = {
         met,
         notes: [
           ...(errorTotal(failures) > 0 ? [`sockets refused: ${JSON.stringify(failures)}`] : []),
+          `of which live JavaScript heap: product ${show(heapKb("product"), "KB")}; raw uWS ${show(heapKb("uws"), "KB")}`,
           `sockets open per repetition: product ${reps.map((r) => r.product.open).join(", ")}; raw uWS ${reps.map((r) => r.uws.open).join(", ")}`,
         ],
         data: { count, reps },

@@ -8,9 +8,10 @@ export interface ConnectionLimits {
 }
 
 export interface SocketData {
-  connection?: Connection;
+  connection: Connection | undefined;
   /** Carried, with the conversation's id once known, by every log line about the socket. */
   requestId: string;
+  /** The upgrade's query and credentials, which only the opening reads: emptied once it is done. */
   query: URLSearchParams;
   cookieHeader: string;
   authorizationHeader: string;
@@ -18,11 +19,48 @@ export interface SocketData {
   originAllowed: boolean;
 }
 
+const NO_QUERY = new URLSearchParams();
+
+/**
+ * Lets go of what only the opening needed, so an idle socket keeps neither its query (whose token
+ * alone is hundreds of bytes) nor its headers for as long as it stays open.
+ */
+export function forgetUpgrade(data: SocketData): void {
+  data.query = NO_QUERY;
+  data.cookieHeader = "";
+  data.authorizationHeader = "";
+}
+
 export type TurnHandler = (text: string) => Promise<void>;
+
+/** How often open sockets are checked for inactivity: one is closed within this of its limit. */
+const IDLE_SWEEP_MS = 1_000;
+
+/**
+ * Every open socket, checked for inactivity by one timer rather than by a timer each (which would
+ * cost an idle socket a quarter of a kilobyte). The timer runs while any socket is open.
+ */
+const open = new Set<Connection>();
+let idleSweep: NodeJS.Timeout | undefined;
+
+function watchIdle(connection: Connection): void {
+  open.add(connection);
+  idleSweep ??= setInterval(() => {
+    const now = performance.now();
+    for (const each of open) each.closeIfIdle(now);
+  }, IDLE_SWEEP_MS).unref();
+}
+
+function unwatchIdle(connection: Connection): void {
+  open.delete(connection);
+  if (open.size > 0) return;
+  clearInterval(idleSweep);
+  idleSweep = undefined;
+}
 
 /**
  * One client socket: serialised sends with a backpressure bound, a FIFO of user messages run one
- * at a time, and an inactivity timer. Sends after close are ignored, so a turn that outlives its
+ * at a time, and an inactivity limit. Sends after close are ignored, so a turn that outlives its
  * socket still finishes and persists; the messages queued behind it are dropped.
  */
 export class Connection {
@@ -32,8 +70,7 @@ export class Connection {
   private readonly queue: string[] = [];
   private running: Promise<void> | undefined;
   private stopped = false;
-  private idleTimer: NodeJS.Timeout | undefined;
-  private lastActive = 0;
+  private lastActive = performance.now();
 
   constructor(
     private readonly ws: WebSocket<SocketData>,
@@ -42,7 +79,7 @@ export class Connection {
     /** What every line about this socket carries: its upgrade's request id, its conversation's id. */
     readonly logFields: Record<string, unknown> = {},
   ) {
-    this.touch();
+    watchIdle(this);
   }
 
   /** The server's logger with this socket's fields, made when a line is written (idle sockets hold none). */
@@ -72,14 +109,14 @@ export class Connection {
   close(code: number, reason: string): void {
     if (this.closed) return;
     this.closed = true;
-    clearTimeout(this.idleTimer);
+    unwatchIdle(this);
     this.ws.end(code, reason);
   }
 
   /** Called by the socket's close handler: the socket is gone, so never touch it again. */
   markClosed(): void {
     this.closed = true;
-    clearTimeout(this.idleTimer);
+    unwatchIdle(this);
     this.stopTurns();
     this.queue.length = 0;
   }
@@ -121,22 +158,16 @@ export class Connection {
     while (this.running) await this.running;
   }
 
-  /** Marks activity. The idle timer is re-armed only when it fires, not on every frame. */
+  /** Marks activity. */
   touch(): void {
     this.lastActive = performance.now();
-    if (!this.idleTimer && !this.closed) this.armIdleTimer(this.limits.idleTimeoutMs);
   }
 
-  private armIdleTimer(ms: number): void {
-    this.idleTimer = setTimeout(() => {
-      this.idleTimer = undefined;
-      if (this.closed) return;
-      const left = this.lastActive + this.limits.idleTimeoutMs - performance.now();
-      if (left > 0) this.armIdleTimer(left);
-      else if (this.busy) this.touch();
-      else this.close(1000, "Idle timeout");
-    }, ms);
-    this.idleTimer.unref();
+  /** Closes the socket if it has been inactive for its limit; a running turn counts as activity. */
+  closeIfIdle(now: number): void {
+    if (this.closed || now - this.lastActive < this.limits.idleTimeoutMs) return;
+    if (this.busy) this.lastActive = now;
+    else this.close(1000, "Idle timeout");
   }
 
   private pump(): void {

@@ -24,12 +24,13 @@ export interface LeaseSettings {
 export class ConversationLeases {
   /** Names this server in lease owners: `{instance}/{socket}`. */
   readonly instanceId = randomUUID();
-  private readonly held = new Set<HeldLease>();
+  /** The leases its sockets hold. */
+  readonly held = new Set<HeldLease>();
   private sockets = 0;
 
   constructor(
-    private readonly store: LeaseStore,
-    private readonly settings: LeaseSettings,
+    readonly store: LeaseStore,
+    readonly settings: LeaseSettings,
   ) {}
 
   /** Takes `key`'s lease for `connection`, from whoever holds it. */
@@ -37,9 +38,7 @@ export class ConversationLeases {
     const owner = `${this.instanceId}/${++this.sockets}`;
     const { lease, tookOver } = await this.store.acquire(key, owner, this.settings.ttlMs);
     if (tookOver) this.settings.onTakeover?.();
-    const held = new HeldLease(this.store, lease, this.settings, connection, () =>
-      this.held.delete(held),
-    );
+    const held = new HeldLease(this, lease, connection);
     this.held.add(held);
     return held;
   }
@@ -50,7 +49,10 @@ export class ConversationLeases {
   }
 }
 
-/** One socket's hold on its conversation's lease. */
+/**
+ * One socket's hold on its conversation's lease. An idle socket keeps one for as long as it is
+ * open, so it holds little: its fields, and the one callback its watch needs.
+ */
 export class HeldLease {
   /** Another socket took the conversation over, or this one could not renew in time. */
   lost = false;
@@ -59,26 +61,35 @@ export class HeldLease {
   private readonly stopWatching: () => void;
   private released: Promise<void> | undefined;
 
+  /** The lease as acquired, less its expiry (kept as a number): whose it is, under which token. */
+  private readonly key: string;
+  private readonly owner: string | null;
+  /** The fencing token every write under this lease carries. */
+  readonly token: number;
+
   constructor(
-    private readonly store: LeaseStore,
-    private readonly lease: Lease,
-    private readonly settings: LeaseSettings,
+    private readonly leases: ConversationLeases,
+    lease: Lease,
     private readonly connection: Connection,
-    private readonly forget: () => void,
   ) {
+    this.key = lease.key;
+    this.owner = lease.owner;
+    this.token = lease.token;
     this.expiresAt = Date.parse(lease.expires_at);
-    const check = (current: Lease | null) => {
-      if (current?.owner !== lease.owner || current.token !== lease.token) {
-        this.lose(TAKEN_OVER, 1008, REPLACED);
-      }
-    };
-    this.stopWatching = store.watch(lease.key, check);
+    this.stopWatching = leases.store.watch(lease.key, (current) => this.check(current));
     // A takeover between the acquisition and the watch's start is caught here.
-    store.get(lease.key).then(check, (error: unknown) => settings.onError?.(error));
+    leases.store.get(lease.key).then(
+      (current) => this.check(current),
+      (error: unknown) => this.settings.onError?.(error),
+    );
   }
 
-  get token(): number {
-    return this.lease.token;
+  private get store(): LeaseStore {
+    return this.leases.store;
+  }
+
+  private get settings(): LeaseSettings {
+    return this.leases.settings;
   }
 
   /**
@@ -88,7 +99,7 @@ export class HeldLease {
   async forTurn(): Promise<number> {
     if (!this.lost && Date.now() - this.renewedAt > this.settings.ttlMs / 3) await this.renew();
     if (this.lost) throw new Error(REPLACED);
-    return this.lease.token;
+    return this.token;
   }
 
   /** Runs a turn, renewing the lease every third of its lifetime until the turn ends. */
@@ -113,8 +124,8 @@ export class HeldLease {
     if (this.lost) return Promise.resolve();
     this.released ??= (async () => {
       this.stopWatching();
-      this.forget();
-      await this.store.release(this.lease.key, this.lease.token).catch((error: unknown) => {
+      this.leases.held.delete(this);
+      await this.store.release(this.key, this.token).catch((error: unknown) => {
         this.settings.onError?.(error);
       });
     })();
@@ -123,10 +134,17 @@ export class HeldLease {
 
   private async renew(): Promise<void> {
     const started = Date.now();
-    const expires = await this.store.renew(this.lease.key, this.lease.token, this.settings.ttlMs);
+    const expires = await this.store.renew(this.key, this.token, this.settings.ttlMs);
     if (expires === null) return this.lose(TAKEN_OVER, 1008, REPLACED);
     this.renewedAt = started;
     this.expiresAt = Date.parse(expires);
+  }
+
+  /** The store's word on the lease: anything but this socket's holder and token means it is lost. */
+  private check(current: Lease | null): void {
+    if (current?.owner !== this.owner || current.token !== this.token) {
+      this.lose(TAKEN_OVER, 1008, REPLACED);
+    }
   }
 
   /** A write of this socket's turn was refused by the fence: another socket holds the conversation. */
@@ -139,7 +157,7 @@ export class HeldLease {
     if (this.lost || this.released) return;
     this.lost = true;
     this.stopWatching();
-    this.forget();
+    this.leases.held.delete(this);
     this.connection.send({ type: "error", message });
     this.connection.close(code, reason);
     this.connection.abort.abort(new Error(reason));

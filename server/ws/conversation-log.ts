@@ -120,6 +120,9 @@ const asMessage = (entry: TranscriptEntry): BaseMessage =>
  * ahead of the learner's new message, so the agents see what the learner saw.
  */
 export class ConversationLog {
+  /** An append failed, so the log may hold entries this socket was never told of. */
+  private unsure = false;
+
   private constructor(
     private readonly store: TranscriptStore,
     readonly threadId: string,
@@ -155,12 +158,19 @@ export class ConversationLog {
 
   /**
    * Starts a turn on the learner's `text`: its graph input carries whatever the thread has not
-   * taken in yet (including entries another socket appended since this one opened), then the new
-   * message. Every append of the turn, and every checkpoint write through its `configurable`,
-   * carries `fence`, the conversation lease's token.
+   * taken in yet, then the new message. Every append of the turn, and every checkpoint write
+   * through its `configurable`, carries `fence`, the conversation lease's token.
+   *
+   * The socket took the lease before it opened the log, and the fence refuses every other socket's
+   * appends since, so the log holds nothing this socket has not heard of, and a turn reads nothing
+   * first. The exception is an append that failed: it may have landed all the same (a commit whose
+   * answer was lost), so the next turn reads what follows the last entry it knows of.
    */
   async startTurn(text: string, fence: number): Promise<TurnLog> {
-    this.take(await this.store.list(this.threadId, { afterSeq: this.lastSeq }), true);
+    if (this.unsure) {
+      this.take(await this.store.list(this.threadId, { afterSeq: this.lastSeq }), true);
+      this.unsure = false;
+    }
     const id = randomUUID();
     const input = {
       messages: [...this.pending.map(asMessage), new HumanMessage({ id, content: text })],
@@ -168,7 +178,9 @@ export class ConversationLog {
     };
     return new TurnLog(id, text, input, fence, {
       append: async (entries) => {
+        this.unsure = true;
         const stored = await this.store.append(this.threadId, entries, { fence });
+        this.unsure = false;
         this.take(stored, false);
         return stored;
       },

@@ -7,7 +7,7 @@ import type { SocketObserver } from "../observability/index.js";
 import { requestId } from "../observability/request-id.js";
 import { isLeaseLost } from "../../store/index.js";
 import { parseClientFrame } from "../protocol/index.js";
-import { Connection, type ConnectionLimits, type SocketData } from "./connection.js";
+import { Connection, forgetUpgrade, type ConnectionLimits, type SocketData } from "./connection.js";
 import type { ConversationLeases, HeldLease } from "./conversation-leases.js";
 import type { ConversationLocks } from "./conversation-locks.js";
 import type { FairScheduler } from "./fair-scheduler.js";
@@ -187,6 +187,7 @@ export function registerEndpoint(
           return;
         }
         const data: SocketData = {
+          connection: undefined,
           requestId: requestId(req.getHeader("x-request-id")),
           query: new URLSearchParams(req.getQuery() ?? ""),
           cookieHeader: req.getHeader("cookie"),
@@ -211,7 +212,11 @@ export function registerEndpoint(
     },
     open: (ws) => {
       const data = ws.getUserData();
-      const connection = new Connection(ws, ctx.limits, ctx.log, { request_id: data.requestId });
+      // Both fields from the start, so that naming the conversation later adds no storage.
+      const connection = new Connection(ws, ctx.limits, ctx.log, {
+        request_id: data.requestId,
+        conversation_id: undefined,
+      });
       data.connection = connection;
       ctx.connections.add(connection);
       ctx.sockets.opened();
@@ -222,6 +227,7 @@ export function registerEndpoint(
       }
       spec
         .open(connection, data, claimFor(connection))
+        .finally(() => forgetUpgrade(data))
         .then((conversation) => {
           const lease = leases.get(connection);
           if (!conversation) {

@@ -1,4 +1,4 @@
-import type { Database } from "better-sqlite3";
+import type { Database, Statement } from "better-sqlite3";
 import type { Clock } from "../../domain/index.js";
 import { LeaseLostError } from "../errors.js";
 import type { Lease, LeaseStore } from "../ports.js";
@@ -15,15 +15,32 @@ interface LeaseRow {
 }
 
 const asLease = (row: LeaseRow): Lease => ({ ...row });
-const sameHolder = (a: Lease | null, b: Lease | null) =>
-  a?.token === b?.token && a?.owner === b?.owner;
+
+/**
+ * A watched lease: its token and whether anyone held it when last read (a token is never reused by
+ * another owner, and a release keeps the token), and who listens.
+ */
+interface Watched {
+  token: number | undefined;
+  held: boolean;
+  // An array, not a Set: a conversation has one watcher but for a takeover's moment.
+  listeners: ((lease: Lease | null) => void)[];
+}
+
+/** Each database's fence check, compiled on its first use. */
+const fenceReads = new WeakMap<Database, Statement<[string], LeaseRow>>();
 
 /**
  * Fails with `LeaseLostError` unless `token` is the current one of the lease on `key`. Called
  * inside the transaction of a fenced write, so the check and the write are one step.
  */
 export function assertFence(db: Database, key: string, token: number): void {
-  const row = db.prepare<[string], LeaseRow>(`SELECT * FROM ${TABLE} WHERE key = ?`).get(key);
+  let read = fenceReads.get(db);
+  if (!read) {
+    read = db.prepare<[string], LeaseRow>(`SELECT * FROM ${TABLE} WHERE key = ?`);
+    fenceReads.set(db, read);
+  }
+  const row = read.get(key);
   if (!row || row.token !== token || row.owner === null) throw new LeaseLostError(key, token);
 }
 
@@ -43,19 +60,18 @@ export function createSqliteLeaseStore(db: Database, clock: Clock): LeaseStore &
   const dataVersion = db.prepare<[], number>("PRAGMA data_version").pluck();
   let seenVersion = dataVersion.get();
   const until = (ttlMs: number) => new Date(clock().getTime() + ttlMs).toISOString();
-  const watchers = new Map<
-    string,
-    { seen: Lease | null; listeners: Set<(l: Lease | null) => void> }
-  >();
+  const watchers = new Map<string, Watched>();
   let poller: NodeJS.Timeout | undefined;
 
   const notify = (key: string) => {
     const watched = watchers.get(key);
     if (!watched || !db.open) return;
     const row = read.get(key);
+    const held = !!row && row.owner !== null;
+    if (row?.token === watched.token && held === watched.held) return;
+    watched.token = row?.token;
+    watched.held = held;
     const lease = row ? asLease(row) : null;
-    if (sameHolder(watched.seen, lease)) return;
-    watched.seen = lease;
     for (const listener of [...watched.listeners]) listener(lease);
   };
 
@@ -108,10 +124,9 @@ export function createSqliteLeaseStore(db: Database, clock: Clock): LeaseStore &
       let watched = watchers.get(key);
       if (!watched) {
         const row = read.get(key);
-        watched = { seen: row ? asLease(row) : null, listeners: new Set() };
+        watched = { token: row?.token, held: !!row && row.owner !== null, listeners: [onChange] };
         watchers.set(key, watched);
-      }
-      watched.listeners.add(onChange);
+      } else watched.listeners.push(onChange);
       poller ??= setInterval(() => {
         if (!db.open) return;
         const version = dataVersion.get();
@@ -120,8 +135,9 @@ export function createSqliteLeaseStore(db: Database, clock: Clock): LeaseStore &
         for (const watchedKey of watchers.keys()) notify(watchedKey);
       }, POLL_MS).unref();
       return () => {
-        watched.listeners.delete(onChange);
-        if (watched.listeners.size === 0 && watchers.get(key) === watched) watchers.delete(key);
+        const at = watched.listeners.indexOf(onChange);
+        if (at >= 0) watched.listeners.splice(at, 1);
+        if (watched.listeners.length === 0 && watchers.get(key) === watched) watchers.delete(key);
         if (watchers.size === 0) {
           clearInterval(poller);
           poller = undefined;

@@ -9,7 +9,7 @@ import {
   type PendingWrite,
 } from "@langchain/langgraph-checkpoint";
 import type { RunnableConfig } from "@langchain/core/runnables";
-import type { Database } from "better-sqlite3";
+import type { Database, Statement, Transaction } from "better-sqlite3";
 import { leaseTokenOf, type FencedThreadDelete } from "../leases.js";
 import { replaysInto, turnOf } from "../turns.js";
 import { assertFence } from "./leases.js";
@@ -53,6 +53,9 @@ const LATEST = `
   SELECT checkpoint_id FROM checkpoints WHERE thread_id = ? AND checkpoint_ns = ?
   ORDER BY checkpoint_id DESC LIMIT 1`;
 
+const SEED =
+  "SELECT checkpoint FROM checkpoints WHERE thread_id = ? AND checkpoint_ns = ? AND checkpoint_id = ?";
+
 const PUT = `
   INSERT OR REPLACE INTO checkpoints
     (thread_id, checkpoint_ns, checkpoint_id, parent_checkpoint_id, type, checkpoint, metadata, turn_id)
@@ -76,8 +79,27 @@ const putWritesSql = (replace: boolean) => `
  * checks it in the same IMMEDIATE transaction, and is not applied if the lease has moved on.
  */
 export class DeltaQuerySqliteSaver extends SqliteSaver implements FencedThreadDelete {
+  /** Each statement compiled once, on first use (after `setup` has made the tables it reads). */
+  private readonly statements = new Map<string, Statement>();
+  /** One IMMEDIATE transaction: the config's lease token checked, if any, then the write. */
+  private readonly fencedWrite: Transaction<(config: RunnableConfig, write: () => void) => void>;
+
   constructor(private readonly database: Database) {
     super(database);
+    this.fencedWrite = database.transaction((config: RunnableConfig, write: () => void) => {
+      const token = leaseTokenOf(config);
+      if (token !== null) assertFence(database, String(config.configurable?.thread_id), token);
+      write();
+    });
+  }
+
+  private statement(sql: string): Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.database.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
   }
 
   protected override setup(): void {
@@ -115,8 +137,8 @@ export class DeltaQuerySqliteSaver extends SqliteSaver implements FencedThreadDe
     if (type !== metadataType) {
       throw new Error("Failed to serialized checkpoint and metadata to the same type.");
     }
-    const statement = this.database.prepare(PUT);
-    this.fenced(config, () =>
+    const statement = this.statement(PUT);
+    this.fencedWrite.immediate(config, () =>
       statement.run(
         threadId,
         ns,
@@ -163,10 +185,10 @@ export class DeltaQuerySqliteSaver extends SqliteSaver implements FencedThreadDe
       }),
     );
     // Regular writes are kept once written; special ones (errors, interrupts) replace.
-    const statement = this.database.prepare(
+    const statement = this.statement(
       putWritesSql(writes.every(([channel]) => channel in WRITES_IDX_MAP)),
     );
-    this.fenced(config, () => {
+    this.fencedWrite.immediate(config, () => {
       for (const row of rows) statement.run(...row);
     });
   }
@@ -175,23 +197,11 @@ export class DeltaQuerySqliteSaver extends SqliteSaver implements FencedThreadDe
   async deleteThreadFenced(threadId: string, token: number): Promise<void> {
     this.setup();
     const config = { configurable: { thread_id: threadId, lease_token: token } };
-    this.fenced(config, () => {
+    this.fencedWrite.immediate(config, () => {
       for (const table of ["checkpoints", "writes"]) {
-        this.database.prepare(`DELETE FROM ${table} WHERE thread_id = ?`).run(threadId);
+        this.statement(`DELETE FROM ${table} WHERE thread_id = ?`).run(threadId);
       }
     });
-  }
-
-  /** Runs `write` in one IMMEDIATE transaction, after checking the config's lease token if any. */
-  private fenced(config: RunnableConfig, write: () => void): void {
-    const token = leaseTokenOf(config);
-    const thread = String(config.configurable?.thread_id);
-    this.database
-      .transaction(() => {
-        if (token !== null) assertFence(this.database, thread, token);
-        write();
-      })
-      .immediate();
   }
 
   override async getDeltaChannelHistory(options: {
@@ -203,13 +213,16 @@ export class DeltaQuerySqliteSaver extends SqliteSaver implements FencedThreadDe
     const ns: string = options.config.configurable?.checkpoint_ns ?? "";
     const target: string | undefined =
       options.config.configurable?.checkpoint_id ??
-      (this.database.prepare(LATEST).get(thread, ns) as { checkpoint_id: string } | undefined)
+      (this.statement(LATEST).get(thread, ns) as { checkpoint_id: string } | undefined)
         ?.checkpoint_id;
     const result: Record<string, DeltaChannelHistory> = {};
     for (const channel of options.channels) {
-      const rows = this.database
-        .prepare(CHAIN)
-        .all({ thread, ns, target, path: `$.channel_values."${channel}"` }) as ChainRow[];
+      const rows = this.statement(CHAIN).all({
+        thread,
+        ns,
+        target,
+        path: `$.channel_values."${channel}"`,
+      }) as ChainRow[];
       // Checkpoints stored as anything but JSON cannot be inspected in SQL.
       if (rows.some((row) => row.type !== "json")) return super.getDeltaChannelHistory(options);
       result[channel] = await this.channelHistory(thread, ns, channel, rows);
@@ -228,9 +241,12 @@ export class DeltaQuerySqliteSaver extends SqliteSaver implements FencedThreadDe
     const ids = chain.map((row) => row.checkpoint_id);
     // Each ancestor's child on the chain: the next row, the target for the last ancestor.
     const childTurn = new Map(chain.map((row, i) => [row.checkpoint_id, rows[i + 1]!.turn_id]));
-    const found = this.database
-      .prepare(WRITES)
-      .all({ thread, ns, channel, ids: JSON.stringify(ids) }) as WriteRow[];
+    const found = this.statement(WRITES).all({
+      thread,
+      ns,
+      channel,
+      ids: JSON.stringify(ids),
+    }) as WriteRow[];
     const age = new Map(ids.map((id, i) => [id, i]));
     const kept = found.filter((row) =>
       replaysInto(row.turn_id, childTurn.get(row.checkpoint_id) ?? null),
@@ -245,11 +261,9 @@ export class DeltaQuerySqliteSaver extends SqliteSaver implements FencedThreadDe
     );
     const oldest = chain[0];
     if (!oldest?.seeded) return { writes };
-    const stored = this.database
-      .prepare(
-        "SELECT checkpoint FROM checkpoints WHERE thread_id = ? AND checkpoint_ns = ? AND checkpoint_id = ?",
-      )
-      .get(thread, ns, oldest.checkpoint_id) as { checkpoint: Uint8Array };
+    const stored = this.statement(SEED).get(thread, ns, oldest.checkpoint_id) as {
+      checkpoint: Uint8Array;
+    };
     const checkpoint = (await this.serde.loadsTyped("json", stored.checkpoint)) as Checkpoint;
     return { writes, seed: checkpoint.channel_values[channel] };
   }

@@ -5,7 +5,7 @@ import { loadConfig } from "../../server/index.js";
 import { readTranscript } from "../../store/index.js";
 import { allyTurn } from "../support/ally-learner.js";
 import { GIT_MISSION } from "../support/missions.js";
-import { wrapFactory } from "../support/model-wrappers.js";
+import { Gate, wrapFactory } from "../support/model-wrappers.js";
 import { SEED_INTERVIEW } from "../support/seed-interview.js";
 import { startTestServer, type TestServer } from "../support/test-server.js";
 import { TestSocket, type Frame } from "../support/ws-client.js";
@@ -88,6 +88,39 @@ async function threadMessages(threadId: string): Promise<string[]> {
     .map((m) => `${m.type === "human" ? "user" : "agent"}: ${m.text}`);
 }
 
+/**
+ * A server with an enrolled mission whose transcript appends fail until `heal()`: "refused" ones
+ * store nothing; "answer lost" ones store the entries and then fail, as a commit whose answer never
+ * arrived. Installed once and switched by a flag: the server's store wrappers keep the method they
+ * see.
+ */
+async function startWithFailingAppends(how: "refused" | "answer lost") {
+  await start();
+  const missionId = await enroll();
+  const transcripts = server.store.transcripts;
+  const append = transcripts.append.bind(transcripts);
+  let failing = true;
+  transcripts.append = async (threadId, entries, options) => {
+    if (failing && how === "refused") throw new Error("disk full");
+    const stored = await append(threadId, entries, options);
+    if (failing) throw new Error("connection reset");
+    return stored;
+  };
+  const threadId = allyThreadId(`${uid}_${missionId}`);
+  return { missionId, threadId, transcripts, heal: () => (failing = false) };
+}
+
+/** A turn whose save failed: the learner is shown nothing but the error asking to send it again. */
+async function failedTurn(socket: TestSocket, text: string): Promise<void> {
+  const failed = await allyTurn(socket, text);
+  expect(failed.map((f) => f.type)).toEqual([
+    "agent_processing_start",
+    "agent_processing_end",
+    "error",
+  ]);
+  expect(failed[2]!.message).toMatch(/Please send it again/);
+}
+
 describe("the transcript log", () => {
   it("holds each turn as the learner saw it, and is what a reconnect gets back", async () => {
     await start();
@@ -156,31 +189,69 @@ describe("the transcript log", () => {
     expect(historyOf(socket)).toEqual(thread);
   });
 
-  it("sends no reply it could not save: the turn fails and is undone", async () => {
-    await start();
+  it("loses nothing when another socket takes the conversation over in the middle of a turn", async () => {
+    // The sensei's first call waits at the gate, after Lumina has spoken in that turn.
+    const gate = new Gate();
+    const { factory } = wrapFactory(scripted(), "mission_sensei", { gate });
+    await start({ models: factory });
     const missionId = await enroll();
     const threadId = allyThreadId(`${uid}_${missionId}`);
-    const transcripts = server.store.transcripts;
-    const append = transcripts.append.bind(transcripts);
-    // Installed once and switched by a flag: the server's store wrappers keep the method they see.
-    let full = true;
-    transcripts.append = (threadId, entries) =>
-      full ? Promise.reject(new Error("disk full")) : append(threadId, entries);
+    const older = await openAlly(missionId);
+    const first = await allyTurn(older, "Hello!");
+    const from = older.frames.length;
+    older.send({ type: "user_message", message: "Yes, that sounds great!" });
+    const lumina = `agent: ${String((await older.waitFor("agent_message", from)).message)}`;
+    await gate.reached;
+
+    const newer = await openAlly(missionId);
+    expect(await older.closed).toEqual({ code: 1008, reason: "Replaced by a newer connection" });
+    expect(older.frames.at(-1)).toMatchObject({ type: "error", message: /another window/ });
+    // Everything the older socket showed, its cut-off turn included, and nothing else.
+    const saw = [...shown(["Hello!"], first), "user: Yes, that sounds great!", lumina];
+    expect(historyOf(newer)).toEqual(saw);
+    // The older turn's model call goes on, but nothing of that turn is saved any more.
+    gate.open();
+    await allyTurn(newer, "Let's go on.");
+    const thread = await threadMessages(threadId);
+    expect(thread.slice(0, 5)).toEqual([...saw, "user: Let's go on."]);
+    expect(thread.filter((line) => line === "user: Yes, that sounds great!")).toHaveLength(1);
+    newer.close();
+    const reopened = await openAlly(missionId);
+    expect(historyOf(reopened)).toEqual(thread);
+  });
+
+  it("sends no reply it could not save: the turn fails and is undone", async () => {
+    const { missionId, threadId, transcripts, heal } = await startWithFailingAppends("refused");
     const socket = await openAlly(missionId);
-    const failed = await allyTurn(socket, "Hello!");
-    expect(failed.map((f) => f.type)).toEqual([
-      "agent_processing_start",
-      "agent_processing_end",
-      "error",
-    ]);
-    expect(failed[2]!.message).toMatch(/Please send it again/);
+    await failedTurn(socket, "Hello!");
     expect(await threadMessages(threadId)).toEqual([]);
 
-    full = false;
+    heal();
     const retried = await allyTurn(socket, "Hello!");
     expect(retried.map((f) => f.type)).toContain("agent_message");
     expect((await readTranscript(transcripts, threadId)).map((e) => e.text)[0]).toBe("Hello!");
     expect(await threadMessages(threadId)).toHaveLength(2);
+  });
+
+  it("folds in a reply whose save landed though the store's answer was lost", async () => {
+    const { missionId, threadId, transcripts, heal } = await startWithFailingAppends("answer lost");
+    const socket = await openAlly(missionId);
+    await failedTurn(socket, "Hello!");
+    const saved = (await readTranscript(transcripts, threadId)).map((e) => e.text);
+    expect(saved).toHaveLength(2);
+    expect(saved[0]).toBe("Hello!");
+
+    heal();
+    await allyTurn(socket, "Hello again!");
+    socket.close();
+    // The next turn took in what the log holds, which is what a reconnect shows.
+    const thread = await threadMessages(threadId);
+    expect(thread.slice(0, 3)).toEqual([
+      "user: Hello!",
+      `agent: ${saved[1]}`,
+      "user: Hello again!",
+    ]);
+    expect(historyOf(await openAlly(missionId))).toEqual(thread);
   });
 
   it("takes over a conversation stored before the log existed, copying it in once", async () => {
