@@ -96,7 +96,7 @@ export function allyEndpoint(deps: TutorEndpointDeps<AllyGraph>): EndpointSpec {
       return {
         key: threadId,
         owner: user.id,
-        runTurn: async (text, fence) => {
+        async runTurn(text, fence) {
           if (finished) return;
           send({ type: "agent_processing_start" });
           let closed = false;
@@ -147,7 +147,7 @@ export function allyEndpoint(deps: TutorEndpointDeps<AllyGraph>): EndpointSpec {
             connection.close(1000, "Mission completed");
           }
         },
-        onClose: async () => {},
+        async onClose() {},
       };
     },
   });

@@ -80,7 +80,7 @@ export function commanderEndpoint(deps: TutorEndpointDeps<CommanderGraph>): Endp
       return {
         key: threadId,
         owner: user.id,
-        runTurn: async (text, fence) => {
+        async runTurn(text, fence) {
           if (finished) return;
           if (allEvents) send({ type: "agent_processing_start" });
           const replies: Reply[] = [];
