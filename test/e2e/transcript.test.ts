@@ -1,6 +1,6 @@
 import { HumanMessage, type BaseMessage } from "@langchain/core/messages";
 import { buildGraphs, createModelFactory } from "../../graphs/index.js";
-import { allyThreadId, commanderThreadId } from "../../domain/index.js";
+import { allyThreadId, commanderThreadId, enrollmentId } from "../../domain/index.js";
 import { loadConfig } from "../../server/index.js";
 import { readTranscript } from "../../store/index.js";
 import { allyTurn } from "../support/ally-learner.js";
@@ -104,7 +104,7 @@ describe("the transcript log", () => {
     ]);
     const entries = await readTranscript(
       server.store.transcripts,
-      allyThreadId(`${uid}_${missionId}`),
+      allyThreadId(enrollmentId(uid, missionId)),
     );
     expect(entries.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5]);
     expect(entries.map((e) => [e.role, e.agent, e.node])).toEqual([
@@ -124,7 +124,7 @@ describe("the transcript log", () => {
     const { factory } = wrapFactory(scripted(), "mission_sensei", { failures: 1 });
     await start({ models: factory });
     const missionId = await enroll();
-    const threadId = allyThreadId(`${uid}_${missionId}`);
+    const threadId = allyThreadId(enrollmentId(uid, missionId));
     let socket = await openAlly(missionId);
     await allyTurn(socket, "Hello!");
     const cut = await allyTurn(socket, "Yes, that sounds great!");
@@ -159,7 +159,7 @@ describe("the transcript log", () => {
   it("sends no reply it could not save: the turn fails and is undone", async () => {
     await start();
     const missionId = await enroll();
-    const threadId = allyThreadId(`${uid}_${missionId}`);
+    const threadId = allyThreadId(enrollmentId(uid, missionId));
     const transcripts = server.store.transcripts;
     const append = transcripts.append.bind(transcripts);
     // Installed once and switched by a flag: the server's store wrappers keep the method they see.
