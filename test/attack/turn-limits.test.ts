@@ -104,7 +104,9 @@ describe("turn limits on sockets", () => {
     // The socket lets its lease go only once no turn of it runs any more: by then a queued turn
     // that was not dropped would have called the model too.
     await expect
-      .poll(async () => (await server.store.leases.get(commanderThreadId(session_id)))?.owner)
+      .poll(async () => (await server.store.leases.get(commanderThreadId(session_id)))?.owner, {
+        timeout: 10_000,
+      })
       .toBeNull();
     expect(probe.calls).toBe(1);
     const again = new TestSocket(
