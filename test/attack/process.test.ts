@@ -1,9 +1,8 @@
 import { fileURLToPath } from "node:url";
-import { startServerProcess, type ServerProcess } from "../support/server-process.js";
+import { startServerProcess, untilOutput, type ServerProcess } from "../support/server-process.js";
 import { startLiveServer, timedTurn, type LiveServer } from "./support/live-server.js";
 
 const THROW_LATER = fileURLToPath(new URL("./support/throw-later.ts", import.meta.url));
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 let server: LiveServer;
 let second: ServerProcess | undefined;
@@ -21,7 +20,7 @@ afterAll(async () => {
 
 describe("the server process", () => {
   it("logs an uncaught exception and an unhandled rejection, and keeps serving", async () => {
-    for (let i = 0; i < 50 && !server.log().includes("unhandled rejection"); i++) await sleep(100);
+    await untilOutput(server.proc, (output) => output.includes("unhandled rejection"), 5_000);
     const lines = server.log().split("\n");
     expect(lines.find((l) => l.includes("uncaught exception; still serving"))).toContain(
       "a timer callback failed",

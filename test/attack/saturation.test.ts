@@ -23,10 +23,12 @@ describe("a saturated server", () => {
     const idle = await server.commander(await server.login("idle@example.com"));
 
     let loaded = true;
-    const load = runLearners(urls, LOAD_MS).finally(() => (loaded = false));
+    const learners = runLearners(urls, LOAD_MS);
+    const load = learners.done.finally(() => (loaded = false));
     const pings: number[] = [];
     const health: number[] = [];
-    await sleep(300);
+    // Measured from the moment the server is saturated: its first "busy" answer.
+    await learners.saturated;
     while (loaded) {
       const from = idle.frames.length;
       const started = performance.now();

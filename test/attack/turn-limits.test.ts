@@ -1,12 +1,13 @@
+import { commanderThreadId } from "../../domain/index.js";
 import { createModelFactory } from "../../graphs/index.js";
 import { loadConfig } from "../../server/index.js";
+import { LoopDelay } from "../../server/ws/loop-delay.js";
 import { Gate, wrapFactory } from "../support/model-wrappers.js";
 import { SEED_INTERVIEW } from "../support/seed-interview.js";
 import { startTestServer, type TestServer } from "../support/test-server.js";
 import { TestSocket, type Frame } from "../support/ws-client.js";
 
 const OFF_TOPIC = "What is the weather like today?";
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 let server: TestServer | undefined;
 afterEach(async () => {
@@ -100,7 +101,13 @@ describe("turn limits on sockets", () => {
     socket.close();
     await socket.closed;
     gate.open();
-    await sleep(500);
+    // The socket lets its lease go only once no turn of it runs any more: by then a queued turn
+    // that was not dropped would have called the model too.
+    await expect
+      .poll(async () => (await server.store.leases.get(commanderThreadId(session_id)))?.owner, {
+        timeout: 10_000,
+      })
+      .toBeNull();
     expect(probe.calls).toBe(1);
     const again = new TestSocket(
       `${server.ws}/api/v1/mission-commander/ws?session_id=${session_id}&token=${token}`,
@@ -122,7 +129,7 @@ describe("turn limits on sockets", () => {
     );
     a!.socket.send({ type: "user_message", content: OFF_TOPIC });
     b!.socket.send({ type: "user_message", content: OFF_TOPIC });
-    while (probe.active < 2) await sleep(10);
+    await gate.reachedBy(2);
     // Both running turns wait at the gate: the answer below cannot have waited for either.
     c!.socket.send({ type: "user_message", content: OFF_TOPIC });
     c!.socket.send({ type: "ping" });
@@ -152,19 +159,26 @@ describe("turn limits on sockets", () => {
     socket.send({ type: "user_message", content: OFF_TOPIC });
     expect((await socket.waitFor("agent_message", 1)).type).toBe("agent_message");
     // ...but a loop kept 200 ms late, as synchronous work swamping the server would keep it, is.
-    const hog = setInterval(() => {
-      const until = performance.now() + 200;
-      while (performance.now() < until);
-    }, 1);
+    // The test reads the server's own measure of lateness, taken on the same loop, to know when
+    // the loop has run late long enough (past the 100 ms limit) and when it has caught up again.
+    const loop = new LoopDelay();
     try {
-      await sleep(1000);
-      socket.send({ type: "user_message", content: OFF_TOPIC });
-      const busy = await socket.waitFor("error", 2);
-      expect(busy).toMatchObject({ code: "busy", retry_after_ms: 1000 });
+      const hog = setInterval(() => {
+        const until = performance.now() + 200;
+        while (performance.now() < until);
+      }, 1);
+      try {
+        await expect.poll(() => loop.ms, { timeout: 5_000 }).toBeGreaterThan(150);
+        socket.send({ type: "user_message", content: OFF_TOPIC });
+        const busy = await socket.waitFor("error", 2);
+        expect(busy).toMatchObject({ code: "busy", retry_after_ms: 1000 });
+      } finally {
+        clearInterval(hog);
+      }
+      await expect.poll(() => loop.ms, { timeout: 5_000 }).toBeLessThan(25);
     } finally {
-      clearInterval(hog);
+      loop.stop();
     }
-    await sleep(1000);
     socket.send({ type: "user_message", content: OFF_TOPIC });
     expect((await socket.waitFor("agent_message", 3)).type).toBe("agent_message");
   });

@@ -1,6 +1,7 @@
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { commanderThreadId } from "../../domain/index.js";
 import { installForProduction, ROOT, run } from "../support/production-install.js";
 import {
   startServerProcess,
@@ -79,7 +80,7 @@ describe("the production install", () => {
     const fork = await fetch(`${http}/graphs/fork`, {
       method: "POST",
       headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
-      body: JSON.stringify({ thread: `commander:${sessionId}`, turn: 3 }),
+      body: JSON.stringify({ thread: commanderThreadId(sessionId), turn: 3 }),
     });
     const forked = (await fork.json()) as { turns?: { differs: Record<string, boolean> }[] };
     expect([fork.status, forked.turns?.length]).toEqual([200, 2]);

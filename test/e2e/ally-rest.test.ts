@@ -74,6 +74,7 @@ describe("the REST routes an Ally client needs", () => {
     );
     expect(created.mission.creator_id).toBe(ada.uid);
     expect(created.enrollment).toMatchObject({
+      // Spelled out: the id's format is part of the API.
       id: `${ada.uid}_${created.mission.id}`,
       progress: 0,
       completed: false,

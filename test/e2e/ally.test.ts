@@ -1,5 +1,5 @@
 import { createModelFactory } from "../../graphs/index.js";
-import { allyThreadId } from "../../domain/index.js";
+import { allyThreadId, enrollmentId } from "../../domain/index.js";
 import { loadConfig } from "../../server/index.js";
 import { AllyServerFrame } from "../../server/protocol/index.js";
 import { SEED_INTERVIEW } from "../support/seed-interview.js";
@@ -94,7 +94,7 @@ describe("Mission Ally over a real socket", () => {
       expect.objectContaining({ mission_id: mission.id, progress: 100, completed: true }),
     ]);
     expect(
-      await server.store.allySessions.getForEnrollment(`${(await me()).uid}_${mission.id}`),
+      await server.store.allySessions.getForEnrollment(enrollmentId((await me()).uid, mission.id)),
     ).toMatchObject({ status: "completed" });
   });
 
@@ -203,9 +203,12 @@ describe("Mission Ally over a real socket", () => {
     gate.open();
     await newer.waitFor("agent_processing_end");
     expect(probe.calls).toBe(2);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Each turn logs its usage once it is over, the refused older one included.
+    await server.untilLogged(/"msg":"turn usage"/, 2);
     const { uid } = await me();
-    const entries = await server.store.transcripts.list(allyThreadId(`${uid}_${mission.id}`));
+    const entries = await server.store.transcripts.list(
+      allyThreadId(enrollmentId(uid, mission.id)),
+    );
     expect(entries.filter((e) => e.role === "learner").map((e) => e.text)).toEqual([
       "What is the capital of France?",
     ]);

@@ -1,3 +1,4 @@
+import { enrollmentId } from "../../domain/index.js";
 import { createModelFactory } from "../../graphs/index.js";
 import { loadConfig } from "../../server/index.js";
 import { CommanderServerFrame } from "../../server/protocol/index.js";
@@ -92,7 +93,9 @@ describe("Mission Commander over a real socket", () => {
     });
     expect(await res.json()).toMatchObject({ status: "completed", mission_id: mission.id });
     expect(
-      await server.store.allySessions.getForEnrollment(`${mission.creator_id}_${mission.id}`),
+      await server.store.allySessions.getForEnrollment(
+        enrollmentId(mission.creator_id, mission.id),
+      ),
     ).toMatchObject({
       status: "created",
     });

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { allyThreadId, commanderThreadId, enrollmentId } from "../../domain/index.js";
 import type { ForkResult } from "../../evals/fork/fork-data.js";
 import { runSuite } from "../../evals/runner/run-suite.js";
 import { allyClient, commanderClient } from "../support/learner-clients.js";
@@ -23,8 +24,8 @@ const ALLY_MESSAGES = [
 let server: TestServer;
 let token: string;
 let ids: { uid: string; sessionId: string; missionId: string };
-const allyThread = () => `ally:${ids.uid}_${ids.missionId}`;
-const commanderThread = () => `commander:${ids.sessionId}`;
+const allyThread = () => allyThreadId(enrollmentId(ids.uid, ids.missionId));
+const commanderThread = () => commanderThreadId(ids.sessionId);
 
 beforeAll(async () => {
   server = await startTestServer();

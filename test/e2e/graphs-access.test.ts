@@ -4,6 +4,7 @@ import { dirname, join } from "node:path";
 import { brotliDecompressSync, gunzipSync } from "node:zlib";
 import { createRequire } from "node:module";
 import { randomBytes } from "node:crypto";
+import { allyThreadId, commanderThreadId, enrollmentId } from "../../domain/index.js";
 import type { PageData } from "../../graphs/draw/page-data.js";
 import { LocalTokenVerifier } from "../../server/auth/index.js";
 import { buildServer, createLogger, loadConfig, type RunningServer } from "../../server/index.js";
@@ -113,9 +114,9 @@ describe("graph pages for signed-in owners", () => {
   it("opens a conversation for its owner and refuses everyone else", async () => {
     const own = [
       `/graphs/mission_commander?session_id=${adaSession}`,
-      `/graphs/mission_commander?thread=commander:${adaSession}`,
+      `/graphs/mission_commander?thread=${commanderThreadId(adaSession)}`,
       `/graphs/mission_ally?mission_id=${adaMission}`,
-      `/graphs/mission_ally?thread=ally:${ada.uid}_${adaMission}`,
+      `/graphs/mission_ally?thread=${allyThreadId(enrollmentId(ada.uid, adaMission))}`,
     ];
     for (const path of own) {
       const page = await get(base + path, ada.token);

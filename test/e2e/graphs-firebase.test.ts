@@ -1,4 +1,5 @@
 import { join } from "node:path";
+import { commanderThreadId } from "../../domain/index.js";
 import { authEmulatorAccounts } from "../support/auth-emulator.js";
 import { ARTIFACTS, launchChromium, type Browser } from "../support/chromium.js";
 import { authEmulator } from "../support/emulators.js";
@@ -93,7 +94,7 @@ describe("graph pages with Firebase sign-in, on the Auth emulator", () => {
       fetch(`${server.http}/graphs/fork`, {
         method: "POST",
         headers: { Authorization: `Bearer ${idToken}`, "Content-Type": "application/json" },
-        body: JSON.stringify({ thread: `commander:${sessionId}`, turn: 1, ...body }),
+        body: JSON.stringify({ thread: commanderThreadId(sessionId), turn: 1, ...body }),
       });
     const forked = await fork({});
     const result = (await forked.json()) as { turns: { learner: string }[] };

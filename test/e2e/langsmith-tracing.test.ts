@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { commanderThreadId } from "../../domain/index.js";
 import { LangSmithStandIn, type TracedRun } from "../support/langsmith-stand-in.js";
 import { SEED_INTERVIEW } from "../support/seed-interview.js";
 import {
@@ -45,7 +46,7 @@ async function converse(host: string, turns: number) {
   const token = await signIn(host);
   const { sessionId, frames } = await interview(host, token, SEED_INTERVIEW.slice(0, turns));
   expect(frames.map((f) => f.type)).toEqual(["connected", ...Array(turns).fill("agent_message")]);
-  return { token, threadId: `commander:${sessionId}` };
+  return { token, threadId: commanderThreadId(sessionId) };
 }
 
 const rootRuns = (): TracedRun[] => [...standIn.runs.values()].filter((r) => !r.parent_run_id);

@@ -1,6 +1,6 @@
 import { HumanMessage, type BaseMessage } from "@langchain/core/messages";
 import { buildGraphs, createModelFactory } from "../../graphs/index.js";
-import { allyThreadId, commanderThreadId } from "../../domain/index.js";
+import { allyThreadId, commanderThreadId, enrollmentId } from "../../domain/index.js";
 import { loadConfig } from "../../server/index.js";
 import { readTranscript } from "../../store/index.js";
 import { allyTurn } from "../support/ally-learner.js";
@@ -106,7 +106,7 @@ async function startWithFailingAppends(how: "refused" | "answer lost") {
     if (failing) throw new Error("connection reset");
     return stored;
   };
-  const threadId = allyThreadId(`${uid}_${missionId}`);
+  const threadId = allyThreadId(enrollmentId(uid, missionId));
   return { missionId, threadId, transcripts, heal: () => (failing = false) };
 }
 
@@ -137,7 +137,7 @@ describe("the transcript log", () => {
     ]);
     const entries = await readTranscript(
       server.store.transcripts,
-      allyThreadId(`${uid}_${missionId}`),
+      allyThreadId(enrollmentId(uid, missionId)),
     );
     expect(entries.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5]);
     expect(entries.map((e) => [e.role, e.agent, e.node])).toEqual([
@@ -157,7 +157,7 @@ describe("the transcript log", () => {
     const { factory } = wrapFactory(scripted(), "mission_sensei", { failures: 1 });
     await start({ models: factory });
     const missionId = await enroll();
-    const threadId = allyThreadId(`${uid}_${missionId}`);
+    const threadId = allyThreadId(enrollmentId(uid, missionId));
     let socket = await openAlly(missionId);
     await allyTurn(socket, "Hello!");
     const cut = await allyTurn(socket, "Yes, that sounds great!");
@@ -195,7 +195,7 @@ describe("the transcript log", () => {
     const { factory } = wrapFactory(scripted(), "mission_sensei", { gate });
     await start({ models: factory });
     const missionId = await enroll();
-    const threadId = allyThreadId(`${uid}_${missionId}`);
+    const threadId = allyThreadId(enrollmentId(uid, missionId));
     const older = await openAlly(missionId);
     const first = await allyTurn(older, "Hello!");
     const from = older.frames.length;

@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { enrollmentId } from "../../domain/index.js";
 import { runSuite } from "../../evals/runner/run-suite.js";
 import { SEED_INTERVIEW } from "../support/seed-interview.js";
 import { holdConversationOnDisk } from "../support/stored-conversation.js";
@@ -15,7 +16,7 @@ const OFFLINE = { ...process.env, GOOGLE_API_KEY: "" };
 const dataDir = mkdtempSync(join(tmpdir(), "eval-export-"));
 const suite = join(dataDir, "exported.jsonl");
 let sessionId: string;
-let enrollmentId: string;
+let enrollment: string;
 
 function exportCommand(...args: string[]) {
   return spawnSync(
@@ -33,7 +34,7 @@ function exportCommand(...args: string[]) {
 beforeAll(async () => {
   const held = await holdConversationOnDisk(dataDir);
   sessionId = held.sessionId;
-  enrollmentId = `${held.uid}_${held.missionId}`;
+  enrollment = enrollmentId(held.uid, held.missionId);
 }, 30_000);
 
 describe("exporting a stored conversation as a case", () => {
@@ -62,7 +63,7 @@ describe("exporting a stored conversation as a case", () => {
   it("appends an Ally enrollment to a suite, and the runner replays both cases", async () => {
     const run = exportCommand(
       "--enrollment",
-      enrollmentId,
+      enrollment,
       "--id",
       "grace-first-checkpoint",
       "--to",
@@ -104,7 +105,7 @@ describe("exporting a stored conversation as a case", () => {
 
     const again = exportCommand(
       "--enrollment",
-      enrollmentId,
+      enrollment,
       "--id",
       "grace-first-checkpoint",
       "--to",
@@ -126,7 +127,7 @@ describe("exporting a stored conversation as a case", () => {
     expect(missing.stderr.trim()).toBe(
       "There is no Commander session no-such-session in this store",
     );
-    const both = exportCommand("--session", sessionId, "--enrollment", enrollmentId);
+    const both = exportCommand("--session", sessionId, "--enrollment", enrollment);
     expect(both.status).toBe(2);
     expect(both.stderr).toContain("Give exactly one of --session or --enrollment.");
   }, 30_000);

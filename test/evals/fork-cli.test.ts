@@ -4,6 +4,7 @@ import { cpSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "n
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { allyThreadId, enrollmentId } from "../../domain/index.js";
 import type { ForkResult } from "../../evals/fork/fork-data.js";
 import { runSuite } from "../../evals/runner/run-suite.js";
 import { PROMPTS_DIR } from "../../graphs/prompts.js";
@@ -41,7 +42,7 @@ function dataFiles(): Record<string, string> {
 
 beforeAll(async () => {
   const held = await holdConversationOnDisk(dataDir);
-  thread = `ally:${held.uid}_${held.missionId}`;
+  thread = allyThreadId(enrollmentId(held.uid, held.missionId));
 }, 30_000);
 
 describe("npm run fork", () => {
@@ -110,6 +111,7 @@ describe("npm run fork", () => {
     expect(last.stderr.trim()).toBe(
       "The conversation has 5 turns: fork it at turn 1 to 4, so that there are messages to replay",
     );
+    // As a developer would type it: a well-formed thread of no enrollment, named in the error.
     const nowhere = forkCommand("--thread", "ally:nobody_nothing", "--turn", "1");
     expect(nowhere.status).toBe(2);
     expect(nowhere.stderr.trim()).toBe("There is no Ally enrollment for ally:nobody_nothing");

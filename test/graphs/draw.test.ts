@@ -1,4 +1,5 @@
 import { existsSync } from "node:fs";
+import { allyThreadId, enrollmentId } from "../../domain/index.js";
 import { buildAllyGraph, buildCommanderGraph, createModelFactory } from "../../graphs/index.js";
 import {
   drawGraph,
@@ -161,7 +162,7 @@ describe("drawing the graphs", () => {
   it("marks the visited nodes and styles the edges taken, handovers apart", async () => {
     const graph = await drawGraph(ally());
     const conversation: Conversation = {
-      threadId: "ally:t",
+      threadId: allyThreadId(enrollmentId("u1", "m1")),
       turns: [
         {
           id: "h1",

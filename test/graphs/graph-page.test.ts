@@ -1,3 +1,4 @@
+import { commanderThreadId } from "../../domain/index.js";
 import { buildCommanderGraph, createModelFactory } from "../../graphs/index.js";
 import {
   drawGraph,
@@ -21,7 +22,7 @@ beforeAll(async () => {
 });
 
 const conversation: Conversation = {
-  threadId: "commander:s1",
+  threadId: commanderThreadId("s1"),
   turns: [
     {
       id: "h1",

@@ -8,7 +8,13 @@ import {
   readCurrentState,
   readOpening,
 } from "../../graphs/draw/index.js";
-import type { AllyContext, MissionCreated } from "../../domain/index.js";
+import {
+  allyThreadId,
+  commanderThreadId,
+  enrollmentId,
+  type AllyContext,
+  type MissionCreated,
+} from "../../domain/index.js";
 import { openSqliteStore, type Store } from "../../store/index.js";
 import { ask, call, fakeFactory, nextId, say } from "./fake-models.js";
 
@@ -52,8 +58,12 @@ async function turn(
 }
 
 describe("Commander turn paths", () => {
+  /** The thread of the session `interview` talks through. */
+  let thread: string;
+
   async function interview() {
     const sessionId = (await store.commanderSessions.create("u1")).id;
+    thread = commanderThreadId(sessionId);
     const polaris = fakeModel()
       .respond(say("What would you like to build?"))
       .respond(call("confirm_learning_goal", { topic: "Rust" }))
@@ -71,13 +81,13 @@ describe("Commander turn paths", () => {
       prompts_dir: null,
     };
     for (const text of ["I want to learn Rust", "yes", "Beginner, and yes that's right"]) {
-      await turn(graph, "commander:t", context, text);
+      await turn(graph, thread, context, text);
     }
     return graph;
   }
 
   it("records each turn's nodes in order, repeats included, with what each node said", async () => {
-    const conversation = await readConversation(await interview(), "commander:t");
+    const conversation = await readConversation(await interview(), thread);
 
     expect(conversation.turns.map((t) => t.learner)).toEqual([
       "I want to learn Rust",
@@ -101,7 +111,7 @@ describe("Commander turn paths", () => {
 
   it("records the state each turn left, without the transcript or LangGraph's own channels", async () => {
     const graph = await interview();
-    const { turns } = await readConversation(graph, "commander:t");
+    const { turns } = await readConversation(graph, thread);
     expect(turns.map((t) => t.state?.phase)).toEqual(["interview", "interview", "created"]);
     for (const { state } of turns) {
       expect(Object.keys(state!).sort()).toEqual(["draft", "goal", "mission_id", "phase"]);
@@ -121,14 +131,14 @@ describe("Commander turn paths", () => {
     expect(await store.missions.get(last!.state!.mission_id as string)).toMatchObject({
       title: draft.title,
     });
-    expect(await readCurrentState(graph, "commander:t")).toEqual(last!.state);
-    expect(await readCurrentState(graph, "commander:none")).toBeUndefined();
-    expect(await readOpening(graph, "commander:t")).toBe("I want to learn Rust");
+    expect(await readCurrentState(graph, thread)).toEqual(last!.state);
+    expect(await readCurrentState(graph, commanderThreadId("no-such-session"))).toBeUndefined();
+    expect(await readOpening(graph, thread)).toBe("I want to learn Rust");
   });
 
   it("with the transcript log, also shows a turn the thread never took in, as the learner saw it", async () => {
     const graph = await interview();
-    const state = await graph.getState({ configurable: { thread_id: "commander:t" } });
+    const state = await graph.getState({ configurable: { thread_id: thread } });
     const humans = (state.values.messages as BaseMessage[]).filter((m) => m.type === "human");
     const entry = (id: string, text: string, turn: string, agent: string | null = null) => ({
       id,
@@ -139,16 +149,16 @@ describe("Commander turn paths", () => {
       turn_id: turn,
     });
     await store.transcripts.append(
-      "commander:t",
+      thread,
       humans.map((m) => entry(m.id!, m.text, m.id!)),
     );
     // A turn whose reply was shown, and whose checkpoint never landed.
-    await store.transcripts.append("commander:t", [
+    await store.transcripts.append(thread, [
       entry("h-lost", "Can we start now?", "h-lost"),
       entry("a-lost", "Your mission is on its way.", "h-lost", "polaris"),
     ]);
 
-    const conversation = await readConversation(graph, "commander:t", store.transcripts);
+    const conversation = await readConversation(graph, thread, store.transcripts);
     expect(conversation.turns.map((t) => t.learner)).toEqual([
       "I want to learn Rust",
       "yes",
@@ -156,7 +166,7 @@ describe("Commander turn paths", () => {
       "Can we start now?",
     ]);
     // The thread's turns keep the nodes and tool calls the thread recorded for them.
-    const fromThread = await readConversation(graph, "commander:t");
+    const fromThread = await readConversation(graph, thread);
     expect(conversation.turns.slice(0, 3)).toEqual(fromThread.turns);
     expect(conversation.turns[3]!.steps).toEqual([]);
     expect(conversation.turns[3]).toMatchObject({
@@ -168,7 +178,7 @@ describe("Commander turn paths", () => {
 
   it("keeps only the current turn's path in the thread's state", async () => {
     const graph = await interview();
-    const state = await graph.getState({ configurable: { thread_id: "commander:t" } });
+    const state = await graph.getState({ configurable: { thread_id: thread } });
     expect(state.values.turn_path).toEqual({
       turn: state.values.messages.findLast((m: BaseMessage) => m.type === "human")!.id,
       steps: [
@@ -190,10 +200,7 @@ describe("Commander turn paths", () => {
 
   it("lays the path over the drawing: the curator handover, the refusal loop, no undrawn step", async () => {
     const graph = await interview();
-    const overlay = overlayPath(
-      await drawGraph(graph),
-      await readConversation(graph, "commander:t"),
-    );
+    const overlay = overlayPath(await drawGraph(graph), await readConversation(graph, thread));
 
     expect(overlay.routes[1]).toEqual(["__start__", "intake", "polaris", "polaris", "__end__"]);
     expect(overlay.undrawn).toEqual([]);
@@ -223,6 +230,7 @@ describe("Ally turn paths", () => {
   beforeEach(async () => {
     created = await store.missions.createWithEnrollment({ creatorId: "u1", draft });
   });
+  const thread = () => allyThreadId(enrollmentId("u1", created.mission.id));
 
   async function lesson() {
     const lumina = fakeModel()
@@ -255,13 +263,13 @@ describe("Ally turn paths", () => {
         stored_completed_checkpoints: enrollment?.completed_checkpoints ?? [],
         prompts_dir: null,
       };
-      await turn(graph, "ally:t", ally, text);
+      await turn(graph, thread(), ally, text);
     }
     return graph;
   }
 
   it("records the sensei's inner steps under mission_sensei, in order", async () => {
-    const conversation = await readConversation(await lesson(), "ally:t");
+    const conversation = await readConversation(await lesson(), thread());
 
     expect(conversation.turns.map((t) => t.steps.map((s) => s.node))).toEqual([
       ["intake", "lumina"],
@@ -298,7 +306,7 @@ describe("Ally turn paths", () => {
 
   it("finds both handovers and walks only drawn edges, through the subgraph's boundaries", async () => {
     const graph = await lesson();
-    const overlay = overlayPath(await drawGraph(graph), await readConversation(graph, "ally:t"));
+    const overlay = overlayPath(await drawGraph(graph), await readConversation(graph, thread()));
 
     expect(overlay.undrawn).toEqual([]);
     expect(overlay.handovers).toEqual([

@@ -51,17 +51,20 @@ export function itRefusesAHolderThatMissedTheTakeover(
 
       const newer = new TestSocket(commanderUrl(other!.port, token, session));
       await newer.waitFor("connected");
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      // The takeover is in the store, and the older socket, never told, still answers.
+      const thread = commanderThreadId(session);
+      expect((await servers[1]!.store.leases.get(thread))?.token).toBe(2);
+      await older.settle();
       expect(older.closeCode).toBeUndefined();
       gate.open();
       // The older turn's first write is refused, which ends its socket as a takeover would.
       expect(await older.waitUntil(() => older.closeCode !== undefined, 5_000)).toBe(true);
       expect(await older.closed).toEqual({ code: 1008, reason: "Replaced by a newer connection" });
-      expect(older.frames.map((f) => f.type)).toEqual(["connected", "error"]);
+      expect(older.frames.map((f) => f.type)).toEqual(["connected", "pong", "error"]);
       newer.send({ type: "user_message", content: "I want to learn Go" });
       const reply = await newer.waitFor("agent_message");
 
-      const entries = await servers[1]!.store.transcripts.list(commanderThreadId(session));
+      const entries = await servers[1]!.store.transcripts.list(thread);
       expect(entries.map((e) => e.text)).toEqual(["I want to learn Go", reply.content]);
       newer.close();
     } finally {

@@ -1,5 +1,8 @@
+import { EventEmitter } from "node:events";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { commanderThreadId } from "../../domain/index.js";
+import { untilOutput } from "../support/server-process.js";
+import { MODEL_CALL_STARTED } from "../support/slow-models.js";
 import { TcpProxy } from "../support/tcp-proxy.js";
 import { TestSocket } from "../support/ws-client.js";
 import {
@@ -16,7 +19,6 @@ import {
 } from "./cluster.js";
 
 const TAKEN_OVER = { code: 1008, reason: "Replaced by a newer connection" };
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export interface MultiInstanceOptions {
   /** Points every instance at one store. */
@@ -109,17 +111,21 @@ export function describeMultiInstance(name: string, options: MultiInstanceOption
     });
 
     it("carries on on another instance, duplicating nothing, after the lease holder is killed mid-turn", async () => {
-      // Model calls slow enough that the kill lands inside the turn, before anything is shown.
-      const doomed = await cluster.add({ MODEL_DELAY_MS: "1500-2000" });
+      // Model calls slow enough that the kill lands inside the turn, before anything is shown; the
+      // instance says when each one starts.
+      const doomed = await cluster.add({ MODEL_DELAY_MS: "1500-2000", REPORT_MODEL_CALLS: "1" });
+      const modelCalls = () => doomed.output.join("").split(MODEL_CALL_STARTED).length - 1;
       const session = await newSession(doomed, token);
       const first = new TestSocket(commanderUrl(doomed.port, token, session, "&events=all"));
       await first.waitFor("connected");
       first.send({ type: "user_message", content: "I want to learn Go" });
       await first.waitFor("agent_message");
       const from = first.frames.length;
+      const callsBefore = modelCalls();
       first.send({ type: "user_message", content: "To write network services" });
       await first.waitFor("agent_processing_start", from);
-      await sleep(300);
+      // The kill lands while the turn waits on its model.
+      await untilOutput(doomed, () => modelCalls() > callsBefore);
       doomed.child.kill("SIGKILL");
       await doomed.exited;
       expect((await first.closed).code).toBe(1006);
@@ -158,9 +164,22 @@ export function describeMultiInstance(name: string, options: MultiInstanceOption
           seen: [] as string[],
         })),
       );
+      const replies = new EventEmitter();
+      /** Resolves once every learner has had `turns` of its messages answered. */
+      const allAnswered = (turns: number) =>
+        new Promise<void>((resolve) => {
+          const check = () => {
+            if (!learners.every((l) => l.seen.length >= 2 * turns)) return;
+            replies.off("reply", check);
+            resolve();
+          };
+          replies.on("reply", check);
+          check();
+        });
       /** Talks through every message, reconnecting (through the balancer) whenever it is closed. */
       const talk = async (learner: (typeof learners)[number]) => {
         let next = 0;
+        let refused = 0;
         while (next < learner.texts.length) {
           const socket = new TestSocket(
             `ws://${balancer.host}${commanderPath(token, learner.session)}`,
@@ -169,10 +188,13 @@ export function describeMultiInstance(name: string, options: MultiInstanceOption
             () =>
               socket.frames.some((f) => f.type === "connected") || socket.closeCode !== undefined,
           );
+          // Routed to an instance as it left: the next connection goes to another, at once.
           if (!opened || socket.closeCode !== undefined) {
-            await sleep(100);
+            socket.close();
+            if (++refused > 20) throw new Error("no instance took the learner's socket");
             continue;
           }
+          refused = 0;
           await socket.settle();
           const history = socket.frames.find((f) => f.type === "historical_messages");
           const stored = ((history?.messages as { content: string }[]) ?? []).map((m) => m.content);
@@ -186,14 +208,16 @@ export function describeMultiInstance(name: string, options: MultiInstanceOption
             if (!reply) break;
             learner.seen.push(learner.texts[next]!, String(reply.content));
             next += 1;
+            replies.emit("reply");
           }
           socket.close();
         }
       };
       const talking = Promise.all(learners.map(talk));
-      // A rolling restart: each original instance in turn leaves the balancer and drains.
-      for (const instance of cluster.instances.filter(isRunning).slice(0, 2)) {
-        await sleep(700);
+      // A rolling restart: each original instance in turn leaves the balancer and drains, the
+      // first once every learner has had one answer, the second once every one has had two.
+      for (const [step, instance] of cluster.instances.filter(isRunning).slice(0, 2).entries()) {
+        await Promise.race([allAnswered(step + 1), talking]);
         balancer.remove(address(instance));
         instance.child.kill("SIGTERM");
         expect(await instance.exited).toBe(0);

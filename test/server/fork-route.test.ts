@@ -1,3 +1,4 @@
+import { commanderThreadId } from "../../domain/index.js";
 import { LocalTokenVerifier } from "../../server/auth/index.js";
 import { FORK_UNAVAILABLE, forkRoute, type ForkRunner } from "../../server/http/fork-route.js";
 import type { RequestInfo } from "../../server/http/handler.js";
@@ -20,7 +21,7 @@ beforeAll(async () => {
   const issued = issuer.issue({ email: "ada@example.com", name: "Ada" });
   token = issued.token;
   await store.users.ensure({ uid: issued.uid, name: "Ada" });
-  thread = `commander:${(await store.commanderSessions.create(issued.uid)).id}`;
+  thread = commanderThreadId((await store.commanderSessions.create(issued.uid)).id);
   verifier = issuer;
 });
 
@@ -63,17 +64,32 @@ const status = (reply: Promise<unknown>) =>
   );
 
 it("runs one fork at a time: a second one while the first runs gets 429", async () => {
-  let finish: (result: ForkResult) => void = () => undefined;
-  const fork = route(() => new Promise<ForkResult>((resolve) => (finish = resolve)));
+  // Each fork the route starts waits here until the test finishes it.
+  const started: ((result: ForkResult) => void)[] = [];
+  let onStart = () => {};
+  const fork = route(
+    () =>
+      new Promise<ForkResult>((resolve) => {
+        started.push(resolve);
+        onStart();
+      }),
+  );
+  const running = (count: number) =>
+    new Promise<void>((resolve) => {
+      onStart = () => started.length >= count && resolve();
+      onStart();
+    });
+  const done = { turns: [] } as unknown as ForkResult;
   const first = fork(request());
-  await new Promise((resolve) => setTimeout(resolve, 20));
+  await running(1);
   expect(await status(fork(request()))).toBe(429);
-  finish({ turns: [] } as unknown as ForkResult);
+  expect(started).toHaveLength(1);
+  started[0]!(done);
   expect(await first).toMatchObject({ status: 200 });
   // Once it is done, the next may run.
   const next = fork(request());
-  await new Promise((resolve) => setTimeout(resolve, 20));
-  finish({ turns: [] } as unknown as ForkResult);
+  await running(2);
+  started[1]!(done);
   expect(await status(next)).toBe(200);
 });
 

@@ -1,3 +1,4 @@
+import { commanderThreadId } from "../../domain/index.js";
 import { createModelFactory } from "../../graphs/index.js";
 import { loadConfig } from "../../server/index.js";
 import { wrapFactory } from "../support/model-wrappers.js";
@@ -47,7 +48,7 @@ describe("log lines", () => {
     const generatedId = generated.headers.get("x-request-id");
     expect(generatedId).toMatch(/^[0-9a-f-]{36}$/);
 
-    const conversation = `commander:${session_id}`;
+    const conversation = commanderThreadId(session_id);
     const turnFailed = lines().find((l) => l.msg === "commander turn failed");
     expect(turnFailed).toMatchObject({ conversation_id: conversation, request_id: "upgrade-42" });
     const usage = lines().filter((l) => l.msg === "turn usage");

@@ -12,11 +12,24 @@ let hanging: (() => void) | undefined;
 let putDelayMs = 0;
 
 class SlowSaver extends SqliteSaver {
-  override async put(...args: Parameters<SqliteSaver["put"]>) {
-    await new Promise((resolve) => setTimeout(resolve, putDelayMs));
-    return super.put(...args);
+  private readonly landing = new Set<Promise<unknown>>();
+
+  override put(...args: Parameters<SqliteSaver["put"]>) {
+    const put = new Promise((resolve) => setTimeout(resolve, putDelayMs)).then(() =>
+      super.put(...args),
+    );
+    this.landing.add(put);
+    void put.catch(() => {}).finally(() => this.landing.delete(put));
+    return put;
+  }
+
+  /** Resolves once every checkpoint asked for so far has landed (or failed to). */
+  async landed(): Promise<void> {
+    while (this.landing.size > 0) await Promise.allSettled([...this.landing]);
   }
 }
+
+const saver = new SlowSaver(new Database(":memory:"));
 
 const State = new StateSchema({ messages: MessagesDeltaValue });
 const graph = new StateGraph(State)
@@ -36,7 +49,7 @@ const graph = new StateGraph(State)
   .addEdge(START, "speak")
   .addEdge("speak", "check")
   .addEdge("check", END)
-  .compile({ checkpointer: new SlowSaver(new Database(":memory:")) });
+  .compile({ checkpointer: saver });
 
 async function turn(
   threadId: string,
@@ -105,8 +118,8 @@ describe("a turn", () => {
     await reached;
     socketLifetime.abort(new Error("shutting down"));
     await expect(aborted).rejects.toThrow();
-    // Long enough for any write of the aborted run to have landed.
-    await new Promise((resolve) => setTimeout(resolve, 3 * putDelayMs));
+    // Every write the aborted run asked for has landed, however late.
+    await saver.landed();
 
     expect(await texts("t6")).toEqual(["one", "hi"]);
     hanging = undefined;

@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { MissionDraft } from "../../domain/index.js";
+import { allyThreadId, enrollmentId, type MissionDraft } from "../../domain/index.js";
 import { openSqliteStore, type Store } from "../../store/index.js";
 import { describeStoreContract, expectSurvivesReopen } from "./store-contract.js";
 
@@ -135,24 +135,25 @@ describe("SQLite leases shared through one file", () => {
     const file = path.join(dir, "store.db");
     const mine = openSqliteStore({ path: file });
     const theirs = openSqliteStore({ path: file });
+    const thread = allyThreadId(enrollmentId("u", "m1"));
     try {
-      const { lease } = await mine.leases.acquire("ally:e1", "here/1", 10_000);
+      const { lease } = await mine.leases.acquire(thread, "here/1", 10_000);
       const owners: (string | null | undefined)[] = [];
-      const stop = mine.leases.watch("ally:e1", (current) => owners.push(current?.owner));
+      const stop = mine.leases.watch(thread, (current) => owners.push(current?.owner));
       const started = Date.now();
-      const taken = await theirs.leases.acquire("ally:e1", "there/1", 10_000);
+      const taken = await theirs.leases.acquire(thread, "there/1", 10_000);
       expect(taken).toMatchObject({ lease: { token: lease.token + 1 }, tookOver: true });
       await expect.poll(() => owners.at(-1), { timeout: 2_000, interval: 20 }).toBe("there/1");
       expect(Date.now() - started).toBeLessThan(2_000);
       stop();
       await expect(
         mine.transcripts.append(
-          "ally:e1",
+          thread,
           [{ id: "h1", role: "learner", agent: null, node: null, text: "Hi", turn_id: "t1" }],
           { fence: lease.token },
         ),
       ).rejects.toThrow(/no longer held/);
-      expect(await theirs.transcripts.list("ally:e1")).toEqual([]);
+      expect(await theirs.transcripts.list(thread)).toEqual([]);
     } finally {
       await mine.close();
       await theirs.close();

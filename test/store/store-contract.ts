@@ -1,10 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { emptyCheckpoint } from "@langchain/langgraph-checkpoint";
-import type {
-  Clock,
-  EnrolledMission,
-  MissionDraft,
-  NewTranscriptEntry,
+import {
+  allyThreadId,
+  commanderThreadId,
+  enrollmentId,
+  type Clock,
+  type EnrolledMission,
+  type MissionDraft,
+  type NewTranscriptEntry,
 } from "../../domain/index.js";
 import { LeaseLostError, canDeleteFenced, type Store } from "../../store/index.js";
 import { ManualClock } from "../support/manual-clock.js";
@@ -650,15 +653,15 @@ export function describeStoreContract(
 
     describe("transcripts", () => {
       it("numbers entries in order and stamps them, per conversation", async () => {
-        const first = await store.transcripts.append("commander:s1", [
+        const interview = commanderThreadId("s1");
+        const lesson = allyThreadId(enrollmentId("u", "m"));
+        const first = await store.transcripts.append(interview, [
           said("h1", "I want to learn SQL"),
           said("a1", "What for?"),
         ]);
         tick();
-        const second = await store.transcripts.append("commander:s1", [
-          said("h2", "Reports", "turn-2"),
-        ]);
-        const other = await store.transcripts.append("ally:u_m", [said("h1", "Hello")]);
+        const second = await store.transcripts.append(interview, [said("h2", "Reports", "turn-2")]);
+        const other = await store.transcripts.append(lesson, [said("h1", "Hello")]);
 
         expect(first).toStrictEqual([
           { ...said("h1", "I want to learn SQL"), seq: 1, at: first[0]!.at },
@@ -670,9 +673,9 @@ export function describeStoreContract(
         ]);
         expect(second[0]!.at > first[0]!.at).toBe(true);
         expect(other.map((e) => e.seq)).toStrictEqual([1]);
-        expect(await store.transcripts.list("commander:s1")).toStrictEqual([...first, ...second]);
-        expect(await store.transcripts.list("ally:u_m")).toStrictEqual(other);
-        expect(await store.transcripts.list("commander:none")).toStrictEqual([]);
+        expect(await store.transcripts.list(interview)).toStrictEqual([...first, ...second]);
+        expect(await store.transcripts.list(lesson)).toStrictEqual(other);
+        expect(await store.transcripts.list(commanderThreadId("none"))).toStrictEqual([]);
       });
 
       it("never appends an id twice: a retried append returns what is stored", async () => {
@@ -727,6 +730,7 @@ export function describeStoreContract(
           ...said("a/../__x__ .id", 'line\nwith "quotes", émoji 🎉 and\u0000nul'),
           node: "mission_sensei:teach",
         };
+        // Not a thread any conversation has: a key with a slash, which a document path splits on.
         await store.transcripts.append("ally:a/b", [odd]);
         const [stored] = await store.transcripts.list("ally:a/b");
         expect(stored).toMatchObject(odd);
@@ -741,23 +745,25 @@ export function describeStoreContract(
       const metadata = { source: "input" as const, step: -1, parents: {} };
 
       it("gives the first owner token 1, and a newer owner the next token as a takeover", async () => {
-        const first = await store.leases.acquire("ally:e1", "i1/1", TTL);
+        const held = allyThreadId(enrollmentId("u", "m1"));
+        const other = allyThreadId(enrollmentId("u", "m2"));
+        const first = await store.leases.acquire(held, "i1/1", TTL);
         expect(first).toStrictEqual({
           lease: {
-            key: "ally:e1",
+            key: held,
             owner: "i1/1",
             token: 1,
             expires_at: new Date(clock.now().getTime() + TTL).toISOString(),
           },
           tookOver: false,
         });
-        const again = await store.leases.acquire("ally:e1", "i1/1", TTL);
+        const again = await store.leases.acquire(held, "i1/1", TTL);
         expect(again.lease.token).toBe(1);
-        const second = await store.leases.acquire("ally:e1", "i2/7", TTL);
+        const second = await store.leases.acquire(held, "i2/7", TTL);
         expect(second).toMatchObject({ lease: { owner: "i2/7", token: 2 }, tookOver: true });
-        expect(await store.leases.get("ally:e1")).toStrictEqual(second.lease);
-        expect(await store.leases.get("ally:other")).toBeNull();
-        expect((await store.leases.acquire("ally:other", "i1/1", TTL)).lease.token).toBe(1);
+        expect(await store.leases.get(held)).toStrictEqual(second.lease);
+        expect(await store.leases.get(other)).toBeNull();
+        expect((await store.leases.acquire(other, "i1/1", TTL)).lease.token).toBe(1);
       });
 
       it("renews only under the current token, and a released or expired lease is no takeover", async () => {
@@ -844,8 +850,13 @@ export function describeStoreContract(
         expect(Date.now() - started).toBeLessThan(2_000);
         stop();
         const count = seen.length;
+        // A watcher still on is told of the next takeover from the same notice the stopped one
+        // would get: once it has heard, the stopped one would have.
+        const later: (string | null | undefined)[] = [];
+        const stopLater = store.leases.watch("w", (lease) => later.push(lease?.owner));
         await store.leases.acquire("w", "c", TTL);
-        await new Promise((resolve) => setTimeout(resolve, 600));
+        await expect.poll(() => later.at(-1), { timeout: 2_000, interval: 20 }).toBe("c");
+        stopLater();
         expect(seen.length).toBe(count);
       });
     });

@@ -23,12 +23,22 @@ export class Gate {
   private release!: () => void;
   private arrive!: () => void;
   private readonly opened = new Promise<void>((resolve) => (this.release = resolve));
+  private arrived = 0;
+  private readonly arrivals: { count: number; resolve: () => void }[] = [];
   /** Resolves once a call is waiting at the gate. */
   readonly reached = new Promise<void>((resolve) => (this.arrive = resolve));
 
   async pass(): Promise<void> {
+    this.arrived += 1;
     this.arrive();
+    for (const waiter of this.arrivals) if (this.arrived >= waiter.count) waiter.resolve();
     await this.opened;
+  }
+
+  /** Resolves once `count` calls in all have come to the gate. */
+  reachedBy(count: number): Promise<void> {
+    if (this.arrived >= count) return Promise.resolve();
+    return new Promise((resolve) => this.arrivals.push({ count, resolve }));
   }
 
   /** Lets the waiting call and every later one through. */

@@ -57,6 +57,38 @@ export async function startServerProcess(
   return { child, port, output, exited };
 }
 
+/**
+ * Resolves once the process's output so far satisfies `check`, checked on every chunk it writes;
+ * fails if it exits first or after `timeoutMs`.
+ */
+export function untilOutput(
+  server: ServerProcess,
+  check: (output: string) => boolean,
+  timeoutMs = 10_000,
+): Promise<void> {
+  const streams = [server.child.stdout, server.child.stderr];
+  return new Promise((resolve, reject) => {
+    const done = (error?: Error) => {
+      clearTimeout(timer);
+      for (const stream of streams) stream?.off("data", onData);
+      server.child.off("exit", onExit);
+      if (error) reject(error);
+      else resolve();
+    };
+    // Listeners added here run after the one that appends the chunk to `output`.
+    const onData = () => check(server.output.join("")) && done();
+    const onExit = () => done(new Error(`the server exited first:\n${server.output.join("")}`));
+    const timer = setTimeout(
+      () => done(new Error(`timed out waiting on the server's output:\n${server.output.join("")}`)),
+      timeoutMs,
+    );
+    for (const stream of streams) stream?.on("data", onData);
+    server.child.once("exit", onExit);
+    if (check(server.output.join(""))) done();
+    else if (server.child.exitCode !== null || server.child.signalCode !== null) onExit();
+  });
+}
+
 /** Stops a server process started here, if it still runs, and waits for it to exit. */
 export async function stopServerProcess(server: ServerProcess | undefined): Promise<void> {
   if (!server || server.child.exitCode !== null || server.child.signalCode !== null) return;

@@ -1,3 +1,4 @@
+import { allyThreadId, enrollmentId } from "../../domain/index.js";
 import type { GenerateContentRequest } from "../../evals/gemini-replay/gemini-wire.js";
 import { allyTurn } from "./ally-learner.js";
 import { answerFromRequest, type AnswerPolicy } from "./generic-gemini.js";
@@ -63,5 +64,5 @@ export async function allyConversation(server: TestServer, token: string, uid: s
   for (const message of ALLY_ON_GEMINI) await allyTurn(ally, message);
   ally.close();
   await ally.closed;
-  return { thread: `ally:${uid}_${missionId}`, sessionId: session_id, missionId };
+  return { thread: allyThreadId(enrollmentId(uid, missionId)), sessionId: session_id, missionId };
 }

@@ -16,11 +16,15 @@ function pause(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
+/** What a slow server started with `REPORT_MODEL_CALLS=1` writes as each model call starts. */
+export const MODEL_CALL_STARTED = '{"msg":"model call started"}';
+
 /** The offline tutor, taking between `minMs` and `maxMs` to start each answer, as a real model. */
 class SlowScriptedChatModel extends ScriptedChatModel {
   constructor(
     agent: AgentName,
     private readonly delay: () => number,
+    private readonly onCall: () => void,
   ) {
     super({ agent });
   }
@@ -29,6 +33,7 @@ class SlowScriptedChatModel extends ScriptedChatModel {
     messages: BaseMessage[],
     options: this["ParsedCallOptions"],
   ): Promise<ChatResult> {
+    this.onCall();
     await pause(this.delay(), options.signal);
     return super._generate(messages, options);
   }
@@ -38,13 +43,21 @@ class SlowScriptedChatModel extends ScriptedChatModel {
     options: this["ParsedCallOptions"],
     runManager?: CallbackManagerForLLMRun,
   ): AsyncGenerator<ChatGenerationChunk> {
+    this.onCall();
     await pause(this.delay(), options.signal);
     yield* super._streamResponseChunks(messages, options, runManager);
   }
 }
 
-/** Every agent on the scripted model, each call slowed to `minMs`–`maxMs`. */
-export function slowScriptedModels(minMs: number, maxMs: number): ModelFactory {
+/**
+ * Every agent on the scripted model, each call slowed to `minMs`–`maxMs`; `onCall` is told as each
+ * call starts.
+ */
+export function slowScriptedModels(
+  minMs: number,
+  maxMs: number,
+  onCall: () => void = () => {},
+): ModelFactory {
   const delay = () => minMs + Math.random() * (maxMs - minMs);
   const models = new Map<AgentName, ScriptedChatModel>();
   return {
@@ -53,7 +66,7 @@ export function slowScriptedModels(minMs: number, maxMs: number): ModelFactory {
     forAgent(agent) {
       let model = models.get(agent);
       if (!model) {
-        model = new SlowScriptedChatModel(agent, delay);
+        model = new SlowScriptedChatModel(agent, delay, onCall);
         models.set(agent, model);
       }
       return model;

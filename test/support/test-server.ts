@@ -15,6 +15,8 @@ export interface TestServer {
   config: Config;
   store: Store;
   logLines: string[];
+  /** Resolves once `count` log lines match `pattern` (checked on every line written), or fails after `timeoutMs`. */
+  untilLogged(pattern: RegExp, count?: number, timeoutMs?: number): Promise<void>;
   server: RunningServer;
   login(email: string, name?: string): Promise<{ token: string; uid: string }>;
   createSession(token: string): Promise<{ session_id: string; user_id: string }>;
@@ -41,7 +43,11 @@ export async function startTestServer(
     ...options.env,
   });
   const logLines: string[] = [];
-  const log = createLogger("debug", (line) => logLines.push(line));
+  const onLine = new Set<() => void>();
+  const log = createLogger("debug", (line) => {
+    logLines.push(line);
+    for (const check of [...onLine]) check();
+  });
   const server = await buildServer(config, {
     log,
     fork: runFork,
@@ -55,6 +61,26 @@ export async function startTestServer(
     config,
     store: server.store,
     logLines,
+    untilLogged(pattern, count = 1, timeoutMs = 10_000) {
+      const logged = () => logLines.filter((line) => pattern.test(line)).length >= count;
+      if (logged()) return Promise.resolve();
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          if (!logged()) return;
+          done();
+          resolve();
+        };
+        const timer = setTimeout(() => {
+          done();
+          reject(new Error(`fewer than ${count} log lines match ${pattern}`));
+        }, timeoutMs);
+        const done = () => {
+          clearTimeout(timer);
+          onLine.delete(check);
+        };
+        onLine.add(check);
+      });
+    },
     server,
     async login(email, name) {
       const res = await fetch(`${http}/api/v1/auth/dev-login`, {

@@ -1,3 +1,4 @@
+import { allyThreadId, commanderThreadId, enrollmentId } from "../../../domain/index.js";
 import { GIT_MISSION } from "../../support/missions.js";
 import type { Random } from "./random.js";
 import { rawRequest } from "./raw-http.js";
@@ -217,8 +218,8 @@ export const HTTP_GENERATORS: Record<string, Generator> = {
         JSON.stringify({ title: "Taken over" }),
       ],
       ["GET", `/graphs/mission_commander?session_id=${bob.sessionId}`],
-      ["GET", `/graphs/mission_commander?thread=commander:${bob.sessionId}`],
-      ["GET", `/graphs/mission_ally?thread=ally:${bob.uid}_${bob.missionId}`],
+      ["GET", `/graphs/mission_commander?thread=${commanderThreadId(bob.sessionId)}`],
+      ["GET", `/graphs/mission_ally?thread=${allyThreadId(enrollmentId(bob.uid, bob.missionId))}`],
       ["GET", `/graphs/mission_ally?mission_id=${bob.missionId}`],
     ];
     const [method, target, body] = rng.pick(targets);

@@ -1,6 +1,10 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { startServerProcess, type ServerProcess } from "../../support/server-process.js";
+import {
+  startServerProcess,
+  untilOutput,
+  type ServerProcess,
+} from "../../support/server-process.js";
 import { TestSocket } from "../../support/ws-client.js";
 
 export interface LiveServer {
@@ -22,6 +26,8 @@ export interface LiveServer {
   stop(): Promise<void>;
 }
 
+/** What the server writes once a collection asked for with SIGUSR2 is done. */
+const COLLECTED = '{"msg":"garbage collected"}';
 const COLLECT_ON_SIGNAL = fileURLToPath(new URL("./collect-on-signal.ts", import.meta.url));
 
 /** Options that let `collectedRssKb` ask the server for a full garbage collection. */
@@ -75,8 +81,10 @@ export async function startLiveServer(env: Record<string, string> = {}): Promise
       return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1]);
     },
     async collectedRssKb() {
+      const collections = () => proc.output.join("").split(COLLECTED).length - 1;
+      const before = collections();
       proc.child.kill("SIGUSR2");
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      await untilOutput(proc, () => collections() > before);
       return server.rssKb();
     },
     log: () => proc.output.join(""),
