@@ -35,11 +35,11 @@ const lostRace = (error: unknown) =>
   hasStatus(error, FAILED_PRECONDITION) || hasStatus(error, ALREADY_EXISTS);
 
 /**
- * A commit whose outcome is unknown or that may go through when tried again: the emulator answers
+ * A commit whose outcome is unknown, or that may go through when tried again: the emulator answers
  * commits racing on one lease with a bare UNKNOWN now and then. Reading the lease again tells
  * whether it landed, since an owner that already holds the lease just renews it.
  */
-const mayHaveFailedInPassing = (error: unknown) =>
+const inDoubtOrTransient = (error: unknown) =>
   [UNKNOWN, ABORTED, DEADLINE_EXCEEDED, UNAVAILABLE].some((code) => hasStatus(error, code));
 
 /**
@@ -75,7 +75,7 @@ export function createFirestoreLeaseStore(
         try {
           await batch.commit();
         } catch (error) {
-          if (!lostRace(error) && !mayHaveFailedInPassing(error)) throw error;
+          if (!lostRace(error) && !inDoubtOrTransient(error)) throw error;
           if (attempt === MAX_ATTEMPTS) {
             throw new StoreBusyError("this conversation's lease could not be taken", {
               cause: error,
