@@ -2,10 +2,19 @@ import { Timestamp, type DocumentSnapshot, type Firestore } from "firebase-admin
 import type { Clock } from "../../domain/index.js";
 import { StoreBusyError } from "../errors.js";
 import type { Lease, LeaseStore } from "../ports.js";
-import { ALREADY_EXISTS, FAILED_PRECONDITION, NOT_FOUND, hasStatus } from "./grpc-status.js";
+import {
+  ABORTED,
+  ALREADY_EXISTS,
+  DEADLINE_EXCEEDED,
+  FAILED_PRECONDITION,
+  NOT_FOUND,
+  UNAVAILABLE,
+  UNKNOWN,
+  hasStatus,
+} from "./grpc-status.js";
 import { fenceDoc, leaseDoc } from "./lease-fence.js";
 
-/** Acquisitions that lose the race for the lease document to another writer, before giving up. */
+/** Acquisitions that lose the race for the lease document, or fail in passing, before giving up. */
 const MAX_ATTEMPTS = 8;
 /** How long a listener that failed waits before it listens again. */
 const RELISTEN_MS = 1_000;
@@ -24,6 +33,14 @@ function readLease(key: string, snapshot: DocumentSnapshot): Lease | null {
 
 const lostRace = (error: unknown) =>
   hasStatus(error, FAILED_PRECONDITION) || hasStatus(error, ALREADY_EXISTS);
+
+/**
+ * A commit whose outcome is unknown, or that may go through when tried again: the emulator answers
+ * commits racing on one lease with a bare UNKNOWN now and then. Reading the lease again tells
+ * whether it landed, since an owner that already holds the lease just renews it.
+ */
+const inDoubtOrTransient = (error: unknown) =>
+  [UNKNOWN, ABORTED, DEADLINE_EXCEEDED, UNAVAILABLE].some((code) => hasStatus(error, code));
 
 /**
  * `conversation_leases/{key}` with its fence documents (see `fenceDoc`). Nothing here runs a
@@ -58,9 +75,9 @@ export function createFirestoreLeaseStore(
         try {
           await batch.commit();
         } catch (error) {
-          if (!lostRace(error)) throw error;
+          if (!lostRace(error) && !inDoubtOrTransient(error)) throw error;
           if (attempt === MAX_ATTEMPTS) {
-            throw new StoreBusyError("other owners kept taking this conversation's lease", {
+            throw new StoreBusyError("this conversation's lease could not be taken", {
               cause: error,
             });
           }

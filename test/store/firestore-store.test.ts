@@ -1,7 +1,8 @@
 import { emptyCheckpoint } from "@langchain/langgraph-checkpoint";
 import { Timestamp, type Firestore } from "firebase-admin/firestore";
 import { openFirestoreStore } from "../../store/firestore/index.js";
-import type { Clock, MissionDraft } from "../../domain/index.js";
+import { createFirestoreLeaseStore } from "../../store/firestore/leases.js";
+import type { Clock, MissionDraft, NewTranscriptEntry } from "../../domain/index.js";
 import type { Store } from "../../store/index.js";
 import type { FirebaseEmulators } from "../support/emulator-context.js";
 import {
@@ -14,6 +15,30 @@ import { TcpProxy } from "../support/tcp-proxy.js";
 import { describeStoreContract, expectSurvivesReopen } from "./store-contract.js";
 
 const databases = new Map<Store, string>();
+
+/**
+ * `firestore`, but its first batch commit fails with a bare UNKNOWN, as the emulator answers some
+ * commits racing on one document: applied first (`landed`, an answer lost) or not.
+ */
+function failingFirstCommit(firestore: Firestore, landed: boolean): Firestore {
+  let failures = 1;
+  return new Proxy(firestore, {
+    get(target, property) {
+      const value: unknown = Reflect.get(target, property, target);
+      if (property !== "batch") return typeof value === "function" ? value.bind(target) : value;
+      return () => {
+        const batch = target.batch();
+        const commit = batch.commit.bind(batch);
+        batch.commit = async () => {
+          if (failures-- <= 0) return commit();
+          if (landed) await commit();
+          throw Object.assign(new Error("2 UNKNOWN: "), { code: 2 });
+        };
+        return batch;
+      };
+    },
+  });
+}
 
 async function openInNewDatabase(clock: Clock): Promise<Store> {
   const emulators = await firestoreEmulator();
@@ -252,6 +277,29 @@ describe("Firestore store", () => {
       proxy.restore();
       await behindProxy.close();
       await proxy.close();
+    }
+  });
+
+  it("takes a lease whose commit failed with an unknown outcome, whether it landed or not", async () => {
+    for (const landed of [false, true]) {
+      const key = `commander:${landed ? "landed" : "lost"}`;
+      const leases = createFirestoreLeaseStore(failingFirstCommit(raw, landed), () => new Date());
+      const { lease, tookOver } = await leases.acquire(key, "i1/1", 10_000);
+      leases.stop();
+      expect(lease).toMatchObject({ key, owner: "i1/1", token: 1 });
+      expect(tookOver).toBe(false);
+      expect(await store.leases.get(key)).toMatchObject({ owner: "i1/1", token: 1 });
+      // The fence holds the same token: writes under it go through.
+      const learner: NewTranscriptEntry = {
+        id: "h1",
+        role: "learner",
+        agent: null,
+        node: null,
+        text: "Hi",
+        turn_id: "h1",
+      };
+      await store.transcripts.append(key, [learner], { fence: 1 });
+      expect(await store.transcripts.list(key)).toHaveLength(1);
     }
   });
 

@@ -766,6 +766,23 @@ export function describeStoreContract(
         expect((await store.leases.acquire(other, "i1/1", TTL)).lease.token).toBe(1);
       });
 
+      it("gives owners acquiring at once one token each, and the lease to the last", async () => {
+        const owners = ["i1/1", "i2/1", "i3/1"];
+        const acquired = await Promise.all(owners.map((o) => store.leases.acquire("k", o, TTL)));
+        const tokens = acquired.map(({ lease }) => lease.token);
+        expect([...tokens].sort((a, b) => a - b)).toStrictEqual([1, 2, 3]);
+        const last = acquired.find(({ lease }) => lease.token === 3)!;
+        expect(await store.leases.get("k")).toStrictEqual(last.lease);
+        // Only the last token's writes go through.
+        for (const token of [1, 2]) {
+          await expect(
+            store.transcripts.append("k", [said("h1", "Hi")], { fence: token }),
+          ).rejects.toThrow(LeaseLostError);
+        }
+        await store.transcripts.append("k", [said("h1", "Hi")], { fence: 3 });
+        expect(await store.transcripts.list("k")).toHaveLength(1);
+      });
+
       it("renews only under the current token, and a released or expired lease is no takeover", async () => {
         await store.leases.acquire("k", "a", TTL);
         tick();
