@@ -229,6 +229,97 @@ describe("Firestore store", () => {
     await expect(store.users.get("uid-ada")).rejects.toThrow("The store is closed");
   });
 
+  describe("closed under its callers", () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    beforeEach(() => {
+      unhandled.length = 0;
+      process.on("unhandledRejection", onUnhandled);
+    });
+    afterEach(() => {
+      process.off("unhandledRejection", onUnhandled);
+    });
+    /** Lets a read issued on a terminated client leak its rejection, if one was issued. */
+    const settle = () => new Promise((resolve) => setTimeout(resolve, 500));
+
+    it("ends a listing under way with a clear error instead of reading on a closed client", async () => {
+      const config = { configurable: { thread_id: "t", checkpoint_ns: "" } };
+      for (let step = 0; step < 3; step++) {
+        await store.checkpointer.put(
+          config,
+          emptyCheckpoint(),
+          { source: "loop", step, parents: {} },
+          {},
+        );
+      }
+      const listing = store.checkpointer.list(config);
+      expect((await listing.next()).done).toBe(false);
+
+      await store.close();
+
+      await expect(listing.next()).rejects.toThrow("The store is closed");
+      await settle();
+      expect(unhandled).toEqual([]);
+    });
+
+    it("waits for a listing's step in flight before it terminates the client", async () => {
+      const config = { configurable: { thread_id: "t", checkpoint_ns: "" } };
+      for (let step = 0; step < 3; step++) {
+        await store.checkpointer.put(
+          config,
+          emptyCheckpoint(),
+          { source: "loop", step, parents: {} },
+          {},
+        );
+      }
+      const listing = store.checkpointer.list(config);
+      const first = listing.next();
+      const closed = store.close();
+
+      expect((await first).value).toMatchObject({ metadata: { source: "loop" } });
+      await closed;
+      await settle();
+      expect(unhandled).toEqual([]);
+    });
+
+    it("keeps the client until a call it gave up on has settled, then terminates it", async () => {
+      const proxy = await TcpProxy.start(emulators.firestoreHost);
+      const behindProxy = openFirestoreStore(
+        { projectId: emulators.projectId, databaseId, emulatorHost: proxy.host },
+        { timeoutMs: 1_000 },
+      );
+      try {
+        await vi.waitFor(() => behindProxy.users.ensure({ uid: "uid-ada" }), { timeout: 15_000 });
+        proxy.cut();
+        await expect(behindProxy.users.get("uid-ada")).rejects.toThrow("did not answer");
+        // The client goes on retrying the read it was given: closing must not end the client
+        // under it, and must not wait for it either.
+        const started = Date.now();
+        await behindProxy.close();
+        expect(Date.now() - started).toBeLessThan(3_000);
+        await new Promise((resolve) => setTimeout(resolve, 6_000));
+        proxy.restore();
+        await settle();
+        expect(unhandled).toEqual([]);
+      } finally {
+        proxy.restore();
+        await behindProxy.close();
+        await proxy.close();
+      }
+    });
+
+    it("gives a lease watch asked for while closing a stop function, and no listener", async () => {
+      const closed = store.close();
+      const stop = store.leases.watch("commander:s1", () => {});
+      await closed;
+
+      expect(typeof stop).toBe("function");
+      expect(() => stop()).not.toThrow();
+      await settle();
+      expect(unhandled).toEqual([]);
+    });
+  });
+
   it("fails a call Firestore does not answer in time, and works again once it answers", async () => {
     const proxy = await TcpProxy.start(emulators.firestoreHost);
     const behindProxy = openFirestoreStore(
