@@ -229,6 +229,23 @@ describe("Firestore store", () => {
     await expect(store.users.get("uid-ada")).rejects.toThrow("The store is closed");
   });
 
+  /** Runs `body` on a store with a 1 s deadline, reached through a proxy that can cut it off. */
+  async function withStoreBehindProxy(body: (store: Store, proxy: TcpProxy) => Promise<void>) {
+    const proxy = await TcpProxy.start(emulators.firestoreHost);
+    const behindProxy = openFirestoreStore(
+      { projectId: emulators.projectId, databaseId, emulatorHost: proxy.host },
+      { timeoutMs: 1_000 },
+    );
+    try {
+      await vi.waitFor(() => behindProxy.users.ensure({ uid: "uid-ada" }), { timeout: 15_000 });
+      await body(behindProxy, proxy);
+    } finally {
+      proxy.restore();
+      await behindProxy.close();
+      await proxy.close();
+    }
+  }
+
   describe("closed under its callers", () => {
     const unhandled: unknown[] = [];
     const onUnhandled = (reason: unknown) => unhandled.push(reason);
@@ -242,17 +259,17 @@ describe("Firestore store", () => {
     /** Lets a read issued on a terminated client leak its rejection, if one was issued. */
     const settle = () => new Promise((resolve) => setTimeout(resolve, 500));
 
-    it("ends a listing under way with a clear error instead of reading on a closed client", async () => {
+    const listingOfThreeCheckpoints = async () => {
       const config = { configurable: { thread_id: "t", checkpoint_ns: "" } };
       for (let step = 0; step < 3; step++) {
-        await store.checkpointer.put(
-          config,
-          emptyCheckpoint(),
-          { source: "loop", step, parents: {} },
-          {},
-        );
+        const metadata = { source: "loop" as const, step, parents: {} };
+        await store.checkpointer.put(config, emptyCheckpoint(), metadata, {});
       }
-      const listing = store.checkpointer.list(config);
+      return store.checkpointer.list(config);
+    };
+
+    it("ends a listing under way with a clear error instead of reading on a closed client", async () => {
+      const listing = await listingOfThreeCheckpoints();
       expect((await listing.next()).done).toBe(false);
 
       await store.close();
@@ -263,16 +280,7 @@ describe("Firestore store", () => {
     });
 
     it("waits for a listing's step in flight before it terminates the client", async () => {
-      const config = { configurable: { thread_id: "t", checkpoint_ns: "" } };
-      for (let step = 0; step < 3; step++) {
-        await store.checkpointer.put(
-          config,
-          emptyCheckpoint(),
-          { source: "loop", step, parents: {} },
-          {},
-        );
-      }
-      const listing = store.checkpointer.list(config);
+      const listing = await listingOfThreeCheckpoints();
       const first = listing.next();
       const closed = store.close();
 
@@ -283,13 +291,7 @@ describe("Firestore store", () => {
     });
 
     it("keeps the client until a call it gave up on has settled, then terminates it", async () => {
-      const proxy = await TcpProxy.start(emulators.firestoreHost);
-      const behindProxy = openFirestoreStore(
-        { projectId: emulators.projectId, databaseId, emulatorHost: proxy.host },
-        { timeoutMs: 1_000 },
-      );
-      try {
-        await vi.waitFor(() => behindProxy.users.ensure({ uid: "uid-ada" }), { timeout: 15_000 });
+      await withStoreBehindProxy(async (behindProxy, proxy) => {
         proxy.cut();
         await expect(behindProxy.users.get("uid-ada")).rejects.toThrow("did not answer");
         // The client goes on retrying the read it was given: closing must not end the client
@@ -301,11 +303,7 @@ describe("Firestore store", () => {
         proxy.restore();
         await settle();
         expect(unhandled).toEqual([]);
-      } finally {
-        proxy.restore();
-        await behindProxy.close();
-        await proxy.close();
-      }
+      });
     });
 
     it("gives a lease watch asked for while closing a stop function, and no listener", async () => {
@@ -321,13 +319,7 @@ describe("Firestore store", () => {
   });
 
   it("fails a call Firestore does not answer in time, and works again once it answers", async () => {
-    const proxy = await TcpProxy.start(emulators.firestoreHost);
-    const behindProxy = openFirestoreStore(
-      { projectId: emulators.projectId, databaseId, emulatorHost: proxy.host },
-      { timeoutMs: 1_000 },
-    );
-    try {
-      await vi.waitFor(() => behindProxy.users.ensure({ uid: "uid-ada" }), { timeout: 15_000 });
+    await withStoreBehindProxy(async (behindProxy, proxy) => {
       proxy.cut();
       const started = Date.now();
       await expect(behindProxy.users.get("uid-ada")).rejects.toThrow(
@@ -339,11 +331,7 @@ describe("Firestore store", () => {
         async () => expect(await behindProxy.users.get("uid-ada")).toMatchObject({ id: "uid-ada" }),
         { timeout: 15_000, interval: 500 },
       );
-    } finally {
-      proxy.restore();
-      await behindProxy.close();
-      await proxy.close();
-    }
+    });
   });
 
   it("never hands one user's enrollment to another whose ids join to the same key", async () => {
