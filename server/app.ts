@@ -252,6 +252,8 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
         );
         c.close(1001, "Server shutting down");
       }
+      // Closing a socket runs its close handling at once; the store stays open until it is done.
+      await Promise.all(open.map((c) => c.closeHandling));
       // The sockets' own releases are under way; whatever is still held goes now, so clients
       // resume on another instance without waiting for an expiry.
       await leases.releaseAll();

@@ -65,6 +65,8 @@ function unwatchIdle(connection: Connection): void {
  */
 export class Connection {
   closed = false;
+  /** What is left to do once the socket has closed: its conversation's last write, its lease's release. */
+  closeHandling: Promise<void> = Promise.resolve();
   readonly abort = new AbortController();
   private handler: TurnHandler | undefined;
   private readonly queue: string[] = [];

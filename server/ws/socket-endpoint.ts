@@ -278,7 +278,7 @@ export function registerEndpoint(
       if (conversation && lease && !lease.lost) {
         // Let the running turn finish first, under the lease, so the conversation's final status
         // reflects it; the lease goes last.
-        void connection
+        connection.closeHandling = connection
           .idle()
           .then(() => (lease.lost ? undefined : conversation.onClose()))
           .finally(() => lease.release())

@@ -17,10 +17,9 @@ export type RunTransaction = <T>(update: (tx: Transaction) => Promise<T>) => Pro
 export interface BoundedTransactions extends RunTransaction {
   /**
    * Resolves once every attempt still running has ended (an abandoned attempt rolls back as soon
-   * as Firestore answers it), or after `limitMs`: a client terminated under a running attempt
-   * leaves its locks behind.
+   * as Firestore answers it): a client terminated under a running attempt leaves its locks behind.
    */
-  settled(limitMs: number): Promise<void>;
+  settled(): Promise<void>;
 }
 
 const FIRST_BACKOFF_MS = 100;
@@ -70,11 +69,8 @@ export function boundedTransactions(
     }
   };
   return Object.assign(run, {
-    async settled(limitMs: number) {
-      let timer: NodeJS.Timeout | undefined;
-      const limit = new Promise((resolve) => (timer = setTimeout(resolve, limitMs)));
-      await Promise.race([Promise.allSettled([...running]), limit]);
-      clearTimeout(timer);
+    async settled() {
+      await Promise.allSettled([...running]);
     },
   });
 }

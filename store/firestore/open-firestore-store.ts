@@ -53,10 +53,12 @@ export function openFirestoreStore(
     leases: gate.guard(leases),
     checkpointer: gate.guard(new FirestoreSaver({ firestore, transaction })),
     close: () =>
-      gate.close(async () => {
-        leases.stop();
-        await transaction.settled(options.timeoutMs ?? 10_000);
-        await firestore.terminate();
-      }),
+      gate.close(
+        () => leases.stop(),
+        async () => {
+          await transaction.settled();
+          await firestore.terminate();
+        },
+      ),
   };
 }

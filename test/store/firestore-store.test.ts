@@ -254,7 +254,8 @@ describe("Firestore store", () => {
     await expect(store.users.get("uid-ada")).rejects.toThrow("The store is closed");
   });
 
-  it("fails a call Firestore does not answer in time, and works again once it answers", async () => {
+  /** Runs `body` on a store with a 1 s deadline, reached through a proxy that can cut it off. */
+  async function withStoreBehindProxy(body: (store: Store, proxy: TcpProxy) => Promise<void>) {
     const proxy = await TcpProxy.start(emulators.firestoreHost);
     const behindProxy = openFirestoreStore(
       { projectId: emulators.projectId, databaseId, emulatorHost: proxy.host },
@@ -262,6 +263,88 @@ describe("Firestore store", () => {
     );
     try {
       await vi.waitFor(() => behindProxy.users.ensure({ uid: "uid-ada" }), { timeout: 15_000 });
+      await body(behindProxy, proxy);
+    } finally {
+      proxy.restore();
+      await behindProxy.close();
+      await proxy.close();
+    }
+  }
+
+  describe("closed under its callers", () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    beforeEach(() => {
+      unhandled.length = 0;
+      process.on("unhandledRejection", onUnhandled);
+    });
+    afterEach(() => {
+      process.off("unhandledRejection", onUnhandled);
+    });
+    /** Lets a read issued on a terminated client leak its rejection, if one was issued. */
+    const settle = () => new Promise((resolve) => setTimeout(resolve, 500));
+
+    const listingOfThreeCheckpoints = async () => {
+      const config = { configurable: { thread_id: "t", checkpoint_ns: "" } };
+      for (let step = 0; step < 3; step++) {
+        const metadata = { source: "loop" as const, step, parents: {} };
+        await store.checkpointer.put(config, emptyCheckpoint(), metadata, {});
+      }
+      return store.checkpointer.list(config);
+    };
+
+    it("ends a listing under way with a clear error instead of reading on a closed client", async () => {
+      const listing = await listingOfThreeCheckpoints();
+      expect((await listing.next()).done).toBe(false);
+
+      await store.close();
+
+      await expect(listing.next()).rejects.toThrow("The store is closed");
+      await settle();
+      expect(unhandled).toEqual([]);
+    });
+
+    it("waits for a listing's step in flight before it terminates the client", async () => {
+      const listing = await listingOfThreeCheckpoints();
+      const first = listing.next();
+      const closed = store.close();
+
+      expect((await first).value).toMatchObject({ metadata: { source: "loop" } });
+      await closed;
+      await settle();
+      expect(unhandled).toEqual([]);
+    });
+
+    it("keeps the client until a call it gave up on has settled, then terminates it", async () => {
+      await withStoreBehindProxy(async (behindProxy, proxy) => {
+        proxy.cut();
+        await expect(behindProxy.users.get("uid-ada")).rejects.toThrow("did not answer");
+        // The client goes on retrying the read it was given: closing must not end the client
+        // under it, and must not wait for it either.
+        const started = Date.now();
+        await behindProxy.close();
+        expect(Date.now() - started).toBeLessThan(3_000);
+        await new Promise((resolve) => setTimeout(resolve, 6_000));
+        proxy.restore();
+        await settle();
+        expect(unhandled).toEqual([]);
+      });
+    });
+
+    it("gives a lease watch asked for while closing a stop function, and no listener", async () => {
+      const closed = store.close();
+      const stop = store.leases.watch("commander:s1", () => {});
+      await closed;
+
+      expect(typeof stop).toBe("function");
+      expect(() => stop()).not.toThrow();
+      await settle();
+      expect(unhandled).toEqual([]);
+    });
+  });
+
+  it("fails a call Firestore does not answer in time, and works again once it answers", async () => {
+    await withStoreBehindProxy(async (behindProxy, proxy) => {
       proxy.cut();
       const started = Date.now();
       await expect(behindProxy.users.get("uid-ada")).rejects.toThrow(
@@ -273,11 +356,7 @@ describe("Firestore store", () => {
         async () => expect(await behindProxy.users.get("uid-ada")).toMatchObject({ id: "uid-ada" }),
         { timeout: 15_000, interval: 500 },
       );
-    } finally {
-      proxy.restore();
-      await behindProxy.close();
-      await proxy.close();
-    }
+    });
   });
 
   it("takes a lease whose commit failed with an unknown outcome, whether it landed or not", async () => {
