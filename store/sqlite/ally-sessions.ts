@@ -28,10 +28,10 @@ export function createSqliteAllySessionStore(db: Database, clock: Clock): AllySe
       return row ? read(row) : null;
     },
     async markStarted(id) {
-      return move(id, "started");
+      return move.immediate(id, "started");
     },
     async markCompleted(id) {
-      return move(id, "completed");
+      return move.immediate(id, "completed");
     },
   };
 }

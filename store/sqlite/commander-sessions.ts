@@ -48,7 +48,7 @@ export function createSqliteCommanderSessionStore(
       return selectForUser.all(userId, limit).map(read);
     },
     async setStatus(id, status) {
-      setStatus(id, status);
+      setStatus.immediate(id, status);
     },
   };
 }

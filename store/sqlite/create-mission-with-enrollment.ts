@@ -1,4 +1,4 @@
-import type { Database } from "better-sqlite3";
+import type { Database, Transaction } from "better-sqlite3";
 import {
   AllySessionSchema,
   CommanderSessionSchema,
@@ -25,7 +25,7 @@ import { fromRow, insertSql, toRow, updateSql, type Row } from "./rows.js";
 export function createMissionWithEnrollmentTransaction(
   db: Database,
   clock: Clock,
-): (input: CreateMissionInput) => MissionCreated {
+): Transaction<(input: CreateMissionInput) => MissionCreated> {
   const selectCommanderSession = db.prepare<[string], Row>(
     "SELECT * FROM session_logs WHERE id = ?",
   );

@@ -58,7 +58,7 @@ export function createSqliteEnrollmentStore(db: Database, clock: Clock): Enrollm
         .sort(dashboardOrder);
     },
     async recordProgress(userId, missionId, update) {
-      return recordProgress(userId, missionId, update);
+      return recordProgress.immediate(userId, missionId, update);
     },
   };
 }

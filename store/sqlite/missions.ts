@@ -51,10 +51,10 @@ export function createSqliteMissionStore(db: Database, clock: Clock): MissionSto
       return get(id);
     },
     async createWithEnrollment(input) {
-      return createWithEnrollment(input);
+      return createWithEnrollment.immediate(input);
     },
     async update(id, patch) {
-      return update(id, patch);
+      return update.immediate(id, patch);
     },
   };
 }

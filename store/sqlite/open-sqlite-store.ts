@@ -34,6 +34,8 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   const db = new Database(options.path);
   if (options.path !== MEMORY) db.pragma("journal_mode = WAL");
   db.pragma("foreign_keys = ON");
+  // A writer in another process is waited for; every transaction that reads before it writes is
+  // run IMMEDIATE, since WAL fails a read that turns into a write at once rather than waiting.
   db.pragma("busy_timeout = 5000");
   applySchema(db);
   const leases = createSqliteLeaseStore(db, clock);

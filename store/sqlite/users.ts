@@ -41,13 +41,13 @@ export function createSqliteUserStore(db: Database, clock: Clock): UserStore {
 
   return {
     async ensure(identity) {
-      return ensure(identity);
+      return ensure.immediate(identity);
     },
     async get(uid) {
       return get(uid);
     },
     async update(uid, patch) {
-      return update(uid, patch);
+      return update.immediate(uid, patch);
     },
   };
 }
