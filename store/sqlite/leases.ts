@@ -27,21 +27,18 @@ interface Watched {
   listeners: ((lease: Lease | null) => void)[];
 }
 
-/** Each database's fence check, compiled on its first use. */
-const fenceReads = new WeakMap<Database, Statement<[string], LeaseRow>>();
-
 /**
- * Fails with `LeaseLostError` unless `token` is the current one of the lease on `key`. Called
- * inside the transaction of a fenced write, so the check and the write are one step.
+ * The fence check of a database's fenced writes: it fails with `LeaseLostError` unless `token` is
+ * the current one of the lease on `key`. Called inside the transaction of a fenced write, so the
+ * check and the write are one step. Its statement is compiled on first use.
  */
-export function assertFence(db: Database, key: string, token: number): void {
-  let read = fenceReads.get(db);
-  if (!read) {
-    read = db.prepare<[string], LeaseRow>(`SELECT * FROM ${TABLE} WHERE key = ?`);
-    fenceReads.set(db, read);
-  }
-  const row = read.get(key);
-  if (!row || row.token !== token || row.owner === null) throw new LeaseLostError(key, token);
+export function fenceCheck(db: Database): (key: string, token: number) => void {
+  let read: Statement<[string], LeaseRow> | undefined;
+  return (key, token) => {
+    read ??= db.prepare<[string], LeaseRow>(`SELECT * FROM ${TABLE} WHERE key = ?`);
+    const row = read.get(key);
+    if (!row || row.token !== token || row.owner === null) throw new LeaseLostError(key, token);
+  };
 }
 
 /**

@@ -12,7 +12,7 @@ import type { RunnableConfig } from "@langchain/core/runnables";
 import type { Database, Statement, Transaction } from "better-sqlite3";
 import { leaseTokenOf, type FencedThreadDelete } from "../leases.js";
 import { replaysInto, turnOf } from "../turns.js";
-import { assertFence } from "./leases.js";
+import { fenceCheck } from "./leases.js";
 
 interface ChainRow {
   checkpoint_id: string;
@@ -86,9 +86,10 @@ export class DeltaQuerySqliteSaver extends SqliteSaver implements FencedThreadDe
 
   constructor(private readonly database: Database) {
     super(database);
+    const assertFence = fenceCheck(database);
     this.fencedWrite = database.transaction((config: RunnableConfig, write: () => void) => {
       const token = leaseTokenOf(config);
-      if (token !== null) assertFence(database, String(config.configurable?.thread_id), token);
+      if (token !== null) assertFence(String(config.configurable?.thread_id), token);
       write();
     });
   }

@@ -7,7 +7,7 @@ import {
   type TranscriptEntry,
 } from "../../domain/index.js";
 import type { TranscriptStore } from "../ports.js";
-import { assertFence } from "./leases.js";
+import { fenceCheck } from "./leases.js";
 import { fromRow, insertSql, toRow, type Row } from "./rows.js";
 
 const TABLE = "transcript_entries";
@@ -24,10 +24,11 @@ export function createSqliteTranscriptStore(db: Database, clock: Clock): Transcr
     `SELECT * FROM ${TABLE} WHERE thread_id = ? AND seq > ? ORDER BY seq LIMIT ?`,
   );
   const read = (row: Row) => fromRow(TranscriptEntrySchema, row, TABLE);
+  const assertFence = fenceCheck(db);
 
   const append = db.transaction(
     (threadId: string, entries: NewTranscriptEntry[], fence?: number) => {
-      if (fence !== undefined) assertFence(db, threadId, fence);
+      if (fence !== undefined) assertFence(threadId, fence);
       let seq = lastSeq.get(threadId)?.seq ?? 0;
       const at = isoNow(clock);
       return entries.map((entry): TranscriptEntry => {
