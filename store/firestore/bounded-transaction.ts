@@ -1,6 +1,6 @@
 import type { Firestore, Transaction } from "firebase-admin/firestore";
 import { StoreBusyError } from "../errors.js";
-import { hasStatus } from "./grpc-status.js";
+import { isTransient } from "./grpc-status.js";
 
 export interface TransactionLimits {
   /** How long one attempt may run before it is given up and tried again. */
@@ -24,8 +24,6 @@ export interface BoundedTransactions extends RunTransaction {
 
 const FIRST_BACKOFF_MS = 100;
 const MAX_BACKOFF_MS = 1_000;
-/** ABORTED (contention, a lock that timed out), DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED, UNAVAILABLE. */
-const RETRYABLE = [10, 4, 8, 14];
 
 class AbandonedAttempt extends Error {}
 
@@ -106,7 +104,7 @@ async function attempt<T>(
     (value): Outcome<T> => ({ ok: true, value }),
     (error: unknown): Outcome<T> => ({
       ok: false,
-      retryable: RETRYABLE.some((code) => hasStatus(error, code)),
+      retryable: isTransient(error),
       error,
     }),
   );

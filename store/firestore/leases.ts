@@ -3,14 +3,12 @@ import type { Clock } from "../../domain/index.js";
 import { StoreBusyError } from "../errors.js";
 import type { Lease, LeaseStore } from "../ports.js";
 import {
-  ABORTED,
   ALREADY_EXISTS,
-  DEADLINE_EXCEEDED,
   FAILED_PRECONDITION,
   NOT_FOUND,
-  UNAVAILABLE,
   UNKNOWN,
   hasStatus,
+  isTransient,
 } from "./grpc-status.js";
 import { fenceDoc, leaseDoc } from "./lease-fence.js";
 
@@ -39,8 +37,7 @@ const lostRace = (error: unknown) =>
  * commits racing on one lease with a bare UNKNOWN now and then. Reading the lease again tells
  * whether it landed, since an owner that already holds the lease just renews it.
  */
-const inDoubtOrTransient = (error: unknown) =>
-  [UNKNOWN, ABORTED, DEADLINE_EXCEEDED, UNAVAILABLE].some((code) => hasStatus(error, code));
+const inDoubtOrTransient = (error: unknown) => hasStatus(error, UNKNOWN) || isTransient(error);
 
 /**
  * `conversation_leases/{key}` with its fence documents (see `fenceDoc`). Nothing here runs a
