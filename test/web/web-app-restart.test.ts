@@ -3,8 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ARTIFACTS, launchChromium, type Browser } from "../support/chromium.js";
 import { GIT_MISSION } from "../support/missions.js";
-import { startServerProcess, type ServerProcess } from "../support/server-process.js";
-import { fixedFreePort, until } from "../client/node-socket.js";
+import { startServerProcess, untilOutput, type ServerProcess } from "../support/server-process.js";
+import { fixedFreePort } from "../client/node-socket.js";
 import { agentTexts, say } from "./app-page.js";
 
 let proc: ServerProcess | undefined;
@@ -25,7 +25,7 @@ describe("the web app across a server restart", () => {
     proc = await startServerProcess(env);
     const origin = `http://127.0.0.1:${proc.port}`;
     // The start-up log says where to point a browser (on the line after "listening").
-    await until(() => proc!.output.join("").includes(`"msg":"open ${origin}"`));
+    await untilOutput(proc, (output) => output.includes(`"msg":"open ${origin}"`));
     const login = await fetch(`${origin}/api/v1/auth/dev-login`, {
       method: "POST",
       body: JSON.stringify({ email: "ada@example.com", name: "Ada" }),
